@@ -1,0 +1,31 @@
+# pgdba: the two commands a newcomer needs are `make test` and `make demo`.
+MVN ?= mvn -B -ntp
+JAR := operator/target/pgdba.jar
+
+.PHONY: test build demo bench image crds clean
+
+## Runs every test: unit tests, then the jar is built and the integration tests run against it.
+test:
+	$(MVN) verify
+
+## Builds operator/target/pgdba.jar without running tests.
+build:
+	$(MVN) -DskipTests package
+
+$(JAR):
+	$(MVN) -DskipTests package
+
+## The local sandbox: embedded Postgres + in-process API server + the operator + examples/.
+demo: build
+	java -jar $(JAR) demo
+
+## Log-analysis throughput and heap on a generated >= 1 GB log, against pgBadger when installed.
+bench: build
+	bash operator/src/bench/bench-logs.sh
+
+## OCI image as a tar, without a Docker daemon (Jib); needs a registry for the base image.
+image:
+	$(MVN) -DskipTests -Pimage package
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,37 @@
+package io.pgdba.workload;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** The workload profile: totals and per-fingerprint statistics, sorted by total time. */
+public record Workload(WorkloadTotals totals, List<QueryStats> queries) {
+
+  public List<QueryStats> topByTotalTime(int n) {
+    return queries.stream()
+        .sorted(Comparator.comparingDouble(QueryStats::totalTimeMs).reversed())
+        .limit(n)
+        .toList();
+  }
+
+  public List<QueryStats> topByMeanTime(int n) {
+    return queries.stream()
+        .sorted(Comparator.comparingDouble(QueryStats::meanTimeMs).reversed())
+        .limit(n)
+        .toList();
+  }
+
+  public List<QueryStats> topByCalls(int n) {
+    return queries.stream()
+        .sorted(Comparator.comparingLong(QueryStats::calls).reversed())
+        .limit(n)
+        .toList();
+  }
+
+  /** Queries whose mean time reaches {@code thresholdMs}, slowest first. */
+  public List<QueryStats> slow(double thresholdMs) {
+    return queries.stream()
+        .filter(q -> q.meanTimeMs() >= thresholdMs)
+        .sorted(Comparator.comparingDouble(QueryStats::meanTimeMs).reversed())
+        .toList();
+  }
+}

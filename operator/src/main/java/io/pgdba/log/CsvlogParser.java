@@ -199,7 +199,7 @@ final class CsvlogParser implements RecordParser {
   }
 
   static Long parseLong(String s) {
-    if (s == null || s.isEmpty() || s.length() > 19) {
+    if (s == null || s.isEmpty() || s.length() > 20) {
       return null;
     }
     try {

@@ -107,7 +107,8 @@ final class JsonParserFormat implements RecordParser {
             f.user,
             f.application,
             cnpg ? CsvlogParser.host(f.host) : f.host,
-            f.sqlState,
+            // jsonlog leaves state_code out when it is 00000, which csvlog and %e write
+            f.sqlState == null && !cnpg ? "00000" : f.sqlState,
             CsvlogParser.parseLong(f.queryId),
             f.message,
             f.detail,

@@ -205,8 +205,8 @@ final class LogLinePrefix {
           }
           if (e.kind == Kind.PID) {
             out.pid = (int) Math.min(Integer.MAX_VALUE, parseLong(line, start, end));
-          } else if (e.kind == Kind.QUERY_ID && end - start < 20) {
-            out.queryId = parseLong(line, start, end);
+          } else if (e.kind == Kind.QUERY_ID) {
+            out.queryId = CsvlogParser.parseLong(line.substring(start, end));
           }
           p = e.padded ? skipSpaces(line, end) : end;
         }
@@ -232,7 +232,8 @@ final class LogLinePrefix {
             return -1;
           }
           String value = e.padded ? line.substring(p, end).trim() : line.substring(p, end);
-          assign(e.kind, value.isEmpty() ? null : value, out);
+          // PostgreSQL writes [unknown] where csvlog and jsonlog leave the field empty.
+          assign(e.kind, value.isEmpty() || value.equals("[unknown]") ? null : value, out);
           p = end;
         }
       }

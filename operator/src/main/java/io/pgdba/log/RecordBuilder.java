@@ -123,6 +123,23 @@ final class RecordBuilder {
     }
   }
 
+  /**
+   * stderr appends {@code " at character N"} to a message with a cursor position, which csvlog and
+   * jsonlog keep in a column of their own; removed so that the message is the same in all formats.
+   */
+  private static String stripCursorPosition(String message) {
+    int at = message.lastIndexOf(" at character ");
+    if (at < 0) {
+      return message;
+    }
+    for (int i = at + 14; i < message.length(); i++) {
+      if (!Timestamps.isDigit(message.charAt(i))) {
+        return message;
+      }
+    }
+    return at + 14 < message.length() ? message.substring(0, at) : message;
+  }
+
   private String cap(String text) {
     int room = MAX_CHARS - chars;
     if (text.length() <= room) {
@@ -137,6 +154,13 @@ final class RecordBuilder {
   LogRecord build(String source) {
     closeMultiline();
     open = false;
+    String message = parts[0];
+    // statement texts are never followed by a cursor position, and may end in anything
+    if (!message.startsWith("duration: ")
+        && !message.startsWith("statement: ")
+        && !message.startsWith("execute ")) {
+      parts[0] = stripCursorPosition(message);
+    }
     return new LogRecord(
         timestamp,
         severity,

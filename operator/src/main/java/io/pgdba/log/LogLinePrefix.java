@@ -162,6 +162,7 @@ final class LogLinePrefix {
     int p = 0;
     int n = line.length();
     for (Element e : elements) {
+      out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
           if (!line.startsWith(e.text, p)) {
@@ -172,6 +173,7 @@ final class LogLinePrefix {
         case STOP_IF_NOT_SESSION -> {
           // A background process writes nothing from %q on: the severity follows at once.
           if (Severity.at(line, p) != null) {
+            out.elementsMatched--;
             return p;
           }
         }

@@ -50,7 +50,7 @@ final class StderrParser implements RecordParser {
       open.start(fields, severity, message, lineNumber);
       return;
     }
-    if (open.isOpen() && isText(text)) {
+    if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
       open.continueWith(text);
     } else if (severityStart >= 0) {
       stats.unparsed(lineNumber, "no severity (LOG:, ERROR:...) after the log_line_prefix");
@@ -73,6 +73,14 @@ final class StderrParser implements RecordParser {
       }
     }
     return true;
+  }
+
+  /**
+   * A line that starts like a record (a timestamp, a JSON object) but does not carry this prefix
+   * comes from another source mixed in; PostgreSQL indents its own continuation lines.
+   */
+  private static boolean looksLikeAnotherRecord(String s) {
+    return (!s.isEmpty() && s.charAt(0) == '{') || Timestamps.looksLikeDateTime(s, 0);
   }
 
   private void flush() {

@@ -342,4 +342,33 @@ class LogReaderTest {
         .extracting(ExecutedStatement::text)
         .isEqualTo("select 'Zoë 東京'");
   }
+
+  /**
+   * The sample logs in examples/logs/ (made by RealPostgresLogIT) read cleanly and agree. Their
+   * stderr prefix is a rich custom one, not among the detected ones: it must be given.
+   */
+  @Test
+  void theSampleLogsAgree() {
+    Path dir = Path.of("..", "examples", "logs");
+    var detected = LogCollector.read(dir.resolve("postgresql.log"));
+    assertThat(detected.result.unparsedLines()).isPositive();
+    var options = new LogReaderOptions(null, RealPostgresLogIT.PREFIX);
+    var formats =
+        List.of("postgresql.log", "postgresql.csv", "postgresql.json").stream()
+            .map(name -> LogCollector.read(LogSource.file(dir.resolve(name)), options))
+            .toList();
+    var expected =
+        formats.get(1).events(ExecutedStatement.class).stream()
+            .map(s -> s.phase() + "|" + s.durationMs() + "|" + s.text() + "|" + s.parameters())
+            .toList();
+    assertThat(expected).hasSizeGreaterThan(20);
+    for (var c : formats) {
+      assertThat(c.result.unparsedLines()).as(c.result.firstUnparsed()).isZero();
+      assertThat(
+              c.events(ExecutedStatement.class).stream()
+                  .map(s -> s.phase() + "|" + s.durationMs() + "|" + s.text() + "|" + s.parameters())
+                  .toList())
+          .isEqualTo(expected);
+    }
+  }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads {@code csvlog}: 23 columns up to PostgreSQL 12, 24 in 13 ({@code backend_type}), 26 from
- * 14 on ({@code leader_pid}, {@code query_id}). Quoted fields span lines.
+ * Reads {@code csvlog}: 23 columns up to PostgreSQL 12, 24 in 13 ({@code backend_type}), 26 from 14
+ * on ({@code leader_pid}, {@code query_id}). Quoted fields span lines.
  *
  * <p>Split by hand rather than with commons-csv because the reader must resynchronise after a
  * damaged record (a stray quote would otherwise swallow the rest of the file), count physical

@@ -67,9 +67,9 @@ final class FormatDetector {
   }
 
   /**
-   * The common prefix that opens a record on the most sample lines, or null when none opens any.
-   * On a tie, the one that went further into its elements wins ({@code %m [%p] %q%u@%d } over
-   * {@code %m [%p] } when session lines carry a user), then the first in the list.
+   * The common prefix that opens a record on the most sample lines, or null when none opens any. On
+   * a tie, the one that went further into its elements wins ({@code %m [%p] %q%u@%d } over {@code
+   * %m [%p] } when session lines carry a user), then the first in the list.
    */
   static LogLinePrefix prefix(List<String> sample) {
     var fields = new PrefixFields();

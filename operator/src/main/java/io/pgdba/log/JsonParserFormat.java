@@ -1,8 +1,8 @@
 package io.pgdba.log;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -89,7 +89,9 @@ final class JsonParserFormat implements RecordParser {
     }
     if (f.severity == null || f.message == null) {
       stats.unparsed(
-          lineNumber, cnpg ? "CloudNativePG record without error_severity or message"
+          lineNumber,
+          cnpg
+              ? "CloudNativePG record without error_severity or message"
               : "JSON object without error_severity or message (not jsonlog?)");
       return;
     }

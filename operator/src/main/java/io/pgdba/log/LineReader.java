@@ -10,10 +10,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Splits a byte stream into UTF-8 lines without a {@code BufferedReader}: it scans bytes for
- * {@code \n} in a large buffer and decodes each line once (the JDK's ASCII fast path makes that a
- * copy). A line longer than {@link #MAX_LINE_BYTES} keeps its head and skips the rest, so a 100 MB
- * single line costs 1 MB of memory. Gzip is recognised by its magic bytes.
+ * Splits a byte stream into UTF-8 lines without a {@code BufferedReader}: it scans bytes for {@code
+ * \n} in a large buffer and decodes each line once (the JDK's ASCII fast path makes that a copy). A
+ * line longer than {@link #MAX_LINE_BYTES} keeps its head and skips the rest, so a 100 MB single
+ * line costs 1 MB of memory. Gzip is recognised by its magic bytes.
  */
 final class LineReader implements Closeable {
 
@@ -31,6 +31,7 @@ final class LineReader implements Closeable {
 
   /** Holds the head of a line that spans buffer refills; grows up to MAX_LINE_BYTES. */
   private byte[] carry = new byte[8192];
+
   private int carryLen;
 
   private long bytesRead;

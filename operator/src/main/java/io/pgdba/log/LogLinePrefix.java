@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code log_line_prefix} compiled into a sequence of literal and field matchers, so that a stderr
- * line is split by a few {@code startsWith}/{@code indexOf} calls instead of a regular expression.
- * Shaped fields (timestamps, numbers, session id) are scanned by their shape; free-text fields (user,
- * database, application, host...) end where the next literal of the prefix starts.
+ * A {@code log_line_prefix} compiled into a sequence of literal and field matchers, so that a
+ * stderr line is split by a few {@code startsWith}/{@code indexOf} calls instead of a regular
+ * expression. Shaped fields (timestamps, numbers, session id) are scanned by their shape; free-text
+ * fields (user, database, application, host...) end where the next literal of the prefix starts.
  */
 final class LogLinePrefix {
 

@@ -44,7 +44,8 @@ public final class LogReader {
   public LogReadResult read(LogSource source, Consumer<LogRecord> sink, LongConsumer progress)
       throws IOException {
     String name = source.name();
-    try (InputStream in = open(source); var lines = new LineReader(in)) {
+    try (InputStream in = open(source);
+        var lines = new LineReader(in)) {
       var stats = new ParseStats(name);
       var sample = new ArrayList<String>();
       int sampleChars = 0;

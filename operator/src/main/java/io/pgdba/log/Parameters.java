@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code DETAIL:  Parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes
- * are doubled inside, so a value may itself contain {@code ', '}: the scan follows the quoting
- * instead of splitting on commas.
+ * Parses {@code DETAIL: Parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes are
+ * doubled inside, so a value may itself contain {@code ', '}: the scan follows the quoting instead
+ * of splitting on commas.
  */
 final class Parameters {
 

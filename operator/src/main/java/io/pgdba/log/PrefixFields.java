@@ -13,6 +13,7 @@ final class PrefixFields {
   String host;
   String sqlState;
   Long queryId;
+
   /** Prefix elements the last match went through (fewer when %q stopped it). */
   int elementsMatched;
 

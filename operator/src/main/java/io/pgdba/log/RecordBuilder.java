@@ -33,8 +33,10 @@ final class RecordBuilder {
   private Long queryId;
   private final String[] parts = new String[Part.values().length];
   private Part current;
+
   /** The current part when it spans lines; null while it is a single line. */
   private StringBuilder multiline;
+
   private int chars;
   private long line;
   private long truncatedChars;

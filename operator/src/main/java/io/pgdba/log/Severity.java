@@ -1,7 +1,7 @@
 package io.pgdba.log;
 
 /**
- * The severity word that follows the prefix in a stderr line ({@code LOG:  }, {@code DETAIL:  }...).
+ * The severity word that follows the prefix in a stderr line ({@code LOG: }, {@code DETAIL: }...).
  * Matched by hand because it is looked up once per line.
  */
 final class Severity {
@@ -34,7 +34,7 @@ final class Severity {
 
   /**
    * The severity (one of the constants above, so callers may compare with ==) at {@code from}, when
-   * it is followed by {@code ":  "}; else null.
+   * it is followed by {@code ": "}; else null.
    */
   static String at(String line, int from) {
     if (from >= line.length()) {

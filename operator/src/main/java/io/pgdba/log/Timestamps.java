@@ -164,8 +164,7 @@ final class Timestamps {
         String digits = name.substring(1).replace(":", "");
         int hours = Integer.parseInt(digits.substring(0, Math.min(2, digits.length())));
         int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
-        return ZoneOffset.ofHoursMinutes(
-            c == '-' ? -hours : hours, c == '-' ? -minutes : minutes);
+        return ZoneOffset.ofHoursMinutes(c == '-' ? -hours : hours, c == '-' ? -minutes : minutes);
       } catch (RuntimeException e) {
         return ZoneOffset.UTC;
       }

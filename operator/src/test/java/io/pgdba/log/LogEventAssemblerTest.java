@@ -102,8 +102,8 @@ class LogEventAssemblerTest {
 
   private static LogRecord record(int pid, String message) {
     return new LogRecord(
-        null, "LOG", pid, null, null, null, null, null, null, null, message, null, null, null,
-        null, "test", pid);
+        null, "LOG", pid, null, null, null, null, null, null, null, message, null, null, null, null,
+        "test", pid);
   }
 
   @Test
@@ -114,7 +114,9 @@ class LogEventAssemblerTest {
     assertThat(plans.get(0).jsonPlan()).isFalse();
     assertThat(plans.get(0).durationMs()).isEqualTo(15.0);
     assertThat(plans.get(0).queryText()).isEqualTo("select *\n  from orders\n  where id = 1");
-    assertThat(plans.get(0).plan()).startsWith("Index Scan using orders_pkey").contains("Index Cond");
+    assertThat(plans.get(0).plan())
+        .startsWith("Index Scan using orders_pkey")
+        .contains("Index Cond");
     assertThat(plans.get(1).jsonPlan()).isTrue();
     assertThat(plans.get(1).queryText()).isEqualTo("select count(*) from orders");
     assertThat(plans.get(1).plan()).contains("\"Node Type\": \"Aggregate\"");

@@ -36,7 +36,8 @@ class LogLinePrefixTest {
 
   @Test
   void timeZonesAndPaddingAreUnderstood() {
-    assertThat(afterPrefix("%t [%p] ", "2024-05-01 12:00:00 CEST [1] LOG:  x")).isEqualTo("LOG:  x");
+    assertThat(afterPrefix("%t [%p] ", "2024-05-01 12:00:00 CEST [1] LOG:  x"))
+        .isEqualTo("LOG:  x");
     assertThat(f.timestamp).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
     assertThat(afterPrefix("%m [%p] ", "2024-05-01 12:00:00.5 +02 [1] LOG:  x")).isNotNull();
     assertThat(f.timestamp).isEqualTo(Instant.parse("2024-05-01T10:00:00.5Z"));
@@ -66,7 +67,9 @@ class LogLinePrefixTest {
 
   @Test
   void unknownUsersAreAbsentAsInCsvlog() {
-    assertThat(afterPrefix("%m [%p] %u@%d ", "2024-05-01 10:00:00.000 UTC [7] [unknown]@[unknown] LOG:  x"))
+    assertThat(
+            afterPrefix(
+                "%m [%p] %u@%d ", "2024-05-01 10:00:00.000 UTC [7] [unknown]@[unknown] LOG:  x"))
         .isNotNull();
     assertThat(f.user).isNull();
     assertThat(f.database).isNull();

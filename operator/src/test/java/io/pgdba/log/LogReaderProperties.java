@@ -73,8 +73,8 @@ class LogReaderProperties {
   }
 
   @Property(tries = 300)
-  void anyFormatForcedOnAnyTextIsSafe(
-      @ForAll("logText") String text, @ForAll LogFormat format) throws IOException {
+  void anyFormatForcedOnAnyTextIsSafe(@ForAll("logText") String text, @ForAll LogFormat format)
+      throws IOException {
     check(text.getBytes(StandardCharsets.UTF_8), format);
   }
 

@@ -48,7 +48,8 @@ class LogReaderTest {
     assertThat(deadlock.context()).isEqualTo("while updating tuple (0,1) in relation \"a\"");
     assertThat(deadlock.statement()).isEqualTo("update a set x = 1 where id = 2");
 
-    LogRecord error = c.records.stream().filter(r -> r.severity().equals("ERROR")).findFirst().get();
+    LogRecord error =
+        c.records.stream().filter(r -> r.severity().equals("ERROR")).findFirst().get();
     assertThat(error.message()).isEqualTo("relation \"missing\" does not exist");
     assertThat(error.statement()).isEqualTo("select * from missing");
   }
@@ -62,7 +63,9 @@ class LogReaderTest {
     assertThat(prefixOf("stderr-brackets.log")).isEqualTo("%m [%p] %q[user=%u,db=%d,app=%a] ");
 
     var debian = LogCollector.fixture("stderr-debian.log");
-    assertThat(debian.records).extracting(LogRecord::user).containsExactly("app", null, "app", null);
+    assertThat(debian.records)
+        .extracting(LogRecord::user)
+        .containsExactly("app", null, "app", null);
     assertThat(debian.records.get(0).timestamp())
         .isEqualTo(Instant.parse("2024-05-01T08:00:00.123Z"));
     var badger = LogCollector.fixture("stderr-pgbadger.log");
@@ -83,8 +86,7 @@ class LogReaderTest {
   @Test
   void anExplicitPrefixWinsOverDetection() {
     var c =
-        LogCollector.fixture(
-            "unknown-prefix.log", new LogReaderOptions(null, "<<%p>> %t LOG:  "));
+        LogCollector.fixture("unknown-prefix.log", new LogReaderOptions(null, "<<%p>> %t LOG:  "));
     // with that (odd) prefix the severity is part of the prefix, so no line opens a record
     assertThat(c.result.unparsedLines()).isEqualTo(2);
     var right = LogCollector.fixture("unknown-prefix.log", new LogReaderOptions(null, "<<%p>> "));
@@ -170,7 +172,8 @@ class LogReaderTest {
 
   @Test
   void gzipIsRecognisedByItsMagicBytes() throws IOException {
-    byte[] plain = LogCollector.class.getResourceAsStream("/logs/stderr-default.log").readAllBytes();
+    byte[] plain =
+        LogCollector.class.getResourceAsStream("/logs/stderr-default.log").readAllBytes();
     var out = new ByteArrayOutputStream();
     try (var gz = new GZIPOutputStream(out)) {
       gz.write(plain);
@@ -254,15 +257,16 @@ class LogReaderTest {
     var csv = LogCollector.fixture("truncated.csv");
     assertThat(csv.records).extracting(LogRecord::line).containsExactly(1L, 3L);
     assertThat(csv.result.unparsedLines()).isEqualTo(1);
-    assertThat(csv.result.firstUnparsed()).isEqualTo(
-        "truncated.csv:2: unterminated quoted csvlog field");
+    assertThat(csv.result.firstUnparsed())
+        .isEqualTo("truncated.csv:2: unterminated quoted csvlog field");
   }
 
   @Test
   void mixedFormatsKeepTheMajorityAndCountTheRest() {
     var c = LogCollector.fixture("mixed.log");
     assertThat(c.result.format()).isEqualTo(LogFormat.STDERR);
-    assertThat(c.records).extracting(LogRecord::message)
+    assertThat(c.records)
+        .extracting(LogRecord::message)
         .allSatisfy(m -> assertThat(m).doesNotContain("select 9"));
     assertThat(c.result.unparsedLines()).isEqualTo(1);
     assertThat(c.result.firstUnparsed()).startsWith("mixed.log:2: ");
@@ -299,7 +303,9 @@ class LogReaderTest {
               b[off + i] =
                   pos < head.length
                       ? head[(int) pos]
-                      : pos < head.length + size ? (byte) 'x' : tail[(int) (pos - head.length - size)];
+                      : pos < head.length + size
+                          ? (byte) 'x'
+                          : tail[(int) (pos - head.length - size)];
             }
             return n;
           }
@@ -316,8 +322,9 @@ class LogReaderTest {
 
   @Test
   void manyContinuationLinesAreCappedPerRecord() {
-    var text = new StringBuilder("2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  "
-        + "statement: select 1\n");
+    var text =
+        new StringBuilder(
+            "2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  " + "statement: select 1\n");
     String continuation = "\t" + "y".repeat(999) + "\n";
     for (int i = 0; i < 3000; i++) { // 3 MB in one record
       text.append(continuation);
@@ -335,7 +342,8 @@ class LogReaderTest {
   void windowsLineEndsAndUtf8AreRight() {
     var c =
         LogCollector.text(
-            "2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  statement: select 'Zoë 東京'\r\n",
+            "2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  statement: select 'Zoë"
+                + " 東京'\r\n",
             LogReaderOptions.auto());
     assertThat(c.events(ExecutedStatement.class))
         .singleElement()
@@ -366,7 +374,8 @@ class LogReaderTest {
       assertThat(c.result.unparsedLines()).as(c.result.firstUnparsed()).isZero();
       assertThat(
               c.events(ExecutedStatement.class).stream()
-                  .map(s -> s.phase() + "|" + s.durationMs() + "|" + s.text() + "|" + s.parameters())
+                  .map(
+                      s -> s.phase() + "|" + s.durationMs() + "|" + s.text() + "|" + s.parameters())
                   .toList())
           .isEqualTo(expected);
     }

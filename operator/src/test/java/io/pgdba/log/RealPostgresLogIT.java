@@ -37,8 +37,8 @@ class RealPostgresLogIT {
       "%m [%p] %q[sess=%c,line=%l,user=%u,db=%d,app=%a,client=%h,state=%e,qid=%Q] ";
 
   /**
-   * Connections the workload opens before the last one (each logs one disconnection); the
-   * embedded server's own readiness check adds one or more.
+   * Connections the workload opens before the last one (each logs one disconnection); the embedded
+   * server's own readiness check adds one or more.
    */
   static final int CONNECTIONS = 4;
 
@@ -274,10 +274,7 @@ class RealPostgresLogIT {
     return c.events.stream()
         .collect(
             Collectors.groupingBy(
-                e ->
-                    e instanceof ServerEvent se
-                        ? se.kind().name()
-                        : e.getClass().getSimpleName(),
+                e -> e instanceof ServerEvent se ? se.kind().name() : e.getClass().getSimpleName(),
                 Collectors.counting()));
   }
 

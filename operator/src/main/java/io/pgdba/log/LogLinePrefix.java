@@ -201,7 +201,9 @@ final class LogLinePrefix {
           if (e.kind == Kind.QUERY_ID && end < n && line.charAt(end) == '-') {
             end++;
           }
-          end = scanWhile(line, end, "0123456789");
+          while (end < n && Timestamps.isDigit(line.charAt(end))) {
+            end++;
+          }
           if (end == start && e.kind != Kind.LEADER_PID) {
             return -1;
           }

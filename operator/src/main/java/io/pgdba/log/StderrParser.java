@@ -52,6 +52,8 @@ final class StderrParser implements RecordParser {
     }
     if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
       open.continueWith(text);
+    } else if (text.isEmpty()) {
+      // a blank line outside a record (end of file, an editor's newline) is no content
     } else if (severityStart >= 0) {
       stats.unparsed(lineNumber, "no severity (LOG:, ERROR:...) after the log_line_prefix");
     } else {

@@ -104,8 +104,11 @@ class LogReaderTest {
     assertThat(c.records).isEmpty();
     assertThat(c.result.linesRead()).isEqualTo(2);
     assertThat(c.result.unparsedLines()).isEqualTo(2);
+    assertThat(c.result.logLinePrefix()).isNull();
     assertThat(c.result.firstUnparsed())
-        .startsWith("unknown-prefix.log:1: line does not start with log_line_prefix");
+        .isEqualTo(
+            "unknown-prefix.log:1: none of the common log_line_prefix values matches;"
+                + " give the prefix");
   }
 
   @Test

@@ -86,12 +86,19 @@ public final class LogReader {
       }
       sample = null; // let the sample go before the long part of the read
       long nextProgress = PROGRESS_BYTES;
-      while ((line = lines.next()) != null) {
-        parser.line(stripKubernetesTimestamp(line), ++lineNumber);
-        if (lines.bytesRead() >= nextProgress) {
-          progress.accept(lines.bytesRead());
-          nextProgress = lines.bytesRead() + PROGRESS_BYTES;
-        }
+      try (var pipeline = new LinePipeline(lines, name)) {
+        LinePipeline.Batch batch;
+        do {
+          batch = pipeline.next();
+          String[] batchLines = batch.lines();
+          for (int i = 0; i < batch.count(); i++) {
+            parser.line(batchLines[i], ++lineNumber);
+          }
+          if (batch.bytesRead() >= nextProgress) {
+            progress.accept(batch.bytesRead());
+            nextProgress = batch.bytesRead() + PROGRESS_BYTES;
+          }
+        } while (!batch.end());
       }
       parser.finish();
       if (lines.streamError() != null) {
@@ -130,7 +137,7 @@ public final class LogReader {
     return FormatDetector.prefix(sample);
   }
 
-  private static String stripKubernetesTimestamp(String line) {
+  static String stripKubernetesTimestamp(String line) {
     int k = KubernetesTimestamp.length(line);
     return k == 0 ? line : line.substring(k);
   }

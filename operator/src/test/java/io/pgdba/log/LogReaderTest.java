@@ -383,4 +383,35 @@ class LogReaderTest {
           .isEqualTo(expected);
     }
   }
+
+  /** A sink that fails stops the read, and the reading thread with it. */
+  @Test
+  void aFailingSinkStopsTheReadingThread() {
+    var text = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      text.append("2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  statement: select ")
+          .append(i)
+          .append('\n');
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    var failure = new IllegalStateException("sink failed");
+    int[] seen = {0};
+    assertThatThrownBy(
+            () ->
+                new LogReader(LogReaderOptions.auto())
+                    .read(
+                        new LogSource("big", () -> new java.io.ByteArrayInputStream(bytes)),
+                        r -> {
+                          if (++seen[0] == 5000) {
+                            throw failure;
+                          }
+                        }))
+        .isSameAs(failure);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("pgdba-log-reader big")));
+  }
 }

@@ -113,7 +113,7 @@ public final class LogReader {
           stats.unparsed(),
           stats.firstUnparsed(),
           lines.bytesRead(),
-          lines.truncatedLines());
+          lines.truncatedLines() + parser.truncatedLines());
     } catch (NoSuchFileException e) {
       throw new IOException(name + ": no such file", e);
     } catch (AccessDeniedException e) {

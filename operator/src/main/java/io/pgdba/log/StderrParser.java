@@ -101,6 +101,11 @@ final class StderrParser implements RecordParser {
   }
 
   @Override
+  public long truncatedLines() {
+    return open.truncatedLines();
+  }
+
+  @Override
   public void finish() {
     flush();
   }

@@ -335,6 +335,7 @@ class LogReaderTest {
     text.append("2024-05-01 10:00:01.000 UTC [1] LOG:  duration: 2.000 ms  statement: select 2\n");
     var c = LogCollector.text(text.toString(), LogReaderOptions.auto());
     assertThat(c.result.linesRead()).isEqualTo(3002);
+    assertThat(c.result.truncatedLines()).isBetween(1950L, 1952L); // 3000 - 1048 lines kept
     assertThat(c.records).hasSize(2);
     assertThat(c.records.get(0).message().length())
         .isBetween(RecordBuilder.MAX_CHARS - 1000, RecordBuilder.MAX_CHARS + 3000);

@@ -16,9 +16,10 @@ import java.util.Random;
  *   io.pgdba.log.LogReadBenchmark [file] [sizeMB]
  * </pre>
  *
- * Without a file it writes a stderr log of ~300-byte lines (default prefix, statements with and
- * without parameters, some multi-line) of {@code sizeMB} (default 512) to a temporary file, then
- * reads it three times and prints MB/s and lines/s of each run.
+ * It reads {@code file} three times and prints MB/s and lines/s of each run. When the file does not
+ * exist it is first written: a stderr log of ~300-byte lines (default prefix, statements with and
+ * without parameters, some multi-line) of {@code sizeMB} (default 512); without a file (or with
+ * "") that log goes to a temporary file, deleted at the end. Gzip it to measure gzip input.
  */
 public final class LogReadBenchmark {
 
@@ -29,14 +30,11 @@ public final class LogReadBenchmark {
   private LogReadBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    Path file;
-    boolean generated = args.length == 0 || args[0].isEmpty();
-    if (generated) {
-      long mb = args.length > 1 ? Long.parseLong(args[1]) : 512;
-      file = Files.createTempFile("pgdba-bench", ".log");
+    boolean temporary = args.length == 0 || args[0].isEmpty();
+    long mb = args.length > 1 ? Long.parseLong(args[1]) : 512;
+    Path file = temporary ? Files.createTempFile("pgdba-bench", ".log") : Path.of(args[0]);
+    if (temporary || !Files.exists(file)) {
       generate(file, mb << 20);
-    } else {
-      file = Path.of(args[0]);
     }
     try {
       long size = Files.size(file);
@@ -75,7 +73,7 @@ public final class LogReadBenchmark {
             (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
       }
     } finally {
-      if (generated) {
+      if (temporary) {
         Files.deleteIfExists(file);
       }
     }

@@ -118,6 +118,9 @@ public final class LogReader {
       throw new IOException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
       throw new IOException(name + ": permission denied", e);
+    } catch (IOException e) {
+      // one line that names the source, whatever the cause (a directory, a device error...)
+      throw new IOException(name + ": cannot be read (" + e.getMessage() + ")", e);
     }
   }
 

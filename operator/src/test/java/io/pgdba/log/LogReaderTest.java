@@ -236,6 +236,10 @@ class LogReaderTest {
             () -> new LogReader(LogReaderOptions.auto()).read(LogSource.file(missing), r -> {}))
         .isInstanceOf(IOException.class)
         .hasMessage(missing + ": no such file");
+    assertThatThrownBy(
+            () -> new LogReader(LogReaderOptions.auto()).read(LogSource.file(tmp), r -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(tmp + ": cannot be read (");
   }
 
   @Test

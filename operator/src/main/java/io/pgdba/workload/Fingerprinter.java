@@ -388,6 +388,10 @@ public final class Fingerprinter {
         || prevKind == K_DOT) {
       return;
     }
+    if (next == K_CAST && prevKind == K_OTHER) {
+      out.append(' '); // ": ::" must not become ":::", read back as ":: :"
+      return;
+    }
     if (next == K_CLOSE || next == K_COMMA || next == K_CAST || next == K_DOT
         || next == K_SUBSCRIPT) {
       return;

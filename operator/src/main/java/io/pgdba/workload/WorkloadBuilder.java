@@ -22,11 +22,6 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   /** Default bound of the estimated bytes retained by per-query statistics. */
   public static final long DEFAULT_MEMORY_BUDGET_BYTES = 64L << 20;
 
-  private static final Comparator<QueryAccumulator> RAREST_FIRST =
-      Comparator.<QueryAccumulator>comparingLong(a -> a.calls)
-          .thenComparingDouble(a -> a.totalMs)
-          .thenComparingLong(a -> a.hash);
-
   private final WorkloadOptions options;
   private final long memoryBudgetBytes;
   private final long bucketWidthMs;
@@ -111,9 +106,16 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     retain(acc, acc.offerPlan(e.durationMs(), e.plan()));
   }
 
+  /** Accounts growth (histograms, buckets, examples); over budget, folds until well under. */
   private void retain(QueryAccumulator acc, long delta) {
-    if (acc != other) {
-      retainedBytes += delta;
+    if (acc == other) {
+      return;
+    }
+    retainedBytes += delta;
+    if (retainedBytes > memoryBudgetBytes) {
+      while (retainedBytes > memoryBudgetBytes * 9 / 10 && table.size() > 0) {
+        foldRarest();
+      }
     }
   }
 
@@ -136,22 +138,48 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   }
 
   /**
-   * Folds the rarest tenth (at least one) into "other". Sorting the table costs O(n log n) once
-   * every n/10 new fingerprints, so amortized a few comparisons per statement.
+   * Folds the rarest tenth (at least one) into "other": fewest calls, then least total time.
+   * The ranks are packed into longs and sorted as primitives, once every n/10 new fingerprints,
+   * so the amortized cost is a few operations per statement.
    */
   private void foldRarest() {
     var all = table.values();
-    all.sort(RAREST_FIRST);
     int n = Math.max(1, all.size() / 10);
+    var ranks = new long[all.size()];
+    for (int i = 0; i < ranks.length; i++) {
+      ranks[i] = rank(all.get(i));
+    }
+    var sorted = ranks.clone();
+    java.util.Arrays.sort(sorted);
+    long threshold = sorted[n - 1];
+    int atThreshold = 0;
     for (int i = 0; i < n; i++) {
+      if (sorted[i] == threshold) {
+        atThreshold++;
+      }
+    }
+    var kept = new ArrayList<QueryAccumulator>(all.size() - n);
+    for (int i = 0; i < ranks.length; i++) {
       var acc = all.get(i);
+      boolean fold = ranks[i] < threshold || (ranks[i] == threshold && atThreshold-- > 0);
+      if (!fold) {
+        kept.add(acc);
+        continue;
+      }
       if (acc.calls > 0) {
         foldedQueries++;
       }
       other.absorb(acc);
       retainedBytes -= acc.bytes;
     }
-    table.retainOnly(new ArrayList<>(all.subList(n, all.size())));
+    table.retainOnly(kept);
+  }
+
+  /** Calls in the high bits, then the float bits of the total time (ordered as non-negative). */
+  private static long rank(QueryAccumulator acc) {
+    long calls = Math.min(acc.calls, Integer.MAX_VALUE);
+    long time = Float.floatToIntBits((float) Math.max(0, acc.totalMs)) & 0x7FFFFFFFL;
+    return (calls << 31) | time;
   }
 
   private void serverEvent(ServerEvent e) {

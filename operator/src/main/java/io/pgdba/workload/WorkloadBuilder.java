@@ -22,6 +22,11 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   /** Default bound of the estimated bytes retained by per-query statistics. */
   public static final long DEFAULT_MEMORY_BUDGET_BYTES = 64L << 20;
 
+  private static final int RAW_CACHE_SIZE = 1024;
+  private static final int RAW_CACHE_MAX_CHARS = 4096;
+
+  private final String[] rawCacheText = new String[RAW_CACHE_SIZE];
+  private final long[] rawCacheHash = new long[RAW_CACHE_SIZE];
   private final WorkloadOptions options;
   private final long memoryBudgetBytes;
   private final long bucketWidthMs;
@@ -120,7 +125,23 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   }
 
   private QueryAccumulator accumulatorFor(String sql) {
-    long hash = fingerprinter.fingerprint(sql == null ? "" : sql);
+    if (sql == null) {
+      sql = "";
+    }
+    // Logs repeat the very same text (prepared statements, constant-free queries): a small
+    // direct-mapped cache of raw text to fingerprint skips the lexer for those.
+    int slot = sql.hashCode() & (RAW_CACHE_SIZE - 1);
+    if (sql.equals(rawCacheText[slot])) {
+      var acc = table.get(rawCacheHash[slot]);
+      if (acc != null) {
+        return acc;
+      }
+    }
+    long hash = fingerprinter.fingerprint(sql);
+    if (sql.length() <= RAW_CACHE_MAX_CHARS) {
+      rawCacheText[slot] = sql;
+      rawCacheHash[slot] = hash;
+    }
     var acc = table.get(hash);
     if (acc != null) {
       return acc;

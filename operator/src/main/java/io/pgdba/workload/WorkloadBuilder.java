@@ -33,6 +33,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private final Fingerprinter fingerprinter = new Fingerprinter();
   private final FingerprintTable table = new FingerprintTable();
   private final QueryAccumulator other;
+  private final DistinctCounter distinctCounter = new DistinctCounter();
   private long retainedBytes;
 
   private long statements;
@@ -100,6 +101,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       }
     }
     var acc = accumulatorFor(s.text());
+    distinctCounter.add(acc.hash);
     var o = s.origin();
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
@@ -233,9 +235,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
 
   /**
    * The workload so far, queries sorted by total time (then fingerprint). Queries seen only in an
-   * auto_explain plan (no executed statement) are not listed. {@code distinctQueries} counts the
-   * queries listed plus those folded; a folded query seen again later counts twice, so past the
-   * cap it is an upper bound.
+   * auto_explain plan (no executed statement) are not listed. {@code distinctQueries} is exact
+   * until the cap folds queries, then a HyperLogLog estimate (about 1.6 % error);
+   * {@code foldedQueries} counts fold operations, so a query folded, seen again and folded again
+   * counts twice there.
    */
   public Workload build() {
     var queries = new ArrayList<QueryStats>(table.size() + 1);
@@ -244,7 +247,11 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         queries.add(acc.toStats(Fingerprinter.hex(acc.hash)));
       }
     }
-    long distinct = queries.size() + foldedQueries;
+    // exact while nothing was folded; past the cap, estimated (folded queries seen again later
+    // must not count twice)
+    long distinct = foldedQueries == 0
+        ? queries.size()
+        : Math.max(queries.size(), distinctCounter.estimate());
     if (other.calls > 0) {
       queries.add(other.toStats(QueryStats.OTHER_FINGERPRINT));
     }

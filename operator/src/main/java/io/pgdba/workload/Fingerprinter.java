@@ -278,11 +278,16 @@ public final class Fingerprinter {
   /**
    * Scans {@code item, item, ... close} after an opening bracket without emitting. Sets
    * {@link #firstItemEnd} (end of the first item) and {@link #listEnd} (position of the closing
-   * bracket, left for the normal scan to emit). False if an item is not a constant.
+   * bracket, left for the normal scan to emit, or the end of the input read). False if an item
+   * is not a constant.
    */
   private boolean scanConstantItems(char close) {
     firstItemEnd = -1;
     while (true) {
+      if (firstItemEnd >= 0 && tok.peekSignificant() == -1) {
+        listEnd = tok.position(); // cut by the input bound: the list collapses all the same
+        return true;
+      }
       if (!scanConstantItem()) {
         return false;
       }
@@ -290,6 +295,10 @@ public final class Fingerprinter {
         firstItemEnd = tok.position();
       }
       Type t = tok.next();
+      if (t == Type.END) {
+        listEnd = tok.position();
+        return true;
+      }
       if (t != Type.PUNCT) {
         return false;
       }

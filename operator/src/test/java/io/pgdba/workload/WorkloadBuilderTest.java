@@ -272,6 +272,21 @@ class WorkloadBuilderTest {
   }
 
   @Test
+  void aHugeStatementIsProfiledWithoutKeepingItsText() {
+    var b = builder();
+    String huge = "select * from t where a in (" + "12345, ".repeat(1_000_000) + "1) and b = 'x'";
+    b.accept(simple(T0, 3, huge));
+    b.accept(simple(T0, 1, "select * from t where a in (1, 2) and b = 'y'"));
+    var q = b.build().queries().get(0);
+    // the IN list is cut by the lexer's bound, so the two need not group; both are profiled
+    assertThat(b.build().totals().statements()).isEqualTo(2);
+    var slowest = b.build().topByMeanTime(1).get(0);
+    assertThat(slowest.example()).isNull();
+    assertThat(slowest.query().length()).isLessThanOrEqualTo(QueryAccumulator.MAX_QUERY_CHARS + 4);
+    assertThat(q.calls()).isPositive();
+  }
+
+  @Test
   void optionsRejectNonsense() {
     assertThatThrownBy(() -> new WorkloadOptions(0, Duration.ofMinutes(1)))
         .hasMessageContaining("maxFingerprints");

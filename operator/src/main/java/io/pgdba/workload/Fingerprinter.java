@@ -201,7 +201,8 @@ public final class Fingerprinter {
     switch (c) {
       case '(', '[' -> {
         // A type modifier: the word after :: or AS, followed by "(".
-        if (c == '(' && prevKind == K_WORD && (prev2Kind == K_CAST || prev2Keyword == Keywords.AS)) {
+        if (c == '(' && prevKind == K_WORD
+            && (prev2Kind == K_CAST || prev2Keyword == Keywords.AS)) {
           typmodDepth = depth + 1;
         }
         depth++;
@@ -359,8 +360,9 @@ public final class Fingerprinter {
       }
       if (c == '(' || c == '[') {
         char close = c == '(' ? ')' : ']';
-        while ((t = tok.next()) == Type.NUMBER || (t == Type.PUNCT && tok.charAt(tok.start) == ',')) {
-          // typmod numbers
+        t = tok.next();
+        while (t == Type.NUMBER || (t == Type.PUNCT && tok.charAt(tok.start) == ',')) {
+          t = tok.next(); // typmod numbers
         }
         if (t != Type.PUNCT || tok.charAt(tok.start) != close) {
           return false;
@@ -434,7 +436,10 @@ public final class Fingerprinter {
     put((char) ('0' + n % 10));
   }
 
-  /** FNV-style over the characters (four at a time), finished by a 64-bit mix so that close texts spread well. */
+  /**
+   * FNV-style over the characters (four at a time), finished by a 64-bit mix so that close texts
+   * spread well. The value is part of the output contract: change it and fingerprints change.
+   */
   private static long hash(char[] s, int n) {
     long h = 0xcbf29ce484222325L ^ n;
     int i = 0;

@@ -83,7 +83,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   }
 
   private void statement(ExecutedStatement s) {
-    double ms = s.durationMs();
+    double ms = QueryAccumulator.clean(s.durationMs()); // a NaN must not poison the totals
     switch (s.phase()) {
       case PARSE -> {
         parseCount++;

@@ -98,6 +98,9 @@ public final class ReadOnlySession {
             : (int) Math.max(1, options.connectTimeout().toSeconds());
     PGProperty.CONNECT_TIMEOUT.set(p, connectSeconds);
     PGProperty.LOGIN_TIMEOUT.set(p, connectSeconds);
+    if (options.simpleQueryProtocol()) {
+      PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+    }
     return p;
   }
 

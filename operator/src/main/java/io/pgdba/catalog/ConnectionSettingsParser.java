@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resolves {@link ConnectionSettings} the way libpq does, so that what works with psql works with
- * pgdba: a {@code postgresql://} URI or a {@code key=value} conninfo string first, then the
- * {@code PG*} environment, then the password file ({@code PGPASSFILE} or {@code ~/.pgpass}) for the
+ * pgdba: a {@code postgresql://} URI or a {@code key=value} conninfo string first, then the {@code
+ * PG*} environment, then the password file ({@code PGPASSFILE} or {@code ~/.pgpass}) for the
  * password, then the defaults (localhost, 5432, the OS user, a database named like the user).
  *
  * <p>The environment, OS user and home directory are passed in so tests need no real ones.

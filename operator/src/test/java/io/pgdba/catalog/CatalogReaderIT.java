@@ -219,7 +219,10 @@ class CatalogReaderIT {
             c -> {
               assertThat(c.kind()).isEqualTo(Constraint.Kind.EXCLUSION);
               assertThat(c.columns()).containsExactly("during");
-              assertThat(rooms.index(c.indexName())).get().extracting(Index::method).isEqualTo("gist");
+              assertThat(rooms.index(c.indexName()))
+                  .get()
+                  .extracting(Index::method)
+                  .isEqualTo("gist");
             });
   }
 

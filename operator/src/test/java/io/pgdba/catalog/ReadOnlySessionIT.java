@@ -90,7 +90,10 @@ class ReadOnlySessionIT {
       }
       // Reads still work, and an explicit transaction is read-only as well.
       c.setAutoCommit(false);
-      var rs = c.createStatement().executeQuery("select count(*), current_setting('transaction_read_only') from public.t");
+      var rs =
+          c.createStatement()
+              .executeQuery(
+                  "select count(*), current_setting('transaction_read_only') from public.t");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1);
       assertThat(rs.getString(2)).isEqualTo("on");
@@ -198,15 +201,17 @@ class ReadOnlySessionIT {
                   .isEqualTo("cannot connect to 127.0.0.1:" + closed + ": connection refused");
             });
     // The embedded server has no TLS: requiring it is an SSL error, not "unreachable".
-    var tls = new ConnectionSettings("localhost", pg.port(), "ro_shop", "app", PASSWORD, "require",
-        null, 5);
+    var tls =
+        new ConnectionSettings(
+            "localhost", pg.port(), "ro_shop", "app", PASSWORD, "require", null, 5);
     assertThatThrownBy(() -> ReadOnlySession.open(tls))
         .isInstanceOfSatisfying(
             TargetConnectionException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.SSL);
               assertThat(e.getMessage())
-                  .startsWith("cannot connect to localhost:" + pg.port() + " with sslmode=require: ");
+                  .startsWith(
+                      "cannot connect to localhost:" + pg.port() + " with sslmode=require: ");
               assertNoPassword(e, PASSWORD);
             });
   }

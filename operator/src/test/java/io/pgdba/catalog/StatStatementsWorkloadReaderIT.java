@@ -58,13 +58,11 @@ class StatStatementsWorkloadReaderIT {
     var byCustomer = find(result, "where customer = $1");
     assertThat(byCustomer.calls()).isEqualTo(30);
     assertThat(byCustomer.query()).isEqualTo("select * from orders where customer = $1");
-    assertThat(byCustomer.meanTimeMs())
-        .isCloseTo(byCustomer.totalTimeMs() / 30, within(1e-9));
+    assertThat(byCustomer.meanTimeMs()).isCloseTo(byCustomer.totalTimeMs() / 30, within(1e-9));
     assertThat(byCustomer.minTimeMs()).isPositive().isLessThanOrEqualTo(byCustomer.meanTimeMs());
     assertThat(byCustomer.maxTimeMs()).isGreaterThanOrEqualTo(byCustomer.meanTimeMs());
     assertThat(byCustomer.p50TimeMs()).isEqualTo(byCustomer.meanTimeMs());
-    assertThat(byCustomer.p95TimeMs())
-        .isBetween(byCustomer.p50TimeMs(), byCustomer.p99TimeMs());
+    assertThat(byCustomer.p95TimeMs()).isBetween(byCustomer.p50TimeMs(), byCustomer.p99TimeMs());
     assertThat(byCustomer.p99TimeMs()).isLessThanOrEqualTo(byCustomer.maxTimeMs());
     assertThat(byCustomer.users()).containsEntry("postgres", 30L);
     assertThat(find(result, "status = $1").calls()).isEqualTo(7);
@@ -105,8 +103,7 @@ class StatStatementsWorkloadReaderIT {
       assertThat(explain).hasValue("EXPLAIN (GENERIC_PLAN) " + query);
       // It really plans, through a read-only analysis session.
       var target =
-          new ConnectionSettings("localhost", pg.port(), DB, "postgres", null, "disable",
-              null, 5);
+          new ConnectionSettings("localhost", pg.port(), DB, "postgres", null, "disable", null, 5);
       var options = SessionOptions.defaults().withSimpleQueryProtocol(true);
       try (Connection c = ReadOnlySession.open(target, options);
           var rs = c.createStatement().executeQuery(explain.orElseThrow())) {

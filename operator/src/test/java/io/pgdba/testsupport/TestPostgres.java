@@ -57,7 +57,8 @@ public final class TestPostgres implements AutoCloseable {
   public static TestPostgres start(int major, Map<String, String> serverConfig) {
     try {
       Path dataDir = Files.createTempDirectory("pgdba-test-pg" + major + "-");
-      var builder = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
+      var builder =
+          EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
       if (major != DEFAULT_MAJOR) {
         builder.setPgBinaryResolver(jarResolver(binariesJar(major)));
       }
@@ -71,8 +72,8 @@ public final class TestPostgres implements AutoCloseable {
   /**
    * One server per major for the whole test JVM, with pg_stat_statements preloaded: starting a
    * server costs seconds on a busy machine, so integration tests that only need a database share
-   * it. Create your own database in it (names are per test class), never close it, never change
-   * its configuration; zonky stops it when the JVM exits.
+   * it. Create your own database in it (names are per test class), never close it, never change its
+   * configuration; zonky stops it when the JVM exits.
    */
   public static synchronized TestPostgres shared(int major) {
     return SHARED.computeIfAbsent(
@@ -115,7 +116,8 @@ public final class TestPostgres implements AutoCloseable {
   private static PgBinaryResolver jarResolver(Path jar) {
     return (system, machineHardware) -> {
       try (var zip = new ZipFile(jar.toFile())) {
-        String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + machineHardware;
+        String name =
+            "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + machineHardware;
         var entry = zip.getEntry(name + ".txz");
         if (entry == null) {
           throw new IOException("no " + system + "/" + machineHardware + " binaries in " + jar);

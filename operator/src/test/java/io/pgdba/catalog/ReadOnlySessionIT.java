@@ -37,7 +37,10 @@ class ReadOnlySessionIT {
       c.createStatement()
           .execute(
               "create table public.t (id int); alter table public.t owner to app;"
-                  + " create table public.secret (x int)");
+                  + " create table public.secret (x int);"
+                  + " create table public.mine (id int); alter table public.mine owner to app;"
+                  + " insert into public.mine select generate_series(1, 10);"
+                  + " insert into public.secret select generate_series(1, 10)");
     }
     // Passwords are checked for everyone but the superuser the test support connects as (the
     // server is shared: other test classes connect as that superuser, unaffected).
@@ -98,6 +101,29 @@ class ReadOnlySessionIT {
       assertThat(rs.getLong(1)).isEqualTo(1);
       assertThat(rs.getString(2)).isEqualTo("on");
       c.rollback();
+    }
+  }
+
+  /** The catalog of a read-only session of an unprivileged user: what pgdba sees in production. */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void catalogReadsThroughAnUnprivilegedReadOnlySession(int major) throws Exception {
+    var pg = server(major);
+    try (Connection c = pg.connect("ro_shop")) {
+      c.createStatement().execute("analyze");
+    }
+    try (Connection c = ReadOnlySession.open(app(pg, "ro_shop", PASSWORD))) {
+      var cat = new CatalogReader().read(c);
+      assertThat(cat.server().user()).isEqualTo("app");
+      assertThat(cat.tables())
+          .extracting(t -> t.schema() + "." + t.name())
+          .contains("public.t", "public.mine", "public.secret");
+      assertThat(cat.settings().get("default_transaction_read_only")).isEqualTo("on");
+      // pg_stats shows only columns the user may read: its own table's, not secret's.
+      assertThat(cat.table("public", "mine").orElseThrow().column("id").orElseThrow().stats())
+          .isNotNull();
+      assertThat(cat.table("public", "secret").orElseThrow().column("x").orElseThrow().stats())
+          .isNull();
     }
   }
 

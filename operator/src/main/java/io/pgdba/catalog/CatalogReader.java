@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a {@link Catalog} snapshot from a target database in a handful of set-based queries (one
- * per kind of object, never one per table), so that a database with thousands of tables costs the
- * same few round trips. Works on PostgreSQL 13 to 17: it only uses catalog columns present in all
+ * Reads a {@link Catalog} snapshot from a target database in seven set-based queries (server,
+ * settings, extensions, tables with activity, columns with pg_stats, constraints, indexes; never
+ * one per table), so that a database with thousands of tables costs the same few round trips. Works on PostgreSQL 13 to 17: it only uses catalog columns present in all
  * of them and reads the database collation from pg_database (the lc_collate GUC is gone in 16).
  *
  * <p>The reader does not change the connection's transaction state; run it inside the read-only

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * PG*} environment, then the password file ({@code PGPASSFILE} or {@code ~/.pgpass}) for the
  * password, then the defaults (localhost, 5432, the OS user, a database named like the user).
  *
+ * <p>{@code application_name} is accepted and ignored: analysis sessions always say {@code pgdba}.
+ * Unix-domain sockets, several hosts and libpq options pgdba does not implement (client
+ * certificates, service files, ...) are refused with a message rather than silently dropped.
+ *
  * <p>The environment, OS user and home directory are passed in so tests need no real ones.
  */
 public final class ConnectionSettingsParser {

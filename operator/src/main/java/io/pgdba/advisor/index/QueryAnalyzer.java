@@ -460,14 +460,22 @@ final class QueryAnalyzer {
       }
       ColumnRef ref = columnRef(in.getLeftExpression(), scope);
       Expression right = in.getRightExpression();
+      // JSqlParser 5.3 parses "a IN (1, 2) AND b = 3" as a IN ((1, 2) AND b = 3): take the
+      // list back from the leftmost leaf and analyze the swallowed conjuncts on their own.
+      var swallowed = new ArrayList<Expression>();
+      while (right instanceof AndExpression and) {
+        swallowed.add(0, and.getRightExpression());
+        right = and.getLeftExpression();
+      }
       if (right instanceof Select sub) {
         select(sub, scope);
         if (ref != null && ref.function == null) {
           ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null));
         }
       } else if (ref != null && isConstant(right)) {
-        add(ref, Op.IN, null, in.toString());
+        add(ref, Op.IN, null, in.getLeftExpression() + " IN " + right);
       }
+      swallowed.forEach(e -> where(e, scope));
     }
 
     private void like(LikeExpression like, Scope scope) {

@@ -103,7 +103,7 @@ public final class IndexAdvisor {
 
     var candidates = new CandidateGenerator(patternOps).generate(analyzed);
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
-        && catalog.extensions().containsKey("hypopg");
+        && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
@@ -132,6 +132,16 @@ public final class IndexAdvisor {
     recommendations.addAll(drops);
     skipped.sort(Comparator.comparing(SkippedQuery::fingerprint));
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
+  }
+
+  /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
+  private static boolean hypopgWorks(Explainer explainer) {
+    try {
+      explainer.query("SELECT hypopg_reset()");
+      return true;
+    } catch (ExplainException e) {
+      return false; // the cost model takes over, and every recommendation says "model"
+    }
   }
 
   private Selection.Evaluated evaluate(Candidate c, List<AnalyzedQuery> analyzed,

@@ -61,7 +61,9 @@ final class QueryAnalyzer {
   QueryAnalyzer(Catalog catalog) {
     this.catalog = catalog;
     var path = new ArrayList<String>();
-    for (String schema : catalog.server().searchPath()) {
+    var sessionPath = catalog.server().searchPath() == null
+        ? List.of("public") : catalog.server().searchPath();
+    for (String schema : sessionPath) {
       path.add("$user".equals(schema) ? catalog.server().user() : schema);
     }
     this.searchPath = path;

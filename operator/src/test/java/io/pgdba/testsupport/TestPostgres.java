@@ -31,9 +31,12 @@ public final class TestPostgres implements AutoCloseable {
   /** The major of the binaries on the classpath. */
   public static final int DEFAULT_MAJOR = 17;
 
+  private static final Map<Integer, TestPostgres> SHARED = new java.util.HashMap<>();
+
   private final EmbeddedPostgres pg;
   private final Path dataDir;
   private final int major;
+  private boolean shared;
 
   private TestPostgres(EmbeddedPostgres pg, Path dataDir, int major) {
     this.pg = pg;
@@ -62,6 +65,29 @@ public final class TestPostgres implements AutoCloseable {
       return new TestPostgres(builder.start(), dataDir, major);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * One server per major for the whole test JVM, with pg_stat_statements preloaded: starting a
+   * server costs seconds on a busy machine, so integration tests that only need a database share
+   * it. Create your own database in it (names are per test class), never close it, never change
+   * its configuration; zonky stops it when the JVM exits.
+   */
+  public static synchronized TestPostgres shared(int major) {
+    return SHARED.computeIfAbsent(
+        major,
+        m -> {
+          var pg = start(m, Map.of("shared_preload_libraries", "pg_stat_statements"));
+          pg.shared = true;
+          return pg;
+        });
+  }
+
+  /** A new database owned by {@code postgres} in this server. */
+  public void createDatabase(String name) throws SQLException {
+    try (var c = connect("postgres")) {
+      c.createStatement().execute("create database \"" + name.replace("\"", "\"\"") + "\"");
     }
   }
 
@@ -123,8 +149,12 @@ public final class TestPostgres implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl(database), "postgres", "postgres");
   }
 
+  /** Stops the server; does nothing for a {@link #shared} one, which lives as long as the JVM. */
   @Override
   public void close() {
+    if (shared) {
+      return;
+    }
     try {
       pg.close();
     } catch (IOException e) {

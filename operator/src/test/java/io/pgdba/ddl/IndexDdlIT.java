@@ -19,8 +19,9 @@ class IndexDdlIT {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    pg = TestPostgres.start();
-    c = pg.connect("postgres");
+    pg = TestPostgres.shared(TestPostgres.DEFAULT_MAJOR);
+    pg.createDatabase("ddl_it");
+    c = pg.connect("ddl_it");
     try (var st = c.createStatement()) {
       st.execute("""
           create schema "My Schema";
@@ -33,7 +34,6 @@ class IndexDdlIT {
   @AfterAll
   static void tearDown() throws SQLException {
     c.close();
-    pg.close();
   }
 
   @Test

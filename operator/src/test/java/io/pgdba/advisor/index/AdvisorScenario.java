@@ -115,11 +115,13 @@ final class AdvisorScenario {
         null, Map.of(), Map.of(), Map.of(), List.of());
   }
 
-  /** A session as the advisor gets it: every transaction read-only. */
-  static Catalog readOnlyCatalog(Connection readOnly) throws SQLException {
-    try (var st = readOnly.createStatement()) {
-      st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-    }
+  /** A session as the advisor gets it in production: read-only by construction. */
+  static Connection readOnlySession(int port, String database) {
+    return io.pgdba.catalog.ReadOnlySession.open(new io.pgdba.catalog.ConnectionSettings(
+        "localhost", port, database, "postgres", null, "disable", null, 10));
+  }
+
+  static Catalog readCatalog(Connection readOnly) throws SQLException {
     return new CatalogReader().read(readOnly);
   }
 

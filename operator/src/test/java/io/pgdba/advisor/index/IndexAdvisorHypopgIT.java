@@ -32,8 +32,8 @@ class IndexAdvisorHypopgIT {
       st.execute("CREATE EXTENSION hypopg");
     }
     AdvisorScenario.createSchema(admin);
-    readOnly = pg.connect("postgres");
-    catalog = AdvisorScenario.readOnlyCatalog(readOnly);
+    readOnly = AdvisorScenario.readOnlySession(pg.port(), "postgres");
+    catalog = AdvisorScenario.readCatalog(readOnly);
   }
 
   @AfterAll

@@ -9,7 +9,6 @@ import io.pgdba.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The advisor on PostgreSQL 17 without HypoPG: the cost-model path, end to end. */
 class IndexAdvisorIT {
 
+  private static final String DB = "advisor_it";
   private static TestPostgres pg;
   private static Connection admin;
   private static Connection readOnly;
@@ -24,18 +24,18 @@ class IndexAdvisorIT {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    pg = TestPostgres.start(Map.of());
-    admin = pg.connect("postgres");
+    pg = TestPostgres.shared(TestPostgres.DEFAULT_MAJOR);
+    pg.createDatabase(DB);
+    admin = pg.connect(DB);
     AdvisorScenario.createSchema(admin);
-    readOnly = pg.connect("postgres");
-    catalog = AdvisorScenario.readOnlyCatalog(readOnly);
+    readOnly = AdvisorScenario.readOnlySession(pg.port(), DB);
+    catalog = AdvisorScenario.readCatalog(readOnly);
   }
 
   @AfterAll
   static void tearDown() throws SQLException {
     readOnly.close();
     admin.close();
-    pg.close();
   }
 
   @Test

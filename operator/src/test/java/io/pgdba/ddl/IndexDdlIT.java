@@ -40,7 +40,8 @@ class IndexDdlIT {
   void quoteAgreesWithTheServersQuoteIdentForEveryKeywordAndHostileName() throws SQLException {
     var names = new ArrayList<>(List.of("Order Items", "a\"b", "order", "user", "MixedCase",
         "名前", "ok_name", "_x", "2x", "a$b", "name", "data", "json_table"));
-    try (var st = c.createStatement(); var rs = st.executeQuery("select word from pg_get_keywords()")) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("select word from pg_get_keywords()")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }

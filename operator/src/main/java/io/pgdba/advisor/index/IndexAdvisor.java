@@ -160,7 +160,7 @@ public final class IndexAdvisor {
         }
       }
       size = evaluator.sizeBytes();
-    } catch (ExplainException e) {
+    } catch (ExplainException | RuntimeException e) {
       return null; // an index HypoPG or the planner cannot take is no advice of ours
     } finally {
       evaluator.end();

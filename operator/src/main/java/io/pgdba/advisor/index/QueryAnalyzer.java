@@ -572,9 +572,10 @@ final class QueryAnalyzer {
     return !found[0];
   }
 
-  private static String literalValue(Expression e) {
+  static String literalValue(Expression e) {
     if (e instanceof StringValue s) {
-      return s.getValue();
+      // E'' and other prefixed strings have escapes of their own: no value we can trust.
+      return s.getPrefix() == null ? s.getValue().replace("''", "'") : null;
     }
     if (e instanceof LongValue l) {
       return l.getStringValue();

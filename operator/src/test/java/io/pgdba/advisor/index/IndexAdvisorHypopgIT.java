@@ -49,7 +49,8 @@ class IndexAdvisorHypopgIT {
   void hypopgGivesTheSameRecommendationsAndSaysSo() throws SQLException {
     assertThat(catalog.extensions()).containsKey("hypopg");
     // HypoPG works in a read-only session: it keeps hypothetical indexes in backend memory.
-    try (var st = readOnly.createStatement(); var rs = st.executeQuery("SHOW transaction_read_only")) {
+    try (var st = readOnly.createStatement();
+        var rs = st.executeQuery("SHOW transaction_read_only")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("on");
     }
@@ -70,7 +71,8 @@ class IndexAdvisorHypopgIT {
         .extracting(Recommendation.AffectedQuery::fingerprint)
         .doesNotContainAnyElementsOf(AdvisorScenario.NO_INDEX);
     // HypoPG's state is per session and reset after each candidate: nothing is left behind.
-    try (var st = readOnly.createStatement(); var rs = st.executeQuery("select count(*) from hypopg()")) {
+    try (var st = readOnly.createStatement();
+        var rs = st.executeQuery("select count(*) from hypopg()")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
     }

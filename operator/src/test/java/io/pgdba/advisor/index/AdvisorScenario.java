@@ -34,6 +34,7 @@ final class AdvisorScenario {
         timestamptz '2025-01-01' + i * interval '2 minutes', (i % 1000) / 10.0, i % 2 = 0
         from generate_series(1, 200000) i;
       create index orders_customer_id_idx on orders(customer_id);
+      create index orders_customer_id_twin on orders(customer_id);
       create table order_items(id bigint primary key,
         order_id bigint not null references orders(id), product_code text not null,
         qty int not null);

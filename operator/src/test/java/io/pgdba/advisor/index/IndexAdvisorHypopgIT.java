@@ -105,6 +105,6 @@ class IndexAdvisorHypopgIT {
         new io.pgdba.workload.Workload(AdvisorScenario.workload().totals(),
             List.of(AdvisorScenario.query("indexed", sql, 1000))),
         catalog, readOnly, AdvisorOptions.defaults());
-    assertThat(advice.recommendations()).isEmpty();
+    assertThat(advice.recommendations()).noneMatch(r -> r.kind() == Kind.CreateIndex);
   }
 }

@@ -70,7 +70,11 @@ class IndexAdvisorIT {
     assertThat(creates).flatExtracting(Recommendation::affectedQueries)
         .extracting(Recommendation.AffectedQuery::fingerprint)
         .doesNotContainAnyElementsOf(AdvisorScenario.NO_INDEX);
-    assertThat(advice.recommendations()).noneMatch(r -> r.kind() == Kind.DropIndex);
+    var drops = advice.recommendations().stream()
+        .filter(r -> r.kind() == Kind.DropIndex).toList();
+    assertThat(drops).extracting(Recommendation::indexName)
+        .containsExactly("orders_customer_id_twin");
+    assertThat(drops.get(0).reason()).contains("duplicate of orders_customer_id_idx");
     assertThat(advice.skipped()).extracting(IndexAdvice.SkippedQuery::fingerprint)
         .containsExactlyInAnyOrderElementsOf(AdvisorScenario.SKIPPED);
     assertThat(advice.skipped()).allSatisfy(s -> assertThat(s.reason()).isNotBlank());
@@ -94,6 +98,26 @@ class IndexAdvisorIT {
       }
     }
     assertThat(indexCount()).isEqualTo(existing);
+
+    // The drop runs, and its rollback re-creates exactly the same index.
+    String definition = indexDefinition("orders_customer_id_twin");
+    try (var st = admin.createStatement()) {
+      st.execute(drops.get(0).ddl());
+      assertThat(indexCount()).isEqualTo(existing - 1);
+      st.execute(drops.get(0).rollbackDdl());
+    }
+    assertThat(indexDefinition("orders_customer_id_twin")).isEqualTo(definition);
+  }
+
+  private static String indexDefinition(String name) throws SQLException {
+    try (var ps = admin.prepareStatement(
+        "select pg_get_indexdef(indexrelid) from pg_index where indexrelid = ?::regclass")) {
+      ps.setString(1, name);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
   }
 
   @Test
@@ -102,7 +126,7 @@ class IndexAdvisorIT {
     var withoutInserts = new io.pgdba.workload.Workload(all.totals(), all.queries().stream()
         .filter(q -> !q.fingerprint().equals("event_insert")).toList());
     var advice = IndexAdvisor.advise(withoutInserts, catalog, readOnly, AdvisorOptions.defaults());
-    assertThat(advice.recommendations()).extracting(AdvisorScenario::signature)
+    assertThat(creates(advice)).extracting(AdvisorScenario::signature)
         .contains("events(session_id)");
   }
 
@@ -110,15 +134,19 @@ class IndexAdvisorIT {
   void optionsLimitTheAdvice() {
     var oneTable = new AdvisorOptions(20, 1, 1, 0, true);
     var advice = IndexAdvisor.advise(AdvisorScenario.workload(), catalog, readOnly, oneTable);
-    assertThat(advice.recommendations()).filteredOn(r -> r.table().equals("orders")).hasSize(1);
+    assertThat(creates(advice)).filteredOn(r -> r.table().equals("orders")).hasSize(1);
     var frequentOnly = new AdvisorOptions(20, 600, 3, 0, true);
     advice = IndexAdvisor.advise(AdvisorScenario.workload(), catalog, readOnly, frequentOnly);
-    assertThat(advice.recommendations()).extracting(AdvisorScenario::signature)
+    assertThat(creates(advice)).extracting(AdvisorScenario::signature)
         .containsExactly("customers(lower(email))");
     var budget = new AdvisorOptions(20, 1, 3, 100_000, true);
     advice = IndexAdvisor.advise(AdvisorScenario.workload(), catalog, readOnly, budget);
-    assertThat(advice.recommendations()).isNotEmpty()
+    assertThat(creates(advice)).isNotEmpty()
         .allSatisfy(r -> assertThat(r.estimatedSizeBytes()).isLessThanOrEqualTo(100_000));
+  }
+
+  private static List<Recommendation> creates(IndexAdvice advice) {
+    return advice.recommendations().stream().filter(r -> r.kind() == Kind.CreateIndex).toList();
   }
 
   private static int indexCount() throws SQLException {

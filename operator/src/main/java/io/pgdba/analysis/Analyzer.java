@@ -1,5 +1,17 @@
 package io.pgdba.analysis;
 
+import io.pgdba.log.LogEventAssembler;
+import io.pgdba.log.LogReadResult;
+import io.pgdba.log.LogReader;
+import io.pgdba.log.LogSource;
+import io.pgdba.workload.Workload;
+import io.pgdba.workload.WorkloadBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Runs one analysis end to end: reads the logs (or pg_stat_statements), builds the workload,
  * reads the target's catalog and asks the advisors. The CLI and the operator both call this.
@@ -14,7 +26,64 @@ public final class Analyzer {
     Progress NONE = (source, bytes) -> {};
   }
 
+  private final TargetStep targetStep;
+
+  /** An analyzer whose target step is the default one of this build. */
+  public Analyzer() {
+    this(TargetStep.PENDING);
+  }
+
+  public Analyzer(TargetStep targetStep) {
+    this.targetStep = Objects.requireNonNull(targetStep);
+  }
+
   public AnalysisReport run(AnalysisRequest request, Progress progress) throws AnalysisException {
-    throw new UnsupportedOperationException("TODO(analysis): implement");
+    var warnings = new ArrayList<String>();
+    var builder = new WorkloadBuilder(request.workloadOptions());
+    var reader = new LogReader(request.logOptions());
+    var results = new ArrayList<LogReadResult>();
+    for (var source : request.logs()) {
+      results.add(readSource(reader, source, builder, progress));
+    }
+    Workload workload = builder.build();
+    warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
+
+    var advice =
+        request.target() == null
+            ? null
+            : targetStep.advise(workload, request.target(), request.advisorOptions(), warnings);
+    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+  }
+
+  /**
+   * Reads one source through its own assembler (statement/duration pairing never crosses files)
+   * into the shared builder. The stream is opened here rather than in the reader so that an
+   * unreadable file fails the same way whatever the reader does, and so bytes can be counted.
+   */
+  private static LogReadResult readSource(
+      LogReader reader, LogSource source, WorkloadBuilder builder, Progress progress)
+      throws AnalysisException {
+    InputStream raw;
+    try {
+      raw = source.opener().open();
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+    try (var counted = new CountingInputStream(raw, source.name(), progress)) {
+      var assembler = new LogEventAssembler(builder);
+      var result = reader.read(new LogSource(source.name(), () -> counted), assembler);
+      assembler.finish();
+      counted.reportNow();
+      return result;
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+  }
+
+  private static AnalysisException unreadable(LogSource source, IOException e) {
+    return new AnalysisException(
+        AnalysisException.Reason.LOG_UNREADABLE,
+        "cannot read " + source.name() + ": " + IoReasons.describe(e),
+        e);
   }
 }

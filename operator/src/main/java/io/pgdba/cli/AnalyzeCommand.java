@@ -13,6 +13,7 @@ import io.pgdba.report.ReportOptions;
 import io.pgdba.report.SqlReport;
 import io.pgdba.report.TextReport;
 import io.pgdba.workload.WorkloadOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
+    var unreadable = firstUnreadableFile();
+    if (unreadable != null) {
+      spec.commandLine().getErr().println("pgdba: " + unreadable);
+      return Main.EXIT_FAILURE;
+    }
     var runStats = RunStats.start();
     var request = request();
     var progress = ProgressPrinter.forSources(spec.commandLine().getErr(), logs);
@@ -149,6 +155,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
       // rather than pretend to advise.
       throw new ParameterException(cl, "--db: index advice is not available in this build yet");
     }
+  }
+
+  /**
+   * Checks every file before reading any, so that a typo in the last name does not fail the run
+   * after minutes spent on the first files (the analysis would report it too, but late).
+   */
+  private String firstUnreadableFile() {
+    for (var log : logs) {
+      if (log.equals("-")) {
+        continue;
+      }
+      var path = Path.of(log);
+      String reason = null;
+      if (!Files.exists(path)) {
+        reason = "no such file";
+      } else if (Files.isDirectory(path)) {
+        reason = "is a directory";
+      } else if (!Files.isReadable(path)) {
+        reason = "permission denied";
+      }
+      if (reason != null) {
+        return "cannot read " + path + ": " + reason;
+      }
+    }
+    return null;
   }
 
   private AnalysisRequest request() {

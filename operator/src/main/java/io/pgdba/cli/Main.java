@@ -58,6 +58,8 @@ public final class Main implements Runnable {
     var cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    // "--log a.log --typo" must fail as a usage error, not read a file named "--typo".
+    cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // A bug, not a user mistake: one line by default, the trace on request.

@@ -161,7 +161,8 @@ public final class TextReport {
 
   private static void appendField(StringBuilder out, String label, String value) {
     if (value != null && !value.isBlank()) {
-      out.append("     ").append(label).append(": ").append(value).append('\n');
+      out.append("     ").append(label).append(": ")
+          .append(value.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ")).append('\n');
     }
   }
 

@@ -25,6 +25,10 @@ final class LogWarnings {
                 + " lines could not be read; first: "
                 + (r.firstUnparsed() == null ? "unknown" : r.firstUnparsed()));
       }
+      if (r.truncatedLines() > 0) {
+        warnings.add(r.source() + ": " + r.truncatedLines()
+            + " lines longer than 1 MB were cut to their first megabyte");
+      }
     }
     var totals = workload.totals();
     if (lines > 0 && totals.statements() == 0) {

@@ -122,6 +122,7 @@ public final class JsonReport {
     n.put("unparsedLines", r.unparsedLines());
     n.put("firstUnparsed", r.firstUnparsed());
     n.put("bytesRead", r.bytesRead());
+    n.put("truncatedLines", r.truncatedLines());
     return n;
   }
 

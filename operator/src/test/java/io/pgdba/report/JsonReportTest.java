@@ -62,12 +62,12 @@ class JsonReportTest {
   void formatIsMixedWhenSourcesDifferAndNullWhenNoneWasRecognised() throws Exception {
     var base = ReportFixtures.report();
     var mixed = new ArrayList<>(base.sources());
-    mixed.add(new LogReadResult("c.csv", LogFormat.CSVLOG, null, 5, 0, null, 100));
+    mixed.add(new LogReadResult("c.csv", LogFormat.CSVLOG, null, 5, 0, null, 100, 0));
     var mixedReport = new AnalysisReport(mixed, base.workload(), null, List.of());
     assertThat(json(mixedReport, ALL).at("/summary/format").asText()).isEqualTo("mixed");
 
     var empty = new AnalysisReport(
-        List.of(new LogReadResult("e.log", null, null, 0, 0, null, 0)), base.workload(), null,
+        List.of(new LogReadResult("e.log", null, null, 0, 0, null, 0, 0)), base.workload(), null,
         List.of());
     assertThat(json(empty, ALL).at("/summary/format").isNull()).isTrue();
   }
@@ -142,7 +142,7 @@ class JsonReportTest {
     assertThat(sources).hasSize(2);
     assertThat(keys(sources.get(1))).containsExactly(
         "source", "format", "logLinePrefix", "linesRead", "unparsedLines", "firstUnparsed",
-        "bytesRead");
+        "bytesRead", "truncatedLines");
     assertThat(sources.get(1).get("unparsedLines").asLong()).isEqualTo(2);
     assertThat(sources.get(0).get("firstUnparsed").isNull()).isTrue();
   }

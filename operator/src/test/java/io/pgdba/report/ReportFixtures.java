@@ -70,9 +70,9 @@ final class ReportFixtures {
 
   static List<LogReadResult> sources() {
     return List.of(
-        new LogReadResult("a.log", LogFormat.STDERR, "%m [%p] ", 1200, 0, null, 150_000),
+        new LogReadResult("a.log", LogFormat.STDERR, "%m [%p] ", 1200, 0, null, 150_000, 0),
         new LogReadResult("b.log", LogFormat.STDERR, "%m [%p] ", 30, 2,
-            "b.log:7: no log_line_prefix match", 4_000));
+            "b.log:7: no log_line_prefix match", 4_000, 1));
   }
 
   static Recommendation recommendation(String name, String column) {

@@ -30,7 +30,9 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "missing command (one of: " + String.join(", ", spec.subcommands().keySet()) + ")");
   }
 
   public static void main(String[] args) {
@@ -60,6 +62,16 @@ public final class Main implements Runnable {
     cl.setErr(err);
     // "--log a.log --typo" must fail as a usage error, not read a file named "--typo".
     cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
+    // A usage error: the message and where to look, not the whole help page.
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          var errOut = e.getCommandLine().getErr();
+          errOut.println("pgdba: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, errOut);
+          errOut.println(
+              "Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // A bug, not a user mistake: one line by default, the trace on request.

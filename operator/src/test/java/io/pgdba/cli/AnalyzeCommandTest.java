@@ -25,7 +25,8 @@ class AnalyzeCommandTest {
   void unknownOptionIsAUsageError() {
     var r = run("analyze", "--log", "x.log", "--frobnicate");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    assertThat(r.err()).contains("Unknown option: '--frobnicate'")
+        .contains("Try 'pgdba analyze --help'.").doesNotContain("Usage:");
     assertThat(r.out()).isEmpty();
   }
 

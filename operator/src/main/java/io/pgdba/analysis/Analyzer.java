@@ -1,5 +1,6 @@
 package io.pgdba.analysis;
 
+import io.pgdba.log.LogEvent;
 import io.pgdba.log.LogEventAssembler;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Runs one analysis end to end: reads the logs (or pg_stat_statements), builds the workload,
@@ -42,8 +44,17 @@ public final class Analyzer {
     var builder = new WorkloadBuilder(request.workloadOptions());
     var reader = new LogReader(request.logOptions());
     var results = new ArrayList<LogReadResult>();
-    for (var source : request.logs()) {
-      results.add(readSource(reader, source, builder, progress));
+    if (EventPipe.worthIt()) {
+      try (var pipe = new EventPipe(builder)) {
+        for (var source : request.logs()) {
+          results.add(readSource(reader, source, pipe, progress));
+        }
+        pipe.finish();
+      }
+    } else {
+      for (var source : request.logs()) {
+        results.add(readSource(reader, source, builder, progress));
+      }
     }
     Workload workload = builder.build();
     warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
@@ -57,11 +68,11 @@ public final class Analyzer {
 
   /**
    * Reads one source through its own assembler (statement/duration pairing never crosses files)
-   * into the shared builder. The stream is opened here rather than in the reader so that an
+   * into the shared workload. The stream is opened here rather than in the reader so that an
    * unreadable file fails the same way whatever the reader does, and so bytes can be counted.
    */
   private static LogReadResult readSource(
-      LogReader reader, LogSource source, WorkloadBuilder builder, Progress progress)
+      LogReader reader, LogSource source, Consumer<LogEvent> events, Progress progress)
       throws AnalysisException {
     InputStream raw;
     try {
@@ -70,7 +81,7 @@ public final class Analyzer {
       throw unreadable(source, e);
     }
     try (var counted = new CountingInputStream(raw, source.name(), progress)) {
-      var assembler = new LogEventAssembler(builder);
+      var assembler = new LogEventAssembler(events);
       var result = reader.read(new LogSource(source.name(), () -> counted), assembler);
       assembler.finish();
       counted.reportNow();

@@ -1,5 +1,6 @@
 package io.pgdba.analysis;
 
+import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.log.LogEvent;
 import io.pgdba.log.LogEventAssembler;
 import io.pgdba.log.LogReadResult;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 /**
  * Runs one analysis end to end: reads the logs (or pg_stat_statements), builds the workload,
  * reads the target's catalog and asks the advisors. The CLI and the operator both call this.
+ * Without a target it touches no database; with one, the {@link TargetStep} does.
  */
 public final class Analyzer {
 
@@ -30,9 +32,9 @@ public final class Analyzer {
 
   private final TargetStep targetStep;
 
-  /** An analyzer whose target step is the default one of this build. */
+  /** An analyzer whose target step reads the catalog and runs the index advisor. */
   public Analyzer() {
-    this(TargetStep.PENDING);
+    this(new DatabaseTargetStep());
   }
 
   public Analyzer(TargetStep targetStep) {
@@ -41,9 +43,26 @@ public final class Analyzer {
 
   public AnalysisReport run(AnalysisRequest request, Progress progress) throws AnalysisException {
     var warnings = new ArrayList<String>();
+    var results = new ArrayList<LogReadResult>();
+    boolean fromLogs = !request.logs().isEmpty() || request.target() == null;
+    Workload workload = fromLogs ? readLogs(request, progress, results) : null;
+    if (fromLogs) {
+      warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
+    }
+    IndexAdvice advice = null;
+    if (request.target() != null) {
+      var result = targetStep.run(request, workload, warnings);
+      workload = result.workload();
+      advice = result.advice();
+    }
+    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+  }
+
+  private static Workload readLogs(
+      AnalysisRequest request, Progress progress, List<LogReadResult> results)
+      throws AnalysisException {
     var builder = new WorkloadBuilder(request.workloadOptions());
     var reader = new LogReader(request.logOptions());
-    var results = new ArrayList<LogReadResult>();
     if (EventPipe.worthIt()) {
       try (var pipe = new EventPipe(builder)) {
         for (var source : request.logs()) {
@@ -56,14 +75,7 @@ public final class Analyzer {
         results.add(readSource(reader, source, builder, progress));
       }
     }
-    Workload workload = builder.build();
-    warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
-
-    var advice =
-        request.target() == null
-            ? null
-            : targetStep.advise(workload, request.target(), request.advisorOptions(), warnings);
-    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+    return builder.build();
   }
 
   /**

@@ -1,39 +1,29 @@
 package io.pgdba.analysis;
 
-import io.pgdba.advisor.index.AdvisorOptions;
 import io.pgdba.advisor.index.IndexAdvice;
-import io.pgdba.catalog.ConnectionSettings;
 import io.pgdba.workload.Workload;
 import java.util.List;
 
 /**
- * The part of an analysis that talks to the target database: read its catalog and ask the index
- * advisor about the workload. Kept behind this seam so that log analysis works (and is tested)
- * without a database, and so that the operator can substitute its own session handling.
+ * The part of an analysis that talks to the target database: take the workload from
+ * pg_stat_statements when there are no logs, read the catalog and ask the index advisor. Kept
+ * behind this seam so that log analysis runs without any database, and so that the operator or a
+ * test can substitute its own.
  */
 @FunctionalInterface
 public interface TargetStep {
 
-  /**
-   * Advises on {@code workload} for {@code target}.
-   *
-   * @param warnings where to add one-line notes for the user (no HypoPG, skipped queries...)
-   * @return the advice, or null when this build cannot advise
-   * @throws AnalysisException when the target is unreachable, refuses the login, etc.
-   */
-  IndexAdvice advise(
-      Workload workload, ConnectionSettings target, AdvisorOptions options, List<String> warnings)
-      throws AnalysisException;
+  /** What the target gave: the workload analysed (the logs' or pg_stat_statements') and advice. */
+  record Result(Workload workload, IndexAdvice advice) {}
 
   /**
-   * Until the catalog reader and the index advisor are wired in, a target yields no advice and a
-   * warning saying so, rather than a failure: the log part of the analysis is still worth having.
+   * Runs the target part of {@code request} (whose {@code target()} is set).
+   *
+   * @param logWorkload the workload read from the logs, or null when the request has no logs and
+   *     the workload must come from the target's pg_stat_statements
+   * @param warnings where to add one-line notes for the user (no HypoPG, estimated percentiles...)
+   * @throws AnalysisException when the target is unreachable, refuses the login, etc.
    */
-  TargetStep PENDING =
-      (workload, target, options, warnings) -> {
-        warnings.add(
-            "index advice for " + target.host() + "/" + target.database()
-                + " is not available in this build yet; the report covers the logs only");
-        return null;
-      };
+  Result run(AnalysisRequest request, Workload logWorkload, List<String> warnings)
+      throws AnalysisException;
 }

@@ -5,6 +5,9 @@ import io.pgdba.analysis.AnalysisException;
 import io.pgdba.analysis.AnalysisReport;
 import io.pgdba.analysis.AnalysisRequest;
 import io.pgdba.analysis.Analyzer;
+import io.pgdba.catalog.ConnectionSettings;
+import io.pgdba.catalog.ConnectionSettingsParser;
+import io.pgdba.catalog.ConnectionStringException;
 import io.pgdba.log.LogFormat;
 import io.pgdba.log.LogReaderOptions;
 import io.pgdba.log.LogSource;
@@ -35,7 +38,8 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Reads PostgreSQL logs (stderr, csvlog, jsonlog, CloudNativePG; gzip or not) and reports"
           + " the queries that cost the most.",
-      "Exit status: 0 done, 1 an input could not be read, 2 wrong usage."
+      "Exit status: 0 done, 1 an input could not be read or the target not used, 2 wrong"
+          + " usage."
     })
 public final class AnalyzeCommand implements Callable<Integer> {
 
@@ -51,9 +55,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--log",
       arity = "1..*",
-      required = true,
       paramLabel = "FILE",
-      description = "Log files to read, several allowed; '-' reads standard input.")
+      description = {
+        "Log files to read, several allowed; '-' reads standard input.",
+        "Without --log, the workload comes from pg_stat_statements of --db."
+      })
   List<String> logs = new ArrayList<>();
 
   @Option(
@@ -95,7 +101,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--db",
       paramLabel = "URI",
-      description = "Target database to advise indexes on (postgresql://user@host:port/db).")
+      description = {
+        "Target database to advise indexes on: a postgresql:// URI or a conninfo string, with"
+            + " the PG* environment and ~/.pgpass as libpq. Only read-only sessions are opened."
+      })
   String db;
 
   @Option(
@@ -107,6 +116,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(names = "--stats", hidden = true, description = "Print throughput and heap to stderr.")
   boolean stats;
+
+  private ConnectionSettings target;
 
   @Override
   public Integer call() {
@@ -150,10 +161,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (logs.stream().filter("-"::equals).count() > 1) {
       throw new ParameterException(cl, "--log -: standard input can be read only once");
     }
+    if (logs.isEmpty() && db == null) {
+      throw new ParameterException(cl, "give --log FILE... or --db URI (or both)");
+    }
     if (db != null) {
-      // Connection settings (libpq conventions) and the advisor are not wired in yet; say so
-      // rather than pretend to advise.
-      throw new ParameterException(cl, "--db: index advice is not available in this build yet");
+      try {
+        target = ConnectionSettingsParser.fromSystem().parse(db);
+      } catch (ConnectionStringException e) {
+        throw new ParameterException(cl, "--db: " + e.getMessage());
+      }
     }
   }
 
@@ -194,7 +210,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         sources,
         new LogReaderOptions(format, logLinePrefix),
         workloadOptions,
-        null,
+        target,
         AdvisorOptions.defaults(),
         slowMs);
   }

@@ -44,7 +44,10 @@ class AnalyzeCommandTest {
     assertThat(top.exit()).isEqualTo(2);
     assertThat(top.err()).contains("--top must be at least 1, got 0");
 
-    assertThat(run("analyze").err()).contains("Missing required option: '--log=FILE'");
+    assertThat(run("analyze").err()).contains("give --log FILE... or --db URI");
+    var db = run("analyze", "--log", "x.log", "--db", "postgresql://u:pw@h:99999/db");
+    assertThat(db.exit()).isEqualTo(2);
+    assertThat(db.err()).startsWith("pgdba: --db: ").doesNotContain("pw@");
     assertThat(run("analyze", "--log", "-", "--log", "-").err())
         .contains("standard input can be read only once");
   }

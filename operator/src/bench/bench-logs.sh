@@ -70,7 +70,7 @@ cat "$BIG" >/dev/null
 # ---- pgdba -----------------------------------------------------------------------------
 say "pgdba analyze (java -Xmx$HEAP)"
 t0=$(now)
-/usr/bin/time -f '%M' -o "$BENCH_DIR/pgdba.rss" \
+/usr/bin/time -f '%M %U %S' -o "$BENCH_DIR/pgdba.time" \
   java -Xmx"$HEAP" -jar "$JAR" analyze --log "$BIG" --output json --stats \
   >"$BENCH_DIR/pgdba.json" 2>"$BENCH_DIR/pgdba.err" || {
   say "pgdba failed:"; cat "$BENCH_DIR/pgdba.err" >&2; exit 1; }
@@ -80,7 +80,8 @@ STATS=$(grep '^pgdba stats:' "$BENCH_DIR/pgdba.err" | tail -1)
 stat_of() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$STATS"; }
 LINES=$(stat_of lines)
 PEAK_HEAP=$(stat_of peak_heap_mb)
-RSS_MB=$(awk '{ printf "%.0f", $1 / 1024 }' "$BENCH_DIR/pgdba.rss")
+RSS_MB=$(awk '{ printf "%.0f", $1 / 1024 }' "$BENCH_DIR/pgdba.time")
+PGDBA_CPU=$(awk '{ printf "%.2f", $2 + $3 }' "$BENCH_DIR/pgdba.time")
 read -r STATEMENTS DISTINCT UNPARSED < <(python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
@@ -90,6 +91,7 @@ echo
 echo "pgdba analyze on $MB MB ($LINES lines), whole process, one run:"
 awk -v s="$PGDBA_S" -v b="$BYTES" -v l="$LINES" 'BEGIN {
   printf "  wall %.2f s   %.1f MB/s   %.0f lines/s\n", s, b / 1e6 / s, l / s }'
+echo "  CPU (user+sys) $PGDBA_CPU s: $(awk -v c="$PGDBA_CPU" -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 / c }') MB per CPU-second"
 echo "  peak heap $PEAK_HEAP MB (sum of heap pool peaks, -Xmx$HEAP), peak RSS $RSS_MB MB"
 echo "  $STATEMENTS statements, $DISTINCT distinct queries, $UNPARSED unparsed lines"
 
@@ -97,14 +99,17 @@ echo "  $STATEMENTS statements, $DISTINCT distinct queries, $UNPARSED unparsed l
 if [[ $PGBADGER != 0 ]] && command -v pgbadger >/dev/null; then
   say "pgbadger -j 1 on the same file (about $(awk -v m="$MB" 'BEGIN{printf "%.0f", m/3}') s at 3 MB/s)"
   t0=$(now)
-  pgbadger -q -j 1 -f stderr --prefix "$PREFIX" -o "$BENCH_DIR/pgbadger.json" "$BIG"
+  /usr/bin/time -f '%M %U %S' -o "$BENCH_DIR/pgbadger.time" pgbadger -q -j 1 -f stderr --prefix "$PREFIX" -o "$BENCH_DIR/pgbadger.json" "$BIG"
   t1=$(now)
   BADGER_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   echo "pgBadger $(pgbadger --version | head -1 | awk '{print $NF}') -j 1:"
   awk -v s="$BADGER_S" -v b="$BYTES" -v l="$LINES" 'BEGIN {
     printf "  wall %.2f s   %.1f MB/s   %.0f lines/s\n", s, b / 1e6 / s, l / s }'
-  awk -v p="$PGDBA_S" -v g="$BADGER_S" 'BEGIN {
-    printf "ratio: pgdba is %.1fx pgBadger -j 1 (goal >= 50x)\n", g / p }'
+  BADGER_CPU=$(awk '{ printf "%.2f", $2 + $3 }' "$BENCH_DIR/pgbadger.time")
+  echo "  CPU (user+sys) $BADGER_CPU s, peak RSS $(awk '{ printf "%.0f", $1 / 1024 }' "$BENCH_DIR/pgbadger.time") MB"
+  awk -v p="$PGDBA_S" -v g="$BADGER_S" -v pc="$PGDBA_CPU" -v gc="$BADGER_CPU" 'BEGIN {
+    printf "ratio: pgdba is %.1fx pgBadger -j 1 in wall time (goal >= 50x), %.1fx in CPU time\n",
+      g / p, gc / pc }'
 else
   echo "pgBadger not installed (apt-get install pgbadger) or PGBADGER=0: no comparison"
 fi

@@ -46,7 +46,8 @@ class JsonReportTest {
     assertThat(summary.get("format").asText()).isEqualTo("stderr");
     assertThat(summary.get("linesRead").asLong()).isEqualTo(1230);
     assertThat(summary.get("unparsedLines").asLong()).isEqualTo(2);
-    assertThat(summary.get("firstUnparsed").asText()).isEqualTo("b.log:7: no log_line_prefix match");
+    assertThat(summary.get("firstUnparsed").asText())
+        .isEqualTo("b.log:7: no log_line_prefix match");
     assertThat(summary.get("statements").asLong()).isEqualTo(1032);
     assertThat(summary.get("distinctQueries").asLong()).isEqualTo(3);
     // 0.1 + 0.2 + 9089.7 is 9090.000000000002 in binary floating point

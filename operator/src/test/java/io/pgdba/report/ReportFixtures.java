@@ -57,7 +57,8 @@ final class ReportFixtures {
   /** Three queries that the three rankings (total, mean, calls) put in three different orders. */
   static Workload workload() {
     var queries = new ArrayList<QueryStats>();
-    queries.add(query("00000000000000aa", "SELECT * FROM orders WHERE id = $1", 1000, 5000.0, 40.0));
+    queries.add(
+        query("00000000000000aa", "SELECT * FROM orders WHERE id = $1", 1000, 5000.0, 40.0));
     queries.add(query("00000000000000bb", "SELECT count(*) FROM orders o JOIN items i ON i.o = o.id"
         + " WHERE o.created > $1 GROUP BY o.customer ORDER BY 1 DESC", 2, 4000.0, 2500.0));
     queries.add(query("00000000000000cc", "UPDATE stock SET n = n - $1 WHERE id = $2", 30, 90.0,

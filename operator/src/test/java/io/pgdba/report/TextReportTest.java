@@ -68,7 +68,8 @@ class TextReportTest {
     assertThat(totals).contains("1,230 (2 unparsed)", "1,032 in 3 distinct queries, 9,090.00 ms",
         "2025-03-01T10:00:00.123Z .. 2025-03-01T11:30:00Z", "8.0 MiB", "12 connections");
     var unread = section(text, "What could not be read");
-    assertThat(unread).contains("b.log", "b.log:7: no log_line_prefix match").doesNotContain("a.log");
+    assertThat(unread).contains("b.log", "b.log:7: no log_line_prefix match")
+        .doesNotContain("a.log");
     assertThat(section(text, "Warnings")).contains("- b.log:7: no prefix match");
     assertThat(text).doesNotContain("Index recommendations");
   }

@@ -28,11 +28,15 @@ final class ProgressPrinter implements Analyzer.Progress {
   private long lastNanos = startNanos;
   private boolean lineOpen;
 
-  private ProgressPrinter(PrintWriter err, boolean terminal, Map<String, Long> sizes) {
+  /**
+   * @param sizes file sizes by source name, or null to print nothing
+   * @param intervalNanos least time between two prints
+   */
+  ProgressPrinter(PrintWriter err, boolean terminal, Map<String, Long> sizes, long intervalNanos) {
     this.err = err;
     this.terminal = terminal;
     this.sizes = sizes;
-    this.intervalNanos = terminal ? 250_000_000L : 10_000_000_000L;
+    this.intervalNanos = intervalNanos;
   }
 
   /** A printer for these sources: silent unless stderr is a terminal or the input is big. */
@@ -51,7 +55,11 @@ final class ProgressPrinter implements Analyzer.Progress {
       }
     }
     boolean terminal = stderrIsTerminal();
-    return new ProgressPrinter(err, terminal, terminal || total >= BIG_INPUT_BYTES ? sizes : null);
+    return new ProgressPrinter(
+        err,
+        terminal,
+        terminal || total >= BIG_INPUT_BYTES ? sizes : null,
+        terminal ? 250_000_000L : 10_000_000_000L);
   }
 
   @Override
@@ -60,7 +68,7 @@ final class ProgressPrinter implements Analyzer.Progress {
       return;
     }
     long now = System.nanoTime();
-    if (now - lastNanos < intervalNanos) {
+    if (now - lastNanos < intervalNanos && intervalNanos > 0) {
       return;
     }
     lastNanos = now;

@@ -35,18 +35,20 @@ def shapes(rng):
     out = []
     for t in TABLES:
         for c in COLS:
-            out.append(lambda r, t=t, c=c: ("SELECT * FROM %s WHERE %s = %s" % (t, c, literal(r, c)),
-                                            None))
-            out.append(lambda r, t=t, c=c: ("SELECT id, %s FROM %s WHERE %s = $1 LIMIT 20" % (c, t, c),
-                                            [literal(r, c)]))
+            out.append(lambda r, t=t, c=c: (
+                "SELECT * FROM %s WHERE %s = %s" % (t, c, literal(r, c)), None))
+            out.append(lambda r, t=t, c=c: (
+                "SELECT id, %s FROM %s WHERE %s = $1 LIMIT 20" % (c, t, c), [literal(r, c)]))
         out.append(lambda r, t=t: ("UPDATE %s SET updated_at = now(), status = '%s' WHERE id = %d"
                                    % (t, r.choice(["new", "paid", "sent"]), r.randrange(10**6)),
                                    None))
-        out.append(lambda r, t=t: ("INSERT INTO %s (customer_id, amount, status) VALUES (%d, %s, 'new')"
-                                   % (t, r.randrange(10**5), literal(r, "amount")), None))
-        out.append(lambda r, t=t: ("SELECT c.id, count(*)\n\t  FROM %s t\n\t  JOIN customers c ON c.id ="
-                                   " t.customer_id\n\t WHERE t.created_at > %s\n\t GROUP BY c.id\n\t ORDER"
-                                   " BY 2 DESC\n\t LIMIT 10" % (t, literal(r, "created_at")), None))
+        out.append(lambda r, t=t: (
+            "INSERT INTO %s (customer_id, amount, status) VALUES (%d, %s, 'new')"
+            % (t, r.randrange(10**5), literal(r, "amount")), None))
+        out.append(lambda r, t=t: (
+            "SELECT c.id, count(*)\n\t  FROM %s t\n\t  JOIN customers c ON c.id ="
+            " t.customer_id\n\t WHERE t.created_at > %s\n\t GROUP BY c.id\n\t ORDER"
+            " BY 2 DESC\n\t LIMIT 10" % (t, literal(r, "created_at")), None))
         out.append(lambda r, t=t: ("SELECT * FROM %s WHERE id IN (%s)"
                                    % (t, ", ".join(str(r.randrange(10**6))
                                                    for _ in range(r.randrange(1, 30)))), None))
@@ -67,36 +69,40 @@ def main():
         ts = t.strftime("%Y-%m-%d %H:%M:%S UTC")
         app, user, db = rng.choice(APPS)
         pid = rng.randrange(2000, 2060)
-        pre = "%s [%d]: user=%s,db=%s,app=%s,client=10.0.0.%d " % (ts, pid, user, db, app, pid % 250)
+        pre = "%s [%d]: user=%s,db=%s,app=%s,client=10.0.0.%d " % (
+            ts, pid, user, db, app, pid % 250)
         lines = []
         roll = rng.random()
         if pid not in sessions:
             sessions[pid] = t
-            lines.append(pre + "LOG:  connection authorized: user=%s database=%s application_name=%s"
-                         % (user, db, app))
+            lines.append(pre + "LOG:  connection authorized: user=%s database=%s"
+                         " application_name=%s" % (user, db, app))
         if roll < 0.002:
-            lines.append(pre + "ERROR:  duplicate key value violates unique constraint \"orders_pkey\"")
+            lines.append(pre + "ERROR:  duplicate key value violates unique constraint"
+                         " \"orders_pkey\"")
             lines.append(pre + "DETAIL:  Key (id)=(%d) already exists." % rng.randrange(10**6))
-            lines.append(pre + "STATEMENT:  INSERT INTO orders (id) VALUES (%d)" % rng.randrange(10**6))
+            lines.append(pre + "STATEMENT:  INSERT INTO orders (id) VALUES (%d)"
+                         % rng.randrange(10**6))
         elif roll < 0.003:
             bg = "%s [%d]: user=,db=,app=,client= " % (ts, 99)
             lines.append(bg + "LOG:  checkpoint starting: time")
             lines.append(bg + "LOG:  checkpoint complete: wrote %d buffers (0.1%%); 0 WAL file(s)"
                          " added, 0 removed, 1 recycled; write=%.3f s, sync=0.002 s, total=%.3f s;"
                          " sync files=12, longest=0.001 s, average=0.001 s; distance=1024 kB,"
-                         " estimate=2048 kB" % (rng.randrange(1000), rng.random() * 3, rng.random() * 3))
+                         " estimate=2048 kB"
+                         % (rng.randrange(1000), rng.random() * 3, rng.random() * 3))
         elif roll < 0.004:
             lines.append("%s [%d]: user=,db=,app=,client= LOG:  automatic vacuum of table"
                          " \"shop.public.orders\": index scans: 1" % (ts, 98))
             lines.append("\tpages: 0 removed, 1234 remain, 100 scanned (8.10% of total)")
             lines.append("\tsystem usage: CPU: user: 0.01 s, system: 0.00 s, elapsed: 0.05 s")
         elif roll < 0.005:
-            lines.append(pre + "LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp%d.0\", size %d"
-                         % (pid, rng.randrange(10**5, 10**8)))
+            lines.append(pre + "LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp%d.0\","
+                         " size %d" % (pid, rng.randrange(10**5, 10**8)))
             lines.append(pre + "STATEMENT:  SELECT * FROM orders ORDER BY created_at")
         elif roll < 0.0055:
-            lines.append(pre + "LOG:  process %d still waiting for ShareLock on transaction %d after"
-                         " 100.123 ms" % (pid, rng.randrange(10**6)))
+            lines.append(pre + "LOG:  process %d still waiting for ShareLock on transaction %d"
+                         " after 100.123 ms" % (pid, rng.randrange(10**6)))
             lines.append(pre + "DETAIL:  Process holding the lock: 2001. Wait queue: %d." % pid)
             lines.append(pre + "STATEMENT:  UPDATE products SET stock = stock WHERE id = 1")
         elif roll < 0.007:
@@ -114,8 +120,9 @@ def main():
                     for i, p in enumerate(params))
                 name = "<unnamed>" if app != "shop-api" else "P_%d" % (sum(map(ord, sql)) % 50)
                 if name == "<unnamed>":
-                    lines.append(pre + "LOG:  duration: %.3f ms  parse %s: %s" % (ms / 10, name, sql))
-                    lines.append(pre + "LOG:  duration: %.3f ms  bind %s: %s" % (ms / 10, name, sql))
+                    for phase in ("parse", "bind"):
+                        lines.append(pre + "LOG:  duration: %.3f ms  %s %s: %s"
+                                     % (ms / 10, phase, name, sql))
                     lines.append(detail)
                 lines.append(pre + "LOG:  duration: %.3f ms  execute %s: %s" % (ms, name, sql))
                 lines.append(detail)

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Reads {@code csvlog}: 23 columns up to PostgreSQL 12, 24 in 13 ({@code backend_type}), 26 from
- * 14 on ({@code leader_pid}, {@code query_id}). Quoted fields span lines.
+ * Reads {@code csvlog}: 23 columns up to PostgreSQL 12, 24 in 13 ({@code backend_type}), 26 from 14
+ * on ({@code leader_pid}, {@code query_id}). Quoted fields span lines.
  *
  * <p>Split by hand rather than with commons-csv because the reader must resynchronise after a
  * damaged record (a stray quote would otherwise swallow the rest of the file), count physical
@@ -27,6 +27,8 @@ final class CsvlogParser implements RecordParser {
   private long recordLine;
   private long recordLines;
   private int recordChars;
+  private long droppedChars;
+  private long truncatedLines;
 
   CsvlogParser(String source, Consumer<LogRecord> sink, ParseStats stats) {
     this.source = source;
@@ -36,6 +38,19 @@ final class CsvlogParser implements RecordParser {
 
   @Override
   public void line(String text, long lineNumber) {
+    long droppedBefore = droppedChars;
+    parseLine(text, lineNumber);
+    if (droppedChars > droppedBefore) {
+      truncatedLines++;
+    }
+  }
+
+  @Override
+  public long truncatedLines() {
+    return truncatedLines;
+  }
+
+  private void parseLine(String text, long lineNumber) {
     if (inQuotes) {
       if (startsRecord(text) || recordChars >= RecordBuilder.MAX_CHARS * 2) {
         // An unterminated quote: give the open record up rather than swallow what follows.
@@ -111,12 +126,15 @@ final class CsvlogParser implements RecordParser {
     if (room > 0) {
       field.append(s, from, Math.min(to, from + room));
     }
+    droppedChars += Math.max(0, to - from - Math.max(room, 0));
   }
 
   private void appendCapped(char c) {
     recordChars++;
     if (field.length() < RecordBuilder.MAX_CHARS) {
       field.append(c);
+    } else {
+      droppedChars++;
     }
   }
 
@@ -199,7 +217,7 @@ final class CsvlogParser implements RecordParser {
   }
 
   static Long parseLong(String s) {
-    if (s == null || s.isEmpty() || s.length() > 19) {
+    if (s == null || s.isEmpty() || s.length() > 20) {
       return null;
     }
     try {

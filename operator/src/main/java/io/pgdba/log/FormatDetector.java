@@ -67,25 +67,30 @@ final class FormatDetector {
   }
 
   /**
-   * The common prefix that opens a record on the most sample lines, or null when none opens any.
+   * The common prefix that opens a record on the most sample lines, or null when none opens any. On
+   * a tie, the one that went further into its elements wins ({@code %m [%p] %q%u@%d } over {@code
+   * %m [%p] } when session lines carry a user), then the first in the list.
    */
   static LogLinePrefix prefix(List<String> sample) {
     var fields = new PrefixFields();
     LogLinePrefix best = null;
-    int bestCount = 0;
+    long bestCount = 0;
+    long bestDepth = 0;
     for (String candidate : COMMON_PREFIXES) {
       var prefix = LogLinePrefix.compile(candidate);
-      int count = 0;
+      long count = 0;
+      long depth = 0;
       for (String line : sample) {
         int at = prefix.match(line, fields);
         if (at >= 0 && Severity.at(line, at) != null) {
           count++;
+          depth += fields.elementsMatched;
         }
       }
-      if (count > bestCount
-          || (count == bestCount && count > 0 && prefix.fieldCount() > best.fieldCount())) {
+      if (count > bestCount || (count == bestCount && count > 0 && depth > bestDepth)) {
         best = prefix;
         bestCount = count;
+        bestDepth = depth;
       }
     }
     return best;

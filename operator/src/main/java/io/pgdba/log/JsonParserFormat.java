@@ -1,8 +1,8 @@
 package io.pgdba.log;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -89,7 +89,9 @@ final class JsonParserFormat implements RecordParser {
     }
     if (f.severity == null || f.message == null) {
       stats.unparsed(
-          lineNumber, cnpg ? "CloudNativePG record without error_severity or message"
+          lineNumber,
+          cnpg
+              ? "CloudNativePG record without error_severity or message"
               : "JSON object without error_severity or message (not jsonlog?)");
       return;
     }
@@ -107,7 +109,8 @@ final class JsonParserFormat implements RecordParser {
             f.user,
             f.application,
             cnpg ? CsvlogParser.host(f.host) : f.host,
-            f.sqlState,
+            // jsonlog leaves state_code out when it is 00000, which csvlog and %e write
+            f.sqlState == null && !cnpg ? "00000" : f.sqlState,
             CsvlogParser.parseLong(f.queryId),
             f.message,
             f.detail,

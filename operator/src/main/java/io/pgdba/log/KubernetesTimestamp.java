@@ -24,7 +24,8 @@ final class KubernetesTimestamp {
     }
     if (i < n && line.charAt(i) == 'Z') {
       i++;
-    } else if (i + 6 <= n && (line.charAt(i) == '+' || line.charAt(i) == '-')
+    } else if (i + 6 <= n
+        && (line.charAt(i) == '+' || line.charAt(i) == '-')
         && line.charAt(i + 3) == ':') {
       i += 6;
     } else {

@@ -10,10 +10,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Splits a byte stream into UTF-8 lines without a {@code BufferedReader}: it scans bytes for
- * {@code \n} in a large buffer and decodes each line once (the JDK's ASCII fast path makes that a
- * copy). A line longer than {@link #MAX_LINE_BYTES} keeps its head and skips the rest, so a 100 MB
- * single line costs 1 MB of memory. Gzip is recognised by its magic bytes.
+ * Splits a byte stream into UTF-8 lines without a {@code BufferedReader}: it scans bytes for {@code
+ * \n} in a large buffer and decodes each line once (the JDK's ASCII fast path makes that a copy). A
+ * line longer than {@link #MAX_LINE_BYTES} keeps its head and skips the rest, so a 100 MB single
+ * line costs 1 MB of memory. Gzip is recognised by its magic bytes.
  */
 final class LineReader implements Closeable {
 
@@ -31,6 +31,7 @@ final class LineReader implements Closeable {
 
   /** Holds the head of a line that spans buffer refills; grows up to MAX_LINE_BYTES. */
   private byte[] carry = new byte[8192];
+
   private int carryLen;
 
   private long bytesRead;
@@ -87,7 +88,7 @@ final class LineReader implements Closeable {
         if (carryLen == 0 && !skipping) {
           return null;
         }
-        return finishLine(carry, 0, carryLen, true);
+        return finishLine(carry, 0, carryLen);
       }
       int start = pos;
       int end = limit;
@@ -99,17 +100,17 @@ final class LineReader implements Closeable {
       if (i < end) {
         pos = i + 1;
         if (carryLen == 0 && !skipping) {
-          return finishLine(b, start, i - start, false);
+          return finishLine(b, start, i - start);
         }
         append(b, start, i - start);
-        return finishLine(carry, 0, carryLen, true);
+        return finishLine(carry, 0, carryLen);
       }
       pos = end;
       skipping |= !append(b, start, end - start);
     }
   }
 
-  private String finishLine(byte[] bytes, int off, int len, boolean fromCarry) {
+  private String finishLine(byte[] bytes, int off, int len) {
     lineNumber++;
     if (len > 0 && bytes[off + len - 1] == '\r' && !lastTruncated) {
       len--;

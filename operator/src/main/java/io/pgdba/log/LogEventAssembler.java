@@ -18,9 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * Turns {@link LogRecord}s into {@link LogEvent}s: parses the message ({@code duration: ...},
- * {@code statement:}, {@code execute <name>:}, checkpoints, temp files...), pairs
- * {@code log_statement} + {@code log_duration} lines of the same session, and attaches parameters.
- * Call {@link #finish()} at the end of the input to flush what is still pending.
+ * {@code statement:}, {@code execute <name>:}, checkpoints, temp files...), pairs {@code
+ * log_statement} + {@code log_duration} lines of the same session, and attaches parameters. Call
+ * {@link #finish()} at the end of the input to flush what is still pending.
  *
  * <p>Only the pairing state grows with the input, and it is bounded: at most {@link #MAX_PENDING}
  * sessions wait for their duration line; the one not heard from for the longest is dropped first.
@@ -34,7 +34,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   private static final JsonFactory JSON = new JsonFactory();
 
   /** A {@code log_statement} line waiting for the {@code log_duration} line of its session. */
-  private record Pending(Origin origin, Phase phase, String name, String text, List<String> params) {}
+  private record Pending(
+      Origin origin, Phase phase, String name, String text, List<String> params) {}
 
   private final Consumer<LogEvent> sink;
   private final Map<Object, Pending> pending =
@@ -69,8 +70,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       case "LOG" -> log(record, message);
       case "ERROR", "FATAL", "PANIC" -> {
         var origin = origin(record);
-        sink.accept(
-            new LogError(origin, severity, record.sqlState(), message, record.statement()));
+        sink.accept(new LogError(origin, severity, record.sqlState(), message, record.statement()));
         if (message.startsWith("deadlock detected")) {
           sink.accept(new ServerEvent(origin, Kind.DEADLOCK, 0));
         }
@@ -134,8 +134,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       if (p == null) {
         unpairedDurations++;
       } else {
-        sink.accept(
-            new ExecutedStatement(p.origin, p.phase, p.name, durationMs, p.text, p.params));
+        sink.accept(new ExecutedStatement(p.origin, p.phase, p.name, durationMs, p.text, p.params));
       }
       return;
     }
@@ -161,11 +160,15 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       return;
     }
     List<String> params = phase == Phase.PARSE ? List.of() : Parameters.parse(r.detail());
+    String name = m.substring(nameStart, colon);
+    if (name.startsWith("fetch from ")) {
+      name = name.substring(11); // a further fetch from an open portal: same statement
+    }
     sink.accept(
         new ExecutedStatement(
             origin(r),
             phase,
-            m.substring(nameStart, colon),
+            name,
             durationMs,
             m.substring(colon + 2),
             params));
@@ -241,8 +244,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     }
     int start = at + label.length();
     int end = start;
-    while (end < m.length()
-        && (Character.isDigit(m.charAt(end)) || m.charAt(end) == '.')) {
+    while (end < m.length() && (Character.isDigit(m.charAt(end)) || m.charAt(end) == '.')) {
       end++;
     }
     try {
@@ -283,8 +285,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   }
 
   /**
-   * Flushes what is still pending. Statements logged without a duration line have no duration,
-   * so they are dropped rather than reported with a made-up one.
+   * Flushes what is still pending. Statements logged without a duration line have no duration, so
+   * they are dropped rather than reported with a made-up one.
    */
   public void finish() {
     pending.clear();

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code log_line_prefix} compiled into a sequence of literal and field matchers, so that a stderr
- * line is split by a few {@code startsWith}/{@code indexOf} calls instead of a regular expression.
- * Shaped fields (timestamps, numbers, session id) are scanned by their shape; free-text fields (user,
- * database, application, host...) end where the next literal of the prefix starts.
+ * A {@code log_line_prefix} compiled into a sequence of literal and field matchers, so that a
+ * stderr line is split by a few {@code startsWith}/{@code indexOf} calls instead of a regular
+ * expression. Shaped fields (timestamps, numbers, session id) are scanned by their shape; free-text
+ * fields (user, database, application, host...) end where the next literal of the prefix starts.
  */
 final class LogLinePrefix {
 
@@ -142,17 +142,6 @@ final class LogLinePrefix {
     };
   }
 
-  /** Number of fields the prefix extracts; detection prefers the richer of equal candidates. */
-  int fieldCount() {
-    int n = 0;
-    for (Element e : elements) {
-      if (e.kind != Kind.LITERAL && e.kind != Kind.STOP_IF_NOT_SESSION) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   /**
    * Matches the prefix at the start of {@code line}, filling {@code out}; returns the index where
    * the severity starts, or -1 when the line does not carry this prefix.
@@ -162,6 +151,7 @@ final class LogLinePrefix {
     int p = 0;
     int n = line.length();
     for (Element e : elements) {
+      out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
           if (!line.startsWith(e.text, p)) {
@@ -172,6 +162,7 @@ final class LogLinePrefix {
         case STOP_IF_NOT_SESSION -> {
           // A background process writes nothing from %q on: the severity follows at once.
           if (Severity.at(line, p) != null) {
+            out.elementsMatched--;
             return p;
           }
         }
@@ -199,14 +190,16 @@ final class LogLinePrefix {
           if (e.kind == Kind.QUERY_ID && end < n && line.charAt(end) == '-') {
             end++;
           }
-          end = scanWhile(line, end, "0123456789");
+          while (end < n && Timestamps.isDigit(line.charAt(end))) {
+            end++;
+          }
           if (end == start && e.kind != Kind.LEADER_PID) {
             return -1;
           }
           if (e.kind == Kind.PID) {
             out.pid = (int) Math.min(Integer.MAX_VALUE, parseLong(line, start, end));
-          } else if (e.kind == Kind.QUERY_ID && end - start < 20) {
-            out.queryId = parseLong(line, start, end);
+          } else if (e.kind == Kind.QUERY_ID) {
+            out.queryId = CsvlogParser.parseLong(line.substring(start, end));
           }
           p = e.padded ? skipSpaces(line, end) : end;
         }
@@ -232,7 +225,8 @@ final class LogLinePrefix {
             return -1;
           }
           String value = e.padded ? line.substring(p, end).trim() : line.substring(p, end);
-          assign(e.kind, value.isEmpty() ? null : value, out);
+          // PostgreSQL writes [unknown] where csvlog and jsonlog leave the field empty.
+          assign(e.kind, value.isEmpty() || value.equals("[unknown]") ? null : value, out);
           p = end;
         }
       }

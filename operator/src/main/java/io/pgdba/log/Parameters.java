@@ -4,25 +4,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses {@code DETAIL:  parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes
- * are doubled inside, so a value may itself contain {@code ', '}: the scan follows the quoting
- * instead of splitting on commas.
+ * Parses {@code DETAIL: Parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes are
+ * doubled inside, so a value may itself contain {@code ', '}: the scan follows the quoting instead
+ * of splitting on commas.
  */
 final class Parameters {
 
-  private static final String HEAD = "parameters: ";
+  /** PostgreSQL 13 to 15 write "parameters: ", 16+ "Parameters: ". */
+  private static final String HEAD = "arameters: ";
 
   private Parameters() {}
 
   /** The values as logged (quotes kept, NULL as NULL); empty when {@code detail} has none. */
   static List<String> parse(String detail) {
-    if (detail == null || !detail.startsWith(HEAD)) {
+    if (detail == null
+        || !(detail.startsWith("P") || detail.startsWith("p"))
+        || !detail.startsWith(HEAD, 1)) {
       return List.of();
     }
     var values = new ArrayList<String>();
     String s = detail;
     int n = s.length();
-    int i = HEAD.length();
+    int i = HEAD.length() + 1;
     while (i < n) {
       if (s.charAt(i) != '$') {
         break;

@@ -14,7 +14,11 @@ final class PrefixFields {
   String sqlState;
   Long queryId;
 
+  /** Prefix elements the last match went through (fewer when %q stopped it). */
+  int elementsMatched;
+
   void clear() {
+    elementsMatched = 0;
     timestamp = null;
     pid = null;
     sessionId = null;

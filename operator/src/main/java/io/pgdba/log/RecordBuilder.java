@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A record being assembled from several stderr lines (primary line, continuation lines, DETAIL,
  * HINT... lines). Text is capped at {@link #MAX_CHARS} per record so one runaway statement cannot
- * exhaust the heap; what is cut is counted.
+ * exhaust the heap; the lines cut or left out by the cap are counted.
  */
 final class RecordBuilder {
 
@@ -33,11 +33,13 @@ final class RecordBuilder {
   private Long queryId;
   private final String[] parts = new String[Part.values().length];
   private Part current;
+
   /** The current part when it spans lines; null while it is a single line. */
   private StringBuilder multiline;
+
   private int chars;
   private long line;
-  private long truncatedChars;
+  private long truncatedLines;
 
   boolean isOpen() {
     return open;
@@ -47,12 +49,9 @@ final class RecordBuilder {
     return pid;
   }
 
-  String sessionId() {
-    return sessionId;
-  }
-
-  long truncatedChars() {
-    return truncatedChars;
+  /** Lines whose text the cap cut or left out, over all records built so far. */
+  long truncatedLines() {
+    return truncatedLines;
   }
 
   void start(PrefixFields f, String severity, String message, long line) {
@@ -123,13 +122,30 @@ final class RecordBuilder {
     }
   }
 
+  /**
+   * stderr appends {@code " at character N"} to a message with a cursor position, which csvlog and
+   * jsonlog keep in a column of their own; removed so that the message is the same in all formats.
+   */
+  private static String stripCursorPosition(String message) {
+    int at = message.lastIndexOf(" at character ");
+    if (at < 0) {
+      return message;
+    }
+    for (int i = at + 14; i < message.length(); i++) {
+      if (!Timestamps.isDigit(message.charAt(i))) {
+        return message;
+      }
+    }
+    return at + 14 < message.length() ? message.substring(0, at) : message;
+  }
+
   private String cap(String text) {
     int room = MAX_CHARS - chars;
     if (text.length() <= room) {
       chars += text.length();
       return text;
     }
-    truncatedChars += text.length() - Math.max(room, 0);
+    truncatedLines++;
     chars = MAX_CHARS;
     return room <= 0 ? "" : text.substring(0, room);
   }
@@ -137,6 +153,13 @@ final class RecordBuilder {
   LogRecord build(String source) {
     closeMultiline();
     open = false;
+    String message = parts[0];
+    // statement texts are never followed by a cursor position, and may end in anything
+    if (!message.startsWith("duration: ")
+        && !message.startsWith("statement: ")
+        && !message.startsWith("execute ")) {
+      parts[0] = stripCursorPosition(message);
+    }
     return new LogRecord(
         timestamp,
         severity,

@@ -11,14 +11,24 @@ import java.util.function.Consumer;
 final class StderrParser implements RecordParser {
 
   private final LogLinePrefix prefix;
+  private final String mismatch;
   private final String source;
   private final Consumer<LogRecord> sink;
   private final ParseStats stats;
   private final PrefixFields fields = new PrefixFields();
   private final RecordBuilder open = new RecordBuilder();
 
-  StderrParser(LogLinePrefix prefix, String source, Consumer<LogRecord> sink, ParseStats stats) {
+  /**
+   * @param mismatch the reason reported for a line that does not carry the prefix
+   */
+  StderrParser(
+      LogLinePrefix prefix,
+      String mismatch,
+      String source,
+      Consumer<LogRecord> sink,
+      ParseStats stats) {
     this.prefix = prefix;
+    this.mismatch = mismatch;
     this.source = source;
     this.sink = sink;
     this.stats = stats;
@@ -50,13 +60,14 @@ final class StderrParser implements RecordParser {
       open.start(fields, severity, message, lineNumber);
       return;
     }
-    if (open.isOpen() && isText(text)) {
+    if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
       open.continueWith(text);
+    } else if (text.isEmpty()) {
+      // a blank line outside a record (end of file, an editor's newline) is no content
     } else if (severityStart >= 0) {
       stats.unparsed(lineNumber, "no severity (LOG:, ERROR:...) after the log_line_prefix");
     } else {
-      stats.unparsed(
-          lineNumber, "line does not start with log_line_prefix '" + prefix.pattern() + "'");
+      stats.unparsed(lineNumber, mismatch);
     }
   }
 
@@ -75,10 +86,23 @@ final class StderrParser implements RecordParser {
     return true;
   }
 
+  /**
+   * A line that starts like a record (a timestamp, a JSON object) but does not carry this prefix
+   * comes from another source mixed in; PostgreSQL indents its own continuation lines.
+   */
+  private static boolean looksLikeAnotherRecord(String s) {
+    return (!s.isEmpty() && s.charAt(0) == '{') || Timestamps.looksLikeDateTime(s, 0);
+  }
+
   private void flush() {
     if (open.isOpen()) {
       sink.accept(open.build(source));
     }
+  }
+
+  @Override
+  public long truncatedLines() {
+    return open.truncatedLines();
   }
 
   @Override

@@ -85,16 +85,15 @@ final class Timestamps {
         scale /= 10;
       }
     }
-    String zone = "";
-    if (i < to && s.charAt(i) == ' ') {
-      zone = s.substring(i + 1, to);
-    } else if (i < to) {
-      zone = s.substring(i, to);
-    }
+    int zoneStart = i < to && s.charAt(i) == ' ' ? i + 1 : i;
+    int zoneLength = to - zoneStart;
     long epochSecond;
-    if (zone.equals(lastZone) && sameSecond(s, from)) {
+    if (sameSecond(s, from)
+        && zoneLength == lastZone.length()
+        && s.regionMatches(zoneStart, lastZone, 0, zoneLength)) {
       epochSecond = lastEpochSecond;
     } else {
+      String zone = s.substring(zoneStart, to);
       ZoneId zoneId = zone(zone);
       try {
         var local =
@@ -105,7 +104,10 @@ final class Timestamps {
                 num(s, from + 11, 2),
                 num(s, from + 14, 2),
                 num(s, from + 17, 2));
-        epochSecond = local.atZone(zoneId).toEpochSecond();
+        epochSecond =
+            zoneId instanceof ZoneOffset offset
+                ? local.toEpochSecond(offset)
+                : local.atZone(zoneId).toEpochSecond();
       } catch (DateTimeException e) {
         return null;
       }
@@ -164,8 +166,7 @@ final class Timestamps {
         String digits = name.substring(1).replace(":", "");
         int hours = Integer.parseInt(digits.substring(0, Math.min(2, digits.length())));
         int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
-        return ZoneOffset.ofHoursMinutes(
-            c == '-' ? -hours : hours, c == '-' ? -minutes : minutes);
+        return ZoneOffset.ofHoursMinutes(c == '-' ? -hours : hours, c == '-' ? -minutes : minutes);
       } catch (RuntimeException e) {
         return ZoneOffset.UTC;
       }

@@ -96,11 +96,13 @@ final class BucketSeries {
     return calls == null ? 0 : calls.length;
   }
 
-  /** Every slice from the first to the last seen, empty ones included, oldest first. */
+  /** The non-empty slices, oldest first (empty ones are left out to keep reports small). */
   List<TimeBucket> toList() {
-    var list = new ArrayList<TimeBucket>(len);
+    var list = new ArrayList<TimeBucket>();
     for (int i = 0; i < len; i++) {
-      list.add(new TimeBucket(Instant.ofEpochMilli((origin + i) * widthMs), calls[i], time[i]));
+      if (calls[i] > 0) {
+        list.add(new TimeBucket(Instant.ofEpochMilli((origin + i) * widthMs), calls[i], time[i]));
+      }
     }
     return list;
   }

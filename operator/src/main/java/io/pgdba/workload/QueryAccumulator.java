@@ -18,8 +18,6 @@ final class QueryAccumulator {
   static final int MAX_QUERY_CHARS = 65_536;
   /** Rough fixed cost of an accumulator and its small arrays, for the memory budget. */
   static final int BASE_BYTES = 600;
-  /** Rough cost of a histogram once created (it grows with the range of durations). */
-  static final int HISTOGRAM_BYTES = 4_096;
   /** Durations are clamped to this many microseconds (about 11 days) before recording. */
   private static final long MAX_MICROS = 1_000_000_000_000L;
 
@@ -31,6 +29,8 @@ final class QueryAccumulator {
   double maxMs = Double.NEGATIVE_INFINITY;
   private long firstMicros;
   private IntCountsHistogram histogram;
+  /** The histogram's footprint as last accounted in {@link #bytes} (it grows with the range). */
+  private int histogramBytes;
   private Instant firstSeen;
   private Instant lastSeen;
   private final BoundedCounts databases = new BoundedCounts();
@@ -67,9 +67,9 @@ final class QueryAccumulator {
       if (histogram == null) {
         histogram = new IntCountsHistogram(2);
         histogram.recordValue(firstMicros);
-        bytes += HISTOGRAM_BYTES;
       }
       histogram.recordValue(micros);
+      accountHistogram();
     }
     seen(ts);
     databases.add(db, 1);
@@ -141,6 +141,12 @@ final class QueryAccumulator {
     buckets.addAll(o.buckets);
   }
 
+  private void accountHistogram() {
+    int now = histogram.getEstimatedFootprintInBytes();
+    bytes += now - histogramBytes;
+    histogramBytes = now;
+  }
+
   private void seen(Instant ts) {
     if (ts == null) {
       return;
@@ -192,7 +198,7 @@ final class QueryAccumulator {
   }
 
   /** Negative, NaN or infinite durations (a damaged log) count as 0 or the clamp. */
-  private static double clean(double ms) {
+  static double clean(double ms) {
     if (Double.isNaN(ms) || ms < 0) {
       return 0;
     }

@@ -46,18 +46,19 @@ public final class TargetConnectionException extends RuntimeException {
   }
 
   /**
-   * Classifies an error of connecting to, or querying, the target. The driver exception is not
-   * kept as the cause: its text and stack would be printed by careless callers, and everything a
-   * person needs is in the one line.
+   * Classifies an error of connecting to, or querying, the target. The driver exception is not kept
+   * as the cause: its text and stack would be printed by careless callers, and everything a person
+   * needs is in the one line.
    */
   public static TargetConnectionException from(SQLException e, ConnectionSettings target) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String where = hostPort(target);
     String server = firstLine(e.getMessage());
     Throwable root = rootCause(e);
+    Throwable ssl = sslCause(e);
     Reason reason;
     String message;
-    if (root instanceof SSLException || mentionsSsl(server)) {
+    if (ssl != null || mentionsSsl(server)) {
       reason = Reason.SSL;
       message =
           "cannot connect to "
@@ -65,7 +66,11 @@ public final class TargetConnectionException extends RuntimeException {
               + " with sslmode="
               + target.sslMode()
               + ": "
-              + (root instanceof SSLException ? firstLine(root.getMessage()) : server);
+              + (ssl != null
+                  ? sslProblem(ssl)
+                  : server.contains("could not be verified")
+                      ? "the server certificate does not name host " + target.host()
+                      : server);
     } else if (state.startsWith("28")) {
       reason = Reason.AUTHENTICATION_FAILED;
       message = "authentication failed for user \"" + target.user() + "\"";
@@ -80,7 +85,11 @@ public final class TargetConnectionException extends RuntimeException {
     } else if (state.equals("42501")) {
       reason = Reason.PRIVILEGE_MISSING;
       message =
-          "missing privilege for user \"" + target.user() + "\" on " + where + ": "
+          "missing privilege for user \""
+              + target.user()
+              + "\" on "
+              + where
+              + ": "
               + stripSeverity(server);
     } else if (state.equals("57014") || state.equals("55P03")) {
       reason = Reason.TIMEOUT;
@@ -122,7 +131,27 @@ public final class TargetConnectionException extends RuntimeException {
 
   private static boolean mentionsSsl(String message) {
     String m = message.toLowerCase(Locale.ROOT);
-    return m.contains("ssl") || m.contains("certificate");
+    return m.contains("ssl")
+        || m.contains("certificate")
+        || (m.contains("hostname") && m.contains("could not be verified"));
+  }
+
+  private static Throwable sslCause(Throwable t) {
+    for (Throwable cur = t; cur != null && cur.getCause() != cur; cur = cur.getCause()) {
+      if (cur instanceof SSLException) {
+        return cur;
+      }
+    }
+    return null;
+  }
+
+  // The JSSE message of an untrusted certificate is a paragraph; say it in words a DBA knows.
+  private static String sslProblem(Throwable ssl) {
+    String m = firstLine(ssl.getMessage());
+    if (m.contains("PKIX path")) {
+      return "the server certificate is not signed by the given CA (sslrootcert)";
+    }
+    return m;
   }
 
   static String hostPort(ConnectionSettings target) {

@@ -103,7 +103,7 @@ public final class IndexAdvisor {
 
     var candidates = new CandidateGenerator(patternOps).generate(analyzed);
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
-        && catalog.extensions().containsKey("hypopg");
+        && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
@@ -134,6 +134,16 @@ public final class IndexAdvisor {
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
   }
 
+  /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
+  private static boolean hypopgWorks(Explainer explainer) {
+    try {
+      explainer.query("SELECT hypopg_reset()");
+      return true;
+    } catch (ExplainException e) {
+      return false; // the cost model takes over, and every recommendation says "model"
+    }
+  }
+
   private Selection.Evaluated evaluate(Candidate c, List<AnalyzedQuery> analyzed,
       Map<String, Double> before, Evaluator evaluator, CostModel model, Map<Table, Long> writes,
       Set<String> taken) {
@@ -150,7 +160,7 @@ public final class IndexAdvisor {
         }
       }
       size = evaluator.sizeBytes();
-    } catch (ExplainException e) {
+    } catch (ExplainException | RuntimeException e) {
       return null; // an index HypoPG or the planner cannot take is no advice of ours
     } finally {
       evaluator.end();

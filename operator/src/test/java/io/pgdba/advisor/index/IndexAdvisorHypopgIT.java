@@ -32,8 +32,8 @@ class IndexAdvisorHypopgIT {
       st.execute("CREATE EXTENSION hypopg");
     }
     AdvisorScenario.createSchema(admin);
-    readOnly = pg.connect("postgres");
-    catalog = AdvisorScenario.readOnlyCatalog(readOnly);
+    readOnly = AdvisorScenario.readOnlySession(pg.port(), "postgres");
+    catalog = AdvisorScenario.readCatalog(readOnly);
   }
 
   @AfterAll
@@ -48,6 +48,12 @@ class IndexAdvisorHypopgIT {
   @Test
   void hypopgGivesTheSameRecommendationsAndSaysSo() throws SQLException {
     assertThat(catalog.extensions()).containsKey("hypopg");
+    // HypoPG works in a read-only session: it keeps hypothetical indexes in backend memory.
+    try (var st = readOnly.createStatement();
+        var rs = st.executeQuery("SHOW transaction_read_only")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("on");
+    }
     var advice = IndexAdvisor.advise(AdvisorScenario.workload(), catalog, readOnly,
         AdvisorOptions.defaults());
 
@@ -63,9 +69,10 @@ class IndexAdvisorHypopgIT {
     });
     assertThat(creates).flatExtracting(Recommendation::affectedQueries)
         .extracting(Recommendation.AffectedQuery::fingerprint)
-        .doesNotContain("indexed", "gift", "suffix", "cast", "tiny", "update");
+        .doesNotContainAnyElementsOf(AdvisorScenario.NO_INDEX);
     // HypoPG's state is per session and reset after each candidate: nothing is left behind.
-    try (var st = readOnly.createStatement(); var rs = st.executeQuery("select count(*) from hypopg()")) {
+    try (var st = readOnly.createStatement();
+        var rs = st.executeQuery("select count(*) from hypopg()")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
     }
@@ -98,6 +105,6 @@ class IndexAdvisorHypopgIT {
         new io.pgdba.workload.Workload(AdvisorScenario.workload().totals(),
             List.of(AdvisorScenario.query("indexed", sql, 1000))),
         catalog, readOnly, AdvisorOptions.defaults());
-    assertThat(advice.recommendations()).isEmpty();
+    assertThat(advice.recommendations()).noneMatch(r -> r.kind() == Kind.CreateIndex);
   }
 }

@@ -1,8 +1,24 @@
 package io.pgdba.analysis;
 
+import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.log.LogEventAssembler;
+import io.pgdba.log.LogReadResult;
+import io.pgdba.log.LogReader;
+import io.pgdba.log.LogRecord;
+import io.pgdba.log.LogSource;
+import io.pgdba.workload.Workload;
+import io.pgdba.workload.WorkloadBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Runs one analysis end to end: reads the logs (or pg_stat_statements), builds the workload,
  * reads the target's catalog and asks the advisors. The CLI and the operator both call this.
+ * Without a target it touches no database; with one, the {@link TargetStep} does.
  */
 public final class Analyzer {
 
@@ -14,7 +30,99 @@ public final class Analyzer {
     Progress NONE = (source, bytes) -> {};
   }
 
+  private final TargetStep targetStep;
+
+  /** An analyzer whose target step reads the catalog and runs the index advisor. */
+  public Analyzer() {
+    this(new DatabaseTargetStep());
+  }
+
+  public Analyzer(TargetStep targetStep) {
+    this.targetStep = Objects.requireNonNull(targetStep);
+  }
+
   public AnalysisReport run(AnalysisRequest request, Progress progress) throws AnalysisException {
-    throw new UnsupportedOperationException("TODO(analysis): implement");
+    var warnings = new ArrayList<String>();
+    var results = new ArrayList<LogReadResult>();
+    boolean fromLogs = !request.logs().isEmpty() || request.target() == null;
+    Workload workload = fromLogs ? readLogs(request, progress, results) : null;
+    if (fromLogs) {
+      warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
+    }
+    IndexAdvice advice = null;
+    if (request.target() != null) {
+      var result = targetStep.run(request, workload, warnings);
+      workload = result.workload();
+      advice = result.advice();
+    }
+    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+  }
+
+  private static Workload readLogs(
+      AnalysisRequest request, Progress progress, List<LogReadResult> results)
+      throws AnalysisException {
+    var builder = new WorkloadBuilder(request.workloadOptions());
+    var reader = new LogReader(request.logOptions());
+    if (!Pipe.worthIt()) {
+      for (var source : request.logs()) {
+        var assembler = new LogEventAssembler(builder);
+        results.add(readSource(reader, source, assembler, progress));
+        assembler.finish();
+      }
+      return builder.build();
+    }
+    // Reading and parsing lines on this thread; assembling events and fingerprinting on the
+    // pipe's worker: the two halves cost about the same, so two cores go nearly twice as fast.
+    try (var pipe = new Pipe<LogRecord>(Analyzer::weight)) {
+      for (var source : request.logs()) {
+        // one assembler per source: statement/duration pairing never crosses files
+        var assembler = new LogEventAssembler(builder);
+        var sender = pipe.into(assembler);
+        results.add(readSource(reader, source, sender, progress));
+        sender.flush();
+        pipe.run(assembler::finish);
+      }
+      pipe.finish();
+    }
+    return builder.build();
+  }
+
+  /**
+   * Reads one source into {@code records}. The stream is opened here rather than in the reader so
+   * that an unreadable file fails the same way whatever the reader does, and so bytes can be
+   * counted.
+   */
+  private static LogReadResult readSource(
+      LogReader reader, LogSource source, Consumer<LogRecord> records, Progress progress)
+      throws AnalysisException {
+    InputStream raw;
+    try {
+      raw = source.opener().open();
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+    try (var counted = new CountingInputStream(raw, source.name(), progress)) {
+      var result = reader.read(new LogSource(source.name(), () -> counted), records);
+      counted.reportNow();
+      return result;
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+  }
+
+  /** The text a record holds, roughly: what it costs to keep it queued. */
+  private static long weight(LogRecord r) {
+    return 128 + len(r.message()) + len(r.detail()) + len(r.statement()) + len(r.context());
+  }
+
+  private static int len(String s) {
+    return s == null ? 0 : s.length();
+  }
+
+  private static AnalysisException unreadable(LogSource source, IOException e) {
+    return new AnalysisException(
+        AnalysisException.Reason.LOG_UNREADABLE,
+        "cannot read " + source.name() + ": " + IoReasons.describe(e),
+        e);
   }
 }

@@ -105,7 +105,9 @@ public final class PodLogCollector {
 
   private TailPrettyLoggable request(
       String namespace, String pod, String container, Instant since, boolean previousContainer) {
+    // No waiting for readiness: a crash-looping PostgreSQL still has logs worth reading.
     var logs = client.pods().inNamespace(namespace).withName(pod).inContainer(container)
+        .withReadyWaitTimeout(0)
         .usingTimestamps();
     var timed = previousContainer ? logs.terminated() : logs;
     return since == null

@@ -171,6 +171,10 @@ class OperatorIT {
 
   /** null when absent, else pg_index.indisvalid. */
   static Boolean indexValid(String index) throws Exception {
+    return indexValidIn(pg, index);
+  }
+
+  static Boolean indexValidIn(TestPostgres pg, String index) throws Exception {
     try (Connection c = pg.connect("postgres");
         var ps = c.prepareStatement(
             "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?)")) {

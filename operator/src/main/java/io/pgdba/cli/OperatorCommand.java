@@ -1,6 +1,8 @@
 package io.pgdba.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.pgdba.k8s.analysis.AnalysisEngine;
 import io.pgdba.k8s.operator.HealthServer;
 import io.pgdba.k8s.operator.OperatorSettings;
@@ -76,9 +78,19 @@ public final class OperatorCommand implements Callable<Integer> {
     var client = new KubernetesClientBuilder().build();
     var operator = new PgdbaOperator(client, AnalysisEngine.analyzer(), settings,
         Clock.systemUTC());
-    var stopped = new CountDownLatch(1);
+    try {
+      operator.start();
+    } catch (KubernetesClientException | OperatorException e) {
+      // No cluster, no CRDs or no RBAC: a user's setup problem, one line, no stack trace.
+      System.err.println("pgdba operator: cannot start against " + client.getMasterUrl() + ": "
+          + firstLine(e));
+      operator.close();
+      client.close();
+      return 1;
+    }
     HealthServer health = healthPort > 0
         ? new HealthServer(healthPort, operator::alive, operator::ready) : null;
+    var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
       if (health != null) {
@@ -87,9 +99,17 @@ public final class OperatorCommand implements Callable<Integer> {
       client.close();
       stopped.countDown();
     }, "pgdba-shutdown"));
-    operator.start();
     stopped.await();
     return 0;
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return m.lines().findFirst().orElse(m);
   }
 
   private static boolean blank(String s) {

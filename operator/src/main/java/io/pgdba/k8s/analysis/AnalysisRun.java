@@ -40,6 +40,7 @@ final class AnalysisRun implements Callable<RunResult> {
   private final AnalysisSettings settings;
   private final ConnectionSettings target;
   private final List<PodLogPosition> previous;
+  private Instant started;
 
   AnalysisRun(KubernetesClient client, AnalysisEngine engine, Clock clock, String namespace,
       long generation, PgAnalysisSpec spec, AnalysisSettings settings, ConnectionSettings target,
@@ -57,6 +58,7 @@ final class AnalysisRun implements Callable<RunResult> {
 
   @Override
   public RunResult call() {
+    started = Instant.now(clock);
     String prefix = settings.logOptions().logLinePrefix();
     try (var c = TargetConnections.open(target, "pgdba-operator")) {
       if (settings.prefixFromTarget()) {
@@ -102,8 +104,8 @@ final class AnalysisRun implements Callable<RunResult> {
       long read = report.sources() == null || report.sources().isEmpty()
           ? lines
           : report.sources().stream().mapToLong(s -> s.linesRead()).sum();
-      return new RunResult(generation, Instant.now(clock), report, positions, read, null, null,
-          null);
+      return new RunResult(generation, started, Instant.now(clock), report, positions, read,
+          null, null, null);
     } catch (AnalysisException e) {
       return switch (e.reason()) {
         case TARGET_UNREACHABLE, AUTHENTICATION_FAILED, DATABASE_MISSING, TIMEOUT ->

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.PgAnalysisStatus.PodLogPosition;
 import io.pgdba.k8s.analysis.PgAnalysisStatus.RecommendationCounts;
 import io.pgdba.k8s.analysis.PgAnalysisStatus.SlowQuery;
@@ -63,11 +64,18 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   private final EventRecorder events;
   private final RecommendationWriter writer;
   private final TargetCredentials credentials;
+  private final OperatorListener listener;
   private final SimpleInboundEventSource<PgAnalysis> runFinished =
       new SimpleInboundEventSource<>("analysis-runs");
 
   public PgAnalysisReconciler(KubernetesClient client, AnalysisEngine engine,
       BackgroundJobs<RunResult> jobs, Clock clock) {
+    this(client, engine, jobs, clock, OperatorListener.NONE);
+  }
+
+  public PgAnalysisReconciler(KubernetesClient client, AnalysisEngine engine,
+      BackgroundJobs<RunResult> jobs, Clock clock, OperatorListener listener) {
+    this.listener = listener;
     this.client = client;
     this.engine = engine;
     this.jobs = jobs;
@@ -202,6 +210,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         "read " + result.linesRead() + " log lines; " + advice.size() + " recommendations ("
             + sync.created().size() + " new, " + sync.obsoleted().size() + " obsolete)");
     var control = patch(resource, context, status);
+    listener.analysisSucceeded(resource, result,
+        Duration.between(result.startedAt(), result.finishedAt()));
     return every == null ? control : control.rescheduleAfter(every);
   }
 
@@ -231,6 +241,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     if (failures == 1 || old == null || !Objects.equals(old.observedGeneration(), generation)) {
       events.warning(resource, reason, message);
     }
+    listener.analysisFailed(resource, condition, reason);
     return patch(resource, context, status).rescheduleAfter(backoff);
   }
 
@@ -320,13 +331,16 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
    * answer, so the next reconcile sees it even before the informer does: a job finishing quickly
    * must not find the status it just replaced.
    */
-  private static UpdateControl<PgAnalysis> patch(
+  private UpdateControl<PgAnalysis> patch(
       PgAnalysis resource, Context<PgAnalysis> context, PgAnalysisStatus status) {
     resource.setStatus(status);
     PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {
       r.setStatus(status);
       return r;
     });
+    if (status.recommendations() != null) {
+      listener.recommendationCounts(resource, status.recommendations());
+    }
     return UpdateControl.noUpdate();
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
  */
 public record RunResult(
     long generation,
+    Instant startedAt,
     Instant finishedAt,
     AnalysisReport report,
     List<PodLogPosition> positions,
@@ -27,6 +28,6 @@ public record RunResult(
 
   static RunResult failed(long generation, Instant at, String condition, String reason,
       String message) {
-    return new RunResult(generation, at, null, null, 0, condition, reason, message);
+    return new RunResult(generation, at, at, null, null, 0, condition, reason, message);
   }
 }

@@ -3,6 +3,8 @@ package io.pgdba.k8s.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.AnalysisEngine;
 import io.pgdba.k8s.analysis.PgAnalysisReconciler;
 import io.pgdba.k8s.analysis.RunResult;
@@ -24,6 +26,15 @@ public final class PgdbaOperator implements AutoCloseable {
 
   public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
       Clock clock) {
+    this(client, engine, settings, clock, OperatorListener.NONE, null);
+  }
+
+  /**
+   * With a listener of what the reconcilers do and JOSDK's own metrics (e.g. Micrometer), both
+   * optional: that is where the metrics plug in.
+   */
+  public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
+      Clock clock, OperatorListener listener, Metrics metrics) {
     this.settings = settings;
     this.analyses = new BackgroundJobs<>("pgdba-analysis", settings.analysisThreads(), 1000);
     var applyPool = IndexRecommendationReconciler.pool(settings.applyThreads());
@@ -36,6 +47,9 @@ public final class PgdbaOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withStopOnInformerErrorDuringStartup(false)
           .withReconciliationTerminationTimeout(settings.shutdownTimeout());
+      if (metrics != null) {
+        o.withMetrics(metrics);
+      }
       if (settings.leaderElection() != null) {
         o.withLeaderElectionConfiguration(settings.leaseNamespace() == null
             ? new LeaderElectionConfiguration(settings.leaderElection())
@@ -43,9 +57,9 @@ public final class PgdbaOperator implements AutoCloseable {
                 settings.leaseNamespace()));
       }
     });
-    operator.register(new PgAnalysisReconciler(client, engine, analyses, clock),
+    operator.register(new PgAnalysisReconciler(client, engine, analyses, clock, listener),
         c -> namespaces(c));
-    operator.register(new IndexRecommendationReconciler(client, applyPool, clock),
+    operator.register(new IndexRecommendationReconciler(client, applyPool, clock, listener),
         c -> namespaces(c));
   }
 

@@ -30,7 +30,7 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
    * @param clean for CLEANUP: no invalid leftover remains
    */
   record Result(Action action, ApplyOutcome outcome, Verification verification, String error,
-      String errorReason, boolean clean) {}
+      String errorReason, boolean clean, java.time.Duration took) {}
 
   private final Action action;
   private final IndexRecommendationSpec spec;
@@ -47,6 +47,13 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
 
   @Override
   public Result call() {
+    long start = System.nanoTime();
+    var r = run();
+    return new Result(r.action(), r.outcome(), r.verification(), r.error(), r.errorReason(),
+        r.clean(), java.time.Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private Result run() {
     boolean createKind = spec.kind() != Kind.DropIndex;
     try {
       return switch (action) {
@@ -58,28 +65,28 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
             verification = new PlanVerifier().verify(ddl, spec.schema(), spec.indexName(),
                 examples());
           }
-          yield new Result(action, outcome, verification, null, null, true);
+          yield new Result(action, outcome, verification, null, null, true, null);
         }
         case ROLLBACK -> {
           var target = new IndexTarget(spec.schema(), spec.indexName(), spec.rollbackDdl());
           var outcome = createKind ? applier.drop(ddl, target) : applier.create(ddl, target);
-          yield new Result(action, outcome, null, null, null, true);
+          yield new Result(action, outcome, null, null, null, true, null);
         }
         case CLEANUP -> {
           var target = new IndexTarget(spec.schema(), spec.indexName(), null);
           yield new Result(action, null, null, null, null,
-              applier.dropInvalidLeftover(ddl, target));
+              applier.dropInvalidLeftover(ddl, target), null);
         }
       };
     } catch (IllegalArgumentException e) {
-      return new Result(action, null, null, e.getMessage(), "InvalidDdl", false);
+      return new Result(action, null, null, e.getMessage(), "InvalidDdl", false, null);
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();
       String reason = state.startsWith("28") ? "AuthenticationFailed"
           : state.startsWith("08") ? "TargetUnreachable" : "DatabaseError";
       String message = e.getMessage() == null ? state : e.getMessage().lines().findFirst()
           .orElse(state);
-      return new Result(action, null, null, message, reason, false);
+      return new Result(action, null, null, message, reason, false, null);
     }
   }
 

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.pgdba.apply.ApplyOutcome;
 import io.pgdba.apply.IndexApplier;
+import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.AnalysisSettings;
 import io.pgdba.k8s.analysis.InvalidSpecException;
 import io.pgdba.k8s.analysis.PgAnalysis;
@@ -61,11 +62,18 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   private final Clock clock;
   private final EventRecorder events;
   private final TargetCredentials credentials;
+  private final OperatorListener listener;
   private final SimpleInboundEventSource<IndexRecommendation> jobFinished =
       new SimpleInboundEventSource<>("apply-jobs");
 
   public IndexRecommendationReconciler(KubernetesClient client,
       BackgroundJobs<ApplyJob.Result> jobs, Clock clock) {
+    this(client, jobs, clock, OperatorListener.NONE);
+  }
+
+  public IndexRecommendationReconciler(KubernetesClient client,
+      BackgroundJobs<ApplyJob.Result> jobs, Clock clock, OperatorListener listener) {
+    this.listener = listener;
     this.client = client;
     this.jobs = jobs;
     this.clock = clock;
@@ -87,7 +95,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   @Override
   public UpdateControl<IndexRecommendation> reconcile(
       IndexRecommendation rec, Context<IndexRecommendation> context) {
-    var state = new State(rec, clock);
+    var state = new State(rec, clock, listener);
     var finished = jobs.take(state.key);
     if (finished.isPresent()) {
       var outcome = finished.get();
@@ -242,6 +250,11 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       return state.patch(rec, context);
     }
     var outcome = result.outcome();
+    if (result.action() == Action.APPLY) {
+      listener.indexApplied(rec, outcome, result.took());
+    } else {
+      listener.indexRolledBack(rec, outcome, result.took());
+    }
     if (outcome.result() == ApplyOutcome.Result.IN_PROGRESS_ELSEWHERE) {
       state.conditions.set(READY, false, "BuildInProgressElsewhere", outcome.message());
       return state.patch(rec, context).rescheduleAfter(Duration.ofSeconds(30));
@@ -292,7 +305,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   @Override
   public ErrorStatusUpdateControl<IndexRecommendation> updateErrorStatus(
       IndexRecommendation rec, Context<IndexRecommendation> context, Exception e) {
-    var state = new State(rec, clock);
+    var state = new State(rec, clock, listener);
     String message = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getMessage().lines().findFirst().orElse("");
     state.conditions.set(READY, false, "ReconcileError", message);
@@ -307,6 +320,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     final long generation;
     final Clock clock;
     final Conditions conditions;
+    final OperatorListener listener;
     Phase phase;
     String approvedBy;
     String approvedAt;
@@ -317,7 +331,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     String failureReason;
     ObservedEffect observedEffect;
 
-    State(IndexRecommendation rec, Clock clock) {
+    State(IndexRecommendation rec, Clock clock, OperatorListener listener) {
+      this.listener = listener;
       this.old = rec.getStatus();
       this.key = rec.getMetadata().getNamespace() + "/" + rec.getMetadata().getName();
       this.generation = rec.getMetadata().getGeneration() == null
@@ -370,6 +385,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           r.setStatus(status);
           return r;
         });
+        listener.recommendationPhase(rec, phase);
       }
       return UpdateControl.noUpdate();
     }

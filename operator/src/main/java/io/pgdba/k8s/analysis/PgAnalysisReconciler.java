@@ -192,7 +192,11 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     var report = result.report();
     var advice = report.advice() == null ? List.<io.pgdba.advisor.index.Recommendation>of()
         : report.advice().recommendations();
-    var sync = writer.sync(resource, advice, report.workload());
+    // A periodic run that saw no statement has no evidence either way: the advice stands.
+    boolean quiet = report.workload() == null || report.workload().totals().statements() == 0;
+    var sync = quiet && old != null && old.lastRunTime() != null
+        ? new RecommendationWriter.SyncResult(List.of(), List.of(), List.of())
+        : writer.sync(resource, advice, report.workload());
     var conditions = conditions(old, generation)
         .set(AnalysisRun.TARGET_REACHABLE, true, "Connected", "connected to the target")
         .set(AnalysisRun.LOGS_READ, true, "LogsRead", result.linesRead() + " new log lines read")

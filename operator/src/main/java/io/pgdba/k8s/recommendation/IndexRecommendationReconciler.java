@@ -46,6 +46,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = "indexrecommendation",
+    // The obsolete annotation is metadata, not spec: changes of it must wake the reconciler too.
+    // Own status writes then also come back, and find nothing to change.
+    generationAwareEventProcessing = false,
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @GradualRetry(maxAttempts = 10, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 300_000)
 public class IndexRecommendationReconciler implements Reconciler<IndexRecommendation> {

@@ -61,6 +61,9 @@ class OperatorIT {
       st.execute(
           "INSERT INTO orders SELECT g, g % 5000, 'n' || g FROM generate_series(1, 50000) g");
       st.execute("ANALYZE orders");
+      st.execute("CREATE TABLE events (id bigint, user_id int, kind text)");
+      st.execute("INSERT INTO events SELECT g, g % 1000, 'k' || (g % 50)"
+          + " FROM generate_series(1, 20000) g");
       st.execute("CREATE ROLE pgdba_ro LOGIN PASSWORD 'ro-secret-value' IN ROLE pg_read_all_stats");
       st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgdba_ro");
     }
@@ -109,6 +112,11 @@ class OperatorIT {
   }
 
   static PgAnalysis analysis(String ns, String name, int port, Logs logs, String lockTimeout) {
+    return analysis(ns, name, port, logs, lockTimeout, null);
+  }
+
+  static PgAnalysis analysis(String ns, String name, int port, Logs logs, String lockTimeout,
+      String every) {
     var a = new PgAnalysis();
     a.getMetadata().setName(name);
     a.getMetadata().setNamespace(ns);
@@ -116,8 +124,65 @@ class OperatorIT {
         new Target("localhost", port, "postgres", "disable",
             new SecretCredentials("pg-ro", null, null),
             new SecretCredentials("pg-ddl", null, null)),
-        logs, null, null, new ApplyPolicy(null, null, lockTimeout)));
+        logs, every == null ? null : new PgAnalysisSpec.Schedule(every), null,
+        new ApplyPolicy(null, null, lockTimeout)));
     return client.resource(a).create();
+  }
+
+  static void pod(String ns, String name, Map<String, String> labels) {
+    client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("pg").endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Running")
+        .addNewContainerStatus().withName("postgres").withContainerID("containerd://" + name)
+        .withRestartCount(0).withReady(true).endContainerStatus().endStatus()
+        .build()).create();
+  }
+
+  @Test
+  void aPeriodicRunReadsOnlyNewLinesAndObsoletesWhatIsNoLongerRecommended() {
+    String ns = "periodic";
+    secrets(ns);
+    pod(ns, "pg-0", Map.of("app", "pg"));
+    String first = logLine("2026-11-24T09:00:00.000000000Z", 90.0,
+            "SELECT * FROM events WHERE user_id = 1")
+        + logLine("2026-11-24T09:00:05.250000000Z", 95.0,
+            "SELECT * FROM events WHERE user_id = 2");
+    String base = "/api/v1/namespaces/periodic/pods/pg-0/log?pretty=false&container=postgres";
+    server.expect().get().withPath(base + "&timestamps=true").andReturn(200, first).once();
+    // The second run asks from the second of the last line read; the kubelet repeats that line.
+    server.expect().get().withPath(base + "&sinceTime=2026-11-24T09:00:05Z&timestamps=true")
+        .andReturn(200, logLine("2026-11-24T09:00:05.250000000Z", 95.0,
+                "SELECT * FROM events WHERE user_id = 2")
+            + logLine("2026-11-24T09:10:00.000000000Z", 120.0,
+                "SELECT * FROM events WHERE kind = 'k7'"))
+        .once();
+    server.expect().get().withPath(base + "&sinceTime=2026-11-24T09:10:00Z&timestamps=true")
+        .andReturn(200, logLine("2026-11-24T09:10:00.000000000Z", 120.0,
+            "SELECT * FROM events WHERE kind = 'k7'"))
+        .always();
+    analysis(ns, "events", pg.port(), new Logs(Map.of("app", "pg"), null, null, null, null, null),
+        null, "3s");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var a = get(ns, "events");
+      assertThat(a.getStatus().pods()).singleElement().satisfies(
+          p -> assertThat(p.readUntil()).isEqualTo("2026-11-24T09:10:00Z"));
+      assertThat(a.getStatus().summary().statements()).isLessThanOrEqualTo(1);
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var recs = recommendations(ns, "events");
+      assertThat(recs).extracting(r -> r.getSpec().columns().get(0))
+          .containsExactlyInAnyOrder("user_id", "kind");
+      assertThat(recs).allSatisfy(r -> assertThat(r.getStatus()).isNotNull());
+      assertThat(recs).filteredOn(r -> r.getSpec().columns().contains("user_id"))
+          .singleElement().satisfies(r -> assertThat(r.getStatus().phase())
+              .isEqualTo(Phase.Obsolete));
+      assertThat(recs).filteredOn(r -> r.getSpec().columns().contains("kind"))
+          .singleElement().satisfies(r -> assertThat(r.getStatus().phase())
+              .isEqualTo(Phase.Proposed));
+    });
   }
 
   static PgAnalysis get(String ns, String name) {

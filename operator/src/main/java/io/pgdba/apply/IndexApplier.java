@@ -19,7 +19,8 @@ public final class IndexApplier {
 
   private static final Pattern CREATE =
       Pattern.compile("(?is)^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s.+");
-  private static final Pattern DROP = Pattern.compile("(?is)^\\s*DROP\\s+INDEX\\s+CONCURRENTLY\\s.+");
+  private static final Pattern DROP =
+      Pattern.compile("(?is)^\\s*DROP\\s+INDEX\\s+CONCURRENTLY\\s.+");
 
   private final Duration lockTimeout;
 

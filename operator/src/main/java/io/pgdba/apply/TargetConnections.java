@@ -28,7 +28,8 @@ public final class TargetConnections {
     props.setProperty("connectTimeout", Integer.toString(timeout));
     props.setProperty("ApplicationName", applicationName);
     String host = target.host().contains(":") ? "[" + target.host() + "]" : target.host();
-    String url = "jdbc:postgresql://" + host + ":" + target.port() + "/" + encode(target.database());
+    String url =
+        "jdbc:postgresql://" + host + ":" + target.port() + "/" + encode(target.database());
     return DriverManager.getConnection(url, props);
   }
 

@@ -45,8 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = "pganalysis",
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(maxAttempts = 10, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 300_000)
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = 10,
+    initialInterval = 2000,
+    intervalMultiplier = 2,
+    maxInterval = 300_000)
 public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgAnalysisReconciler.class);

@@ -49,8 +49,13 @@ import java.util.concurrent.TimeUnit;
     // The obsolete annotation is metadata, not spec: changes of it must wake the reconciler too.
     // Own status writes then also come back, and find nothing to change.
     generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(maxAttempts = 10, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 300_000)
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = 10,
+    initialInterval = 2000,
+    intervalMultiplier = 2,
+    maxInterval = 300_000)
 public class IndexRecommendationReconciler implements Reconciler<IndexRecommendation> {
 
   static final String READY = "Ready";
@@ -174,7 +179,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           var opening = windows.nextOpening(now);
           state.conditions.set(READY, false, "WaitingForMaintenanceWindow",
               "approved; the build starts when the window opens at " + opening);
-          return state.patch(rec, context).rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
+          return state.patch(rec, context)
+              .rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
         }
       }
       return submit(rec, context, state, analysis, Action.APPLY, Phase.Applying);
@@ -217,7 +223,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     var job = new ApplyJob(action, rec.getSpec(), ddl, new IndexApplier(settings.lockTimeout()));
     var id = ResourceID.fromResource(rec);
     if (!jobs.submit(state.key, job, k -> jobFinished.propagateEvent(id))) {
-      return UpdateControl.<IndexRecommendation>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+      return UpdateControl.<IndexRecommendation>noUpdate()
+          .rescheduleAfter(Duration.ofSeconds(30));
     }
     state.phase = phase;
     if (action == Action.APPLY) {
@@ -357,7 +364,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         observedEffect = old.observedEffect();
       }
       if (old == null) {
-        conditions.set(READY, true, "AwaitingApproval", "set spec.approved: true to build the index");
+        conditions.set(READY, true, "AwaitingApproval",
+            "set spec.approved: true to build the index");
       }
     }
 

@@ -61,6 +61,8 @@ class OperatorIT {
       st.execute(
           "INSERT INTO orders SELECT g, g % 5000, 'n' || g FROM generate_series(1, 50000) g");
       st.execute("ANALYZE orders");
+      st.execute("CREATE TABLE items AS SELECT g AS id, 's' || g AS sku"
+          + " FROM generate_series(1, 20000) g");
       st.execute("CREATE TABLE events (id bigint, user_id int, kind text)");
       st.execute("INSERT INTO events SELECT g, g % 1000, 'k' || (g % 50)"
           + " FROM generate_series(1, 20000) g");
@@ -182,6 +184,42 @@ class OperatorIT {
       assertThat(recs).filteredOn(r -> r.getSpec().columns().contains("kind"))
           .singleElement().satisfies(r -> assertThat(r.getStatus().phase())
               .isEqualTo(Phase.Proposed));
+    });
+  }
+
+  @Test
+  void autoModeApprovesButWaitsForTheMaintenanceWindow() {
+    String ns = "auto";
+    secrets(ns);
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("log").endMetadata()
+        .withData(Map.of("log", "2026-11-24 09:00:00.000 UTC [42] LOG:  duration: 80.0 ms"
+            + "  statement: SELECT * FROM items WHERE sku = 's42'\n"))
+        .build()).create();
+    var closedNow = java.time.LocalTime.now(java.time.ZoneOffset.UTC).plusHours(3)
+        .withSecond(0).withNano(0);
+    var a = new PgAnalysis();
+    a.getMetadata().setName("items");
+    a.getMetadata().setNamespace(ns);
+    a.setSpec(new PgAnalysisSpec(
+        new Target("localhost", pg.port(), "postgres", "disable",
+            new SecretCredentials("pg-ro", null, null),
+            new SecretCredentials("pg-ddl", null, null)),
+        new Logs(null, null, new ConfigMapLogRef("log", "log"), null, null, null), null, null,
+        new ApplyPolicy(PgAnalysisSpec.ApplyMode.Auto,
+            new PgAnalysisSpec.MaintenanceWindow(
+                String.format("%02d:%02d", closedNow.getHour(), closedNow.getMinute()), "1h",
+                "UTC", null), null)));
+    client.resource(a).create();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var recs = recommendations(ns, "items");
+      assertThat(recs).singleElement().satisfies(r -> {
+        assertThat(r.getStatus()).isNotNull();
+        assertThat(r.getStatus().phase()).isEqualTo(Phase.Approved);
+        assertThat(r.getStatus().approvedBy()).isEqualTo("apply.mode=Auto");
+        assertThat(Conditions.find(r.getStatus().conditions(), "Ready")).hasValueSatisfying(
+            c -> assertThat(c.reason()).isEqualTo("WaitingForMaintenanceWindow"));
+      });
     });
   }
 

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a {@link Catalog} snapshot from a target database in a handful of set-based queries (one
- * per kind of object, never one per table), so that a database with thousands of tables costs the
- * same few round trips. Works on PostgreSQL 13 to 17: it only uses catalog columns present in all
+ * Reads a {@link Catalog} snapshot from a target database in seven set-based queries (server,
+ * settings, extensions, tables with activity, columns with pg_stats, constraints, indexes; never
+ * one per table), so that a database with thousands of tables costs the same few round trips. Works on PostgreSQL 13 to 17: it only uses catalog columns present in all
  * of them and reads the database collation from pg_database (the lc_collate GUC is gone in 16).
  *
  * <p>The reader does not change the connection's transaction state; run it inside the read-only
@@ -88,8 +88,9 @@ public final class CatalogReader {
           + " left join pg_stat_user_tables s on s.relid = r.oid"
           + " order by r.nspname, r.relname";
 
-  // pg_stats has one row per column and "inherited" flag; a partitioned parent only has the
-  // inherited row, an ordinary table the plain one (and an inherited one if it has children).
+  // pg_stats has one row per column and "inherited" flag: a partitioned parent only has the
+  // inherited row; an ordinary table has its own (and, with inheritance children, an inherited
+  // one that describes the whole tree, not this table). A hash join, not a lookup per column.
   private static final String COLUMNS_SQL =
       "with rels as ("
           + RELS
@@ -102,9 +103,8 @@ public final class CatalogReader {
           + " from rels r join pg_attribute a on a.attrelid = r.oid"
           + " join pg_type t on t.oid = a.atttypid"
           + " left join pg_collation co on co.oid = a.attcollation"
-          + " left join lateral (select * from pg_stats s where s.schemaname = r.nspname"
-          + "   and s.tablename = r.relname and s.attname = a.attname"
-          + "   order by s.inherited = (r.relkind = 'p') desc limit 1) st on true"
+          + " left join pg_stats st on st.schemaname = r.nspname and st.tablename = r.relname"
+          + "   and st.attname = a.attname and st.inherited = (r.relkind = 'p')"
           + " where a.attnum > 0 and not a.attisdropped"
           + " order by r.oid, a.attnum";
 

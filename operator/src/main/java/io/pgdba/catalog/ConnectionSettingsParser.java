@@ -16,9 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resolves {@link ConnectionSettings} the way libpq does, so that what works with psql works with
- * pgdba: a {@code postgresql://} URI or a {@code key=value} conninfo string first, then the
- * {@code PG*} environment, then the password file ({@code PGPASSFILE} or {@code ~/.pgpass}) for the
+ * pgdba: a {@code postgresql://} URI or a {@code key=value} conninfo string first, then the {@code
+ * PG*} environment, then the password file ({@code PGPASSFILE} or {@code ~/.pgpass}) for the
  * password, then the defaults (localhost, 5432, the OS user, a database named like the user).
+ *
+ * <p>{@code application_name} is accepted and ignored: analysis sessions always say {@code pgdba}.
+ * Unix-domain sockets, several hosts and libpq options pgdba does not implement (client
+ * certificates, service files, ...) are refused with a message rather than silently dropped.
  *
  * <p>The environment, OS user and home directory are passed in so tests need no real ones.
  */

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * @param indexName the index that backs the constraint (PK, unique, exclusion), else null
- * @param referencedSchema for a foreign key, the referenced table's schema (likewise table, columns)
+ * @param referencedSchema for a foreign key, the referenced table's schema (likewise table,
+ *     columns)
  */
 public record Constraint(
     String name,

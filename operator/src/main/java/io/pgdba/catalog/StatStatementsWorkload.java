@@ -17,10 +17,7 @@ import java.util.Optional;
  * @param hiddenQueries rows whose text this user may not read (needs pg_read_all_stats), skipped
  */
 public record StatStatementsWorkload(
-    Workload workload,
-    String extensionVersion,
-    boolean genericPlanAvailable,
-    int hiddenQueries) {
+    Workload workload, String extensionVersion, boolean genericPlanAvailable, int hiddenQueries) {
 
   /** Always true: see the class comment for how percentiles are derived. */
   public boolean percentilesEstimated() {

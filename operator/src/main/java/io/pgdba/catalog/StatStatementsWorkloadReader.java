@@ -21,9 +21,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Builds a {@link Workload} from pg_stat_statements of the current database, for analyses given
- * no log. Rows of the same queryid (one per user, and per top-level/nested on 14+) are merged;
- * the fingerprint is the queryid as 16 hex digits, so it matches what the server reports.
+ * Builds a {@link Workload} from pg_stat_statements of the current database, for analyses given no
+ * log. Rows of the same queryid (one per user, and per top-level/nested on 14+) are merged; the
+ * fingerprint is the queryid as 16 hex digits, so it matches what the server reports.
  *
  * <p>Columns differ by extension version: 1.8+ (PG 13) has {@code total_exec_time}, older ones
  * {@code total_time}; 1.11 (PG 17) has {@code stats_since}. The reader asks which columns exist.
@@ -37,7 +37,9 @@ public final class StatStatementsWorkloadReader {
 
   private final int maxQueries;
 
-  /** @param maxQueries queries kept, by total time; the rest count in the totals as folded */
+  /**
+   * @param maxQueries queries kept, by total time; the rest count in the totals as folded
+   */
   public StatStatementsWorkloadReader(int maxQueries) {
     this.maxQueries = maxQueries;
   }
@@ -118,8 +120,10 @@ public final class StatStatementsWorkloadReader {
     Instant reset = statsReset(connection, view, versionNum);
     Instant now = serverNow(connection);
     var all = new ArrayList<>(merged.values());
-    all.sort(Comparator.comparingDouble((Acc a) -> a.totalMs).reversed()
-        .thenComparingLong(a -> a.queryId));
+    all.sort(
+        Comparator.comparingDouble((Acc a) -> a.totalMs)
+            .reversed()
+            .thenComparingLong(a -> a.queryId));
     var kept = new ArrayList<QueryStats>();
     long statements = 0;
     double totalMs = 0;
@@ -132,8 +136,26 @@ public final class StatStatementsWorkloadReader {
     }
     var totals =
         new WorkloadTotals(
-            statements, totalMs, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, all.size(),
-            all.size() - kept.size(), reset, now);
+            statements,
+            totalMs,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            all.size(),
+            all.size() - kept.size(),
+            reset,
+            now);
     return new StatStatementsWorkload(
         new Workload(totals, List.copyOf(kept)), version, versionNum >= 160000, hidden);
   }
@@ -177,8 +199,7 @@ public final class StatStatementsWorkloadReader {
   }
 
   // pg_stat_statements_info (1.9, PG 14+) knows when the statistics were last deallocated/reset.
-  private static Instant statsReset(Connection c, String view, int versionNum)
-      throws SQLException {
+  private static Instant statsReset(Connection c, String view, int versionNum) throws SQLException {
     if (versionNum < 140000) {
       return null;
     }

@@ -46,9 +46,9 @@ public final class TargetConnectionException extends RuntimeException {
   }
 
   /**
-   * Classifies an error of connecting to, or querying, the target. The driver exception is not
-   * kept as the cause: its text and stack would be printed by careless callers, and everything a
-   * person needs is in the one line.
+   * Classifies an error of connecting to, or querying, the target. The driver exception is not kept
+   * as the cause: its text and stack would be printed by careless callers, and everything a person
+   * needs is in the one line.
    */
   public static TargetConnectionException from(SQLException e, ConnectionSettings target) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -85,7 +85,11 @@ public final class TargetConnectionException extends RuntimeException {
     } else if (state.equals("42501")) {
       reason = Reason.PRIVILEGE_MISSING;
       message =
-          "missing privilege for user \"" + target.user() + "\" on " + where + ": "
+          "missing privilege for user \""
+              + target.user()
+              + "\" on "
+              + where
+              + ": "
               + stripSeverity(server);
     } else if (state.equals("57014") || state.equals("55P03")) {
       reason = Reason.TIMEOUT;

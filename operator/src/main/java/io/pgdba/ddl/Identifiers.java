@@ -34,7 +34,7 @@ public final class Identifiers {
     return schema == null || schema.isEmpty() ? quote(name) : quote(schema) + "." + quote(name);
   }
 
-  /** A string literal: single quotes doubled; backslashes are plain (standard_conforming_strings). */
+  /** A string literal, single quotes doubled; E'' with doubled backslashes when it has any. */
   public static String literal(String value) {
     if (value == null) {
       return "NULL";

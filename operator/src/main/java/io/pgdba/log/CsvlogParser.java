@@ -27,6 +27,8 @@ final class CsvlogParser implements RecordParser {
   private long recordLine;
   private long recordLines;
   private int recordChars;
+  private long droppedChars;
+  private long truncatedLines;
 
   CsvlogParser(String source, Consumer<LogRecord> sink, ParseStats stats) {
     this.source = source;
@@ -36,6 +38,19 @@ final class CsvlogParser implements RecordParser {
 
   @Override
   public void line(String text, long lineNumber) {
+    long droppedBefore = droppedChars;
+    parseLine(text, lineNumber);
+    if (droppedChars > droppedBefore) {
+      truncatedLines++;
+    }
+  }
+
+  @Override
+  public long truncatedLines() {
+    return truncatedLines;
+  }
+
+  private void parseLine(String text, long lineNumber) {
     if (inQuotes) {
       if (startsRecord(text) || recordChars >= RecordBuilder.MAX_CHARS * 2) {
         // An unterminated quote: give the open record up rather than swallow what follows.
@@ -111,12 +126,15 @@ final class CsvlogParser implements RecordParser {
     if (room > 0) {
       field.append(s, from, Math.min(to, from + room));
     }
+    droppedChars += Math.max(0, to - from - Math.max(room, 0));
   }
 
   private void appendCapped(char c) {
     recordChars++;
     if (field.length() < RecordBuilder.MAX_CHARS) {
       field.append(c);
+    } else {
+      droppedChars++;
     }
   }
 

@@ -88,7 +88,7 @@ final class LineReader implements Closeable {
         if (carryLen == 0 && !skipping) {
           return null;
         }
-        return finishLine(carry, 0, carryLen, true);
+        return finishLine(carry, 0, carryLen);
       }
       int start = pos;
       int end = limit;
@@ -100,17 +100,17 @@ final class LineReader implements Closeable {
       if (i < end) {
         pos = i + 1;
         if (carryLen == 0 && !skipping) {
-          return finishLine(b, start, i - start, false);
+          return finishLine(b, start, i - start);
         }
         append(b, start, i - start);
-        return finishLine(carry, 0, carryLen, true);
+        return finishLine(carry, 0, carryLen);
       }
       pos = end;
       skipping |= !append(b, start, end - start);
     }
   }
 
-  private String finishLine(byte[] bytes, int off, int len, boolean fromCarry) {
+  private String finishLine(byte[] bytes, int off, int len) {
     lineNumber++;
     if (len > 0 && bytes[off + len - 1] == '\r' && !lastTruncated) {
       len--;

@@ -160,11 +160,15 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       return;
     }
     List<String> params = phase == Phase.PARSE ? List.of() : Parameters.parse(r.detail());
+    String name = m.substring(nameStart, colon);
+    if (name.startsWith("fetch from ")) {
+      name = name.substring(11); // a further fetch from an open portal: same statement
+    }
     sink.accept(
         new ExecutedStatement(
             origin(r),
             phase,
-            m.substring(nameStart, colon),
+            name,
             durationMs,
             m.substring(colon + 2),
             params));

@@ -142,17 +142,6 @@ final class LogLinePrefix {
     };
   }
 
-  /** Number of fields the prefix extracts; detection prefers the richer of equal candidates. */
-  int fieldCount() {
-    int n = 0;
-    for (Element e : elements) {
-      if (e.kind != Kind.LITERAL && e.kind != Kind.STOP_IF_NOT_SESSION) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   /**
    * Matches the prefix at the start of {@code line}, filling {@code out}; returns the index where
    * the severity starts, or -1 when the line does not carry this prefix.

@@ -9,7 +9,8 @@ package io.pgdba.log;
  * @param unparsedLines lines that belong to no record (garbage, unknown prefix, truncated JSON...)
  * @param firstUnparsed "source:line: reason" of the first unparsed line, null when none
  * @param bytesRead uncompressed bytes read
- * @param truncatedLines lines longer than 1 MB whose tail was skipped (the head is still read)
+ * @param truncatedLines lines whose text was cut by the 1 MB caps, on one line (the head is still
+ *     read) and on one record (continuation lines past 1 MB of record text are left out)
  */
 public record LogReadResult(
     String source,

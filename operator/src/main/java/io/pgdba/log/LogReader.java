@@ -60,7 +60,25 @@ public final class LogReader {
       LogFormat format =
           options.format() != null ? options.format() : FormatDetector.format(sample);
       LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
-      RecordParser parser = parser(format, prefix, name, sink, stats);
+      boolean prefixKnown = prefix != null;
+      if (format == LogFormat.STDERR && prefix == null) {
+        // None matches: every line is reported as unparsed, with a reason that says so, rather
+        // than records guessed out of unknown text.
+        prefix = LogLinePrefix.compile(FormatDetector.COMMON_PREFIXES.get(0));
+      }
+      RecordParser parser =
+          switch (format) {
+            case STDERR -> {
+              String mismatch =
+                  prefixKnown
+                      ? "line does not start with log_line_prefix '" + prefix.pattern() + "'"
+                      : "none of the common log_line_prefix values matches; give the prefix";
+              yield new StderrParser(prefix, mismatch, name, sink, stats);
+            }
+            case CSVLOG -> new CsvlogParser(name, sink, stats);
+            case JSONLOG -> new JsonParserFormat(false, name, sink, stats);
+            case CNPG -> new JsonParserFormat(true, name, sink, stats);
+          };
 
       long lineNumber = 0;
       for (String s : sample) {
@@ -68,12 +86,19 @@ public final class LogReader {
       }
       sample = null; // let the sample go before the long part of the read
       long nextProgress = PROGRESS_BYTES;
-      while ((line = lines.next()) != null) {
-        parser.line(stripKubernetesTimestamp(line), ++lineNumber);
-        if (lines.bytesRead() >= nextProgress) {
-          progress.accept(lines.bytesRead());
-          nextProgress = lines.bytesRead() + PROGRESS_BYTES;
-        }
+      try (var pipeline = new LinePipeline(lines, name)) {
+        LinePipeline.Batch batch;
+        do {
+          batch = pipeline.next();
+          String[] batchLines = batch.lines();
+          for (int i = 0; i < batch.count(); i++) {
+            parser.line(batchLines[i], ++lineNumber);
+          }
+          if (batch.bytesRead() >= nextProgress) {
+            progress.accept(batch.bytesRead());
+            nextProgress = batch.bytesRead() + PROGRESS_BYTES;
+          }
+        } while (!batch.end());
       }
       parser.finish();
       if (lines.streamError() != null) {
@@ -83,16 +108,19 @@ public final class LogReader {
       return new LogReadResult(
           name,
           format,
-          prefix == null ? null : prefix.pattern(),
+          prefixKnown ? prefix.pattern() : null,
           lineNumber,
           stats.unparsed(),
           stats.firstUnparsed(),
           lines.bytesRead(),
-          lines.truncatedLines());
+          lines.truncatedLines() + parser.truncatedLines());
     } catch (NoSuchFileException e) {
       throw new IOException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
       throw new IOException(name + ": permission denied", e);
+    } catch (IOException e) {
+      // one line that names the source, whatever the cause (a directory, a device error...)
+      throw new IOException(name + ": cannot be read (" + e.getMessage() + ")", e);
     }
   }
 
@@ -104,33 +132,15 @@ public final class LogReader {
     return in;
   }
 
+  /** The given prefix, else the detected one, else null. */
   private LogLinePrefix prefix(List<String> sample) {
     if (options.logLinePrefix() != null) {
       return LogLinePrefix.compile(options.logLinePrefix());
     }
-    var detected = FormatDetector.prefix(sample);
-    // None matches: keep the PostgreSQL default so that every line is reported as unparsed with a
-    // reason that names the prefix tried, rather than guessing records out of unknown text.
-    return detected != null
-        ? detected
-        : LogLinePrefix.compile(FormatDetector.COMMON_PREFIXES.get(0));
+    return FormatDetector.prefix(sample);
   }
 
-  private static RecordParser parser(
-      LogFormat format,
-      LogLinePrefix prefix,
-      String name,
-      Consumer<LogRecord> sink,
-      ParseStats stats) {
-    return switch (format) {
-      case STDERR -> new StderrParser(prefix, name, sink, stats);
-      case CSVLOG -> new CsvlogParser(name, sink, stats);
-      case JSONLOG -> new JsonParserFormat(false, name, sink, stats);
-      case CNPG -> new JsonParserFormat(true, name, sink, stats);
-    };
-  }
-
-  private static String stripKubernetesTimestamp(String line) {
+  static String stripKubernetesTimestamp(String line) {
     int k = KubernetesTimestamp.length(line);
     return k == 0 ? line : line.substring(k);
   }

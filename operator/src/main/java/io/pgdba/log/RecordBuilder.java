@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A record being assembled from several stderr lines (primary line, continuation lines, DETAIL,
  * HINT... lines). Text is capped at {@link #MAX_CHARS} per record so one runaway statement cannot
- * exhaust the heap; what is cut is counted.
+ * exhaust the heap; the lines cut or left out by the cap are counted.
  */
 final class RecordBuilder {
 
@@ -39,7 +39,7 @@ final class RecordBuilder {
 
   private int chars;
   private long line;
-  private long truncatedChars;
+  private long truncatedLines;
 
   boolean isOpen() {
     return open;
@@ -49,12 +49,9 @@ final class RecordBuilder {
     return pid;
   }
 
-  String sessionId() {
-    return sessionId;
-  }
-
-  long truncatedChars() {
-    return truncatedChars;
+  /** Lines whose text the cap cut or left out, over all records built so far. */
+  long truncatedLines() {
+    return truncatedLines;
   }
 
   void start(PrefixFields f, String severity, String message, long line) {
@@ -148,7 +145,7 @@ final class RecordBuilder {
       chars += text.length();
       return text;
     }
-    truncatedChars += text.length() - Math.max(room, 0);
+    truncatedLines++;
     chars = MAX_CHARS;
     return room <= 0 ? "" : text.substring(0, room);
   }

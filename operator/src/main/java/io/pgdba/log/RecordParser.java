@@ -8,4 +8,9 @@ interface RecordParser {
 
   /** Flushes the record still open at the end of the input. */
   void finish();
+
+  /** Lines whose text a per-record cap cut or left out (over-long lines are counted apart). */
+  default long truncatedLines() {
+    return 0;
+  }
 }

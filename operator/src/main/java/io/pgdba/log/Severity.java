@@ -8,12 +8,6 @@ final class Severity {
 
   private Severity() {}
 
-  /** Severities that start a new record. */
-  static final String[] PRIMARY = {
-    "LOG", "ERROR", "FATAL", "PANIC", "WARNING", "NOTICE", "INFO", "DEBUG", "DEBUG1", "DEBUG2",
-    "DEBUG3", "DEBUG4", "DEBUG5"
-  };
-
   /** Lines that add a part to the open record of the same process. */
   static final String[] PARTS = {"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"};
 
@@ -33,8 +27,8 @@ final class Severity {
   private static final String[] Q = {"QUERY"};
 
   /**
-   * The severity (one of the constants above, so callers may compare with ==) at {@code from}, when
-   * it is followed by {@code ": "}; else null.
+   * The severity at {@code from} when a colon and two spaces follow it, else null. The result is
+   * one of the string literals above, so callers may compare it with ==.
    */
   static String at(String line, int from) {
     if (from >= line.length()) {
@@ -62,7 +56,7 @@ final class Severity {
     for (String word : candidates) {
       int end = from + word.length();
       if (line.startsWith(word, from) && line.startsWith(":  ", end)) {
-        return word; // a literal, interned like PRIMARY and PARTS
+        return word;
       }
     }
     return null;

@@ -11,14 +11,24 @@ import java.util.function.Consumer;
 final class StderrParser implements RecordParser {
 
   private final LogLinePrefix prefix;
+  private final String mismatch;
   private final String source;
   private final Consumer<LogRecord> sink;
   private final ParseStats stats;
   private final PrefixFields fields = new PrefixFields();
   private final RecordBuilder open = new RecordBuilder();
 
-  StderrParser(LogLinePrefix prefix, String source, Consumer<LogRecord> sink, ParseStats stats) {
+  /**
+   * @param mismatch the reason reported for a line that does not carry the prefix
+   */
+  StderrParser(
+      LogLinePrefix prefix,
+      String mismatch,
+      String source,
+      Consumer<LogRecord> sink,
+      ParseStats stats) {
     this.prefix = prefix;
+    this.mismatch = mismatch;
     this.source = source;
     this.sink = sink;
     this.stats = stats;
@@ -52,11 +62,12 @@ final class StderrParser implements RecordParser {
     }
     if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
       open.continueWith(text);
+    } else if (text.isEmpty()) {
+      // a blank line outside a record (end of file, an editor's newline) is no content
     } else if (severityStart >= 0) {
       stats.unparsed(lineNumber, "no severity (LOG:, ERROR:...) after the log_line_prefix");
     } else {
-      stats.unparsed(
-          lineNumber, "line does not start with log_line_prefix '" + prefix.pattern() + "'");
+      stats.unparsed(lineNumber, mismatch);
     }
   }
 
@@ -87,6 +98,11 @@ final class StderrParser implements RecordParser {
     if (open.isOpen()) {
       sink.accept(open.build(source));
     }
+  }
+
+  @Override
+  public long truncatedLines() {
+    return open.truncatedLines();
   }
 
   @Override

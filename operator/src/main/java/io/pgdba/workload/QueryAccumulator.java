@@ -198,7 +198,7 @@ final class QueryAccumulator {
   }
 
   /** Negative, NaN or infinite durations (a damaged log) count as 0 or the clamp. */
-  private static double clean(double ms) {
+  static double clean(double ms) {
     if (Double.isNaN(ms) || ms < 0) {
       return 0;
     }

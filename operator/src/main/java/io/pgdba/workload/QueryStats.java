@@ -7,11 +7,17 @@ import java.util.Map;
 /**
  * Statistics of one query fingerprint over the workload.
  *
- * @param example one real execution: the SQL as logged with its parameters substituted for
- *     {@code $n}, so it can be EXPLAINed as is
+ * @param query the normalized text (cut after 65,536 characters); {@code "(other)"} for the
+ *     {@link #OTHER_FINGERPRINT} bucket
+ * @param example one real execution, the slowest that fits: the SQL as logged with its parameters
+ *     substituted for {@code $n}, so it can be EXPLAINed as is; null for the other bucket and
+ *     when every execution was longer than 65,536 characters
  * @param exampleParameters the logged parameter values of that execution, empty if none
  * @param examplePlan an auto_explain plan seen for this query, or null
- * @param databases calls per database (likewise users and applications); bounded maps
+ * @param p50TimeMs percentiles from an HdrHistogram (2 significant digits, so within 1 %), kept
+ *     within min and max; likewise p95 and p99
+ * @param databases calls per database (likewise users and applications), largest first; bounded
+ *     maps: 10 entries, then {@code "(other)"} for the rest
  * @param buckets calls and time per time slice, oldest first; only non-empty slices are listed.
  *     A slice is {@link WorkloadOptions#bucketWidth()} wide, or that times a power of two for a
  *     query seen over more than 120 slices (neighbours merge to bound memory)

@@ -359,12 +359,25 @@ final class SqlTokenizer {
     };
   }
 
+  private static final byte IDENT_START = 1;
+  private static final byte IDENT_PART = 2;
+  /** Character classes of ASCII, looked up in the hot loops; anything above is a letter. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      ASCII[c] = (byte) ((letter ? IDENT_START | IDENT_PART : 0)
+          | (isDigit(c) || c == '$' ? IDENT_PART : 0));
+    }
+  }
+
   static boolean isIdentStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+    return c >= 0x80 || (ASCII[c] & IDENT_START) != 0;
   }
 
   static boolean isIdentPart(char c) {
-    return isIdentStart(c) || isDigit(c) || c == '$';
+    return c >= 0x80 || (ASCII[c] & IDENT_PART) != 0;
   }
 
   static boolean isDigit(char c) {

@@ -2,9 +2,15 @@ package io.pgdba.workload;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** The workload profile: totals and per-fingerprint statistics, sorted by total time. */
 public record Workload(WorkloadTotals totals, List<QueryStats> queries) {
+
+  /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */
+  public Optional<QueryStats> byFingerprint(String fingerprint) {
+    return queries.stream().filter(q -> q.fingerprint().equals(fingerprint)).findFirst();
+  }
 
   public List<QueryStats> topByTotalTime(int n) {
     return queries.stream()

@@ -22,12 +22,18 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   /** Default bound of the estimated bytes retained by per-query statistics. */
   public static final long DEFAULT_MEMORY_BUDGET_BYTES = 64L << 20;
 
+  private static final int RAW_CACHE_SIZE = 1024;
+  private static final int RAW_CACHE_MAX_CHARS = 4096;
+
+  private final String[] rawCacheText = new String[RAW_CACHE_SIZE];
+  private final long[] rawCacheHash = new long[RAW_CACHE_SIZE];
   private final WorkloadOptions options;
   private final long memoryBudgetBytes;
   private final long bucketWidthMs;
   private final Fingerprinter fingerprinter = new Fingerprinter();
   private final FingerprintTable table = new FingerprintTable();
   private final QueryAccumulator other;
+  private final DistinctCounter distinctCounter = new DistinctCounter();
   private long retainedBytes;
 
   private long statements;
@@ -77,7 +83,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   }
 
   private void statement(ExecutedStatement s) {
-    double ms = s.durationMs();
+    double ms = QueryAccumulator.clean(s.durationMs()); // a NaN must not poison the totals
     switch (s.phase()) {
       case PARSE -> {
         parseCount++;
@@ -95,6 +101,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       }
     }
     var acc = accumulatorFor(s.text());
+    distinctCounter.add(acc.hash);
     var o = s.origin();
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
@@ -120,7 +127,23 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   }
 
   private QueryAccumulator accumulatorFor(String sql) {
-    long hash = fingerprinter.fingerprint(sql == null ? "" : sql);
+    if (sql == null) {
+      sql = "";
+    }
+    // Logs repeat the very same text (prepared statements, constant-free queries): a small
+    // direct-mapped cache of raw text to fingerprint skips the lexer for those.
+    int slot = sql.hashCode() & (RAW_CACHE_SIZE - 1);
+    if (sql.equals(rawCacheText[slot])) {
+      var acc = table.get(rawCacheHash[slot]);
+      if (acc != null) {
+        return acc;
+      }
+    }
+    long hash = fingerprinter.fingerprint(sql);
+    if (sql.length() <= RAW_CACHE_MAX_CHARS) {
+      rawCacheText[slot] = sql;
+      rawCacheHash[slot] = hash;
+    }
     var acc = table.get(hash);
     if (acc != null) {
       return acc;
@@ -158,12 +181,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         atThreshold++;
       }
     }
-    var kept = new ArrayList<QueryAccumulator>(all.size() - n);
     for (int i = 0; i < ranks.length; i++) {
       var acc = all.get(i);
       boolean fold = ranks[i] < threshold || (ranks[i] == threshold && atThreshold-- > 0);
       if (!fold) {
-        kept.add(acc);
         continue;
       }
       if (acc.calls > 0) {
@@ -171,8 +192,8 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       }
       other.absorb(acc);
       retainedBytes -= acc.bytes;
+      table.remove(acc.hash);
     }
-    table.retainOnly(kept);
   }
 
   /** Calls in the high bits, then the float bits of the total time (ordered as non-negative). */
@@ -212,9 +233,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
 
   /**
    * The workload so far, queries sorted by total time (then fingerprint). Queries seen only in an
-   * auto_explain plan (no executed statement) are not listed. {@code distinctQueries} counts the
-   * queries listed plus those folded; a folded query seen again later counts twice, so past the
-   * cap it is an upper bound.
+   * auto_explain plan (no executed statement) are not listed. {@code distinctQueries} is exact
+   * until the cap folds queries, then a HyperLogLog estimate (about 1.6 % error);
+   * {@code foldedQueries} counts fold operations, so a query folded, seen again and folded again
+   * counts twice there.
    */
   public Workload build() {
     var queries = new ArrayList<QueryStats>(table.size() + 1);
@@ -223,7 +245,11 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         queries.add(acc.toStats(Fingerprinter.hex(acc.hash)));
       }
     }
-    long distinct = queries.size() + foldedQueries;
+    // exact while nothing was folded; past the cap, estimated (folded queries seen again later
+    // must not count twice)
+    long distinct = foldedQueries == 0
+        ? queries.size()
+        : Math.max(queries.size(), distinctCounter.estimate());
     if (other.calls > 0) {
       queries.add(other.toStats(QueryStats.OTHER_FINGERPRINT));
     }

@@ -4,23 +4,88 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgdba.advisor.index.AdvisorOptions;
+import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.catalog.ConnectionSettings;
+import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReaderOptions;
 import io.pgdba.log.LogSource;
+import io.pgdba.workload.Workload;
 import io.pgdba.workload.WorkloadOptions;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Failures of the analysis facade that do not depend on log content. */
+/** The analysis facade: sources, progress, the target seam and unreadable inputs. */
 class AnalyzerTest {
 
   private static AnalysisRequest request(LogSource... sources) {
     return new AnalysisRequest(List.of(sources), LogReaderOptions.auto(),
         WorkloadOptions.defaults(), null, AdvisorOptions.defaults(), 1000);
+  }
+
+  private static LogSource known(String name) {
+    return new LogSource(name, () -> AnalyzerTest.class.getResourceAsStream("/cli/known.log"));
+  }
+
+  private static AnalysisRequest withTarget(List<LogSource> logs) {
+    var target = new ConnectionSettings("db.example", 5432, "shop", "app", "pw", "prefer", null,
+        10);
+    return new AnalysisRequest(logs, LogReaderOptions.auto(), WorkloadOptions.defaults(), target,
+        AdvisorOptions.defaults(), 1000);
+  }
+
+  @Test
+  void severalSourcesMakeOneWorkloadAndKeepTheirOwnResults() throws Exception {
+    var report = new Analyzer().run(request(known("a.log"), known("b.log")),
+        Analyzer.Progress.NONE);
+    assertThat(report.sources()).extracting(LogReadResult::source)
+        .containsExactly("a.log", "b.log");
+    assertThat(report.sources()).allMatch(r -> r.linesRead() == 19 && r.unparsedLines() == 0);
+    assertThat(report.workload().totals().statements()).isEqualTo(10);
+    assertThat(report.workload().queries()).hasSize(3);
+    assertThat(report.advice()).isNull();
+    assertThat(report.warnings()).isEmpty();
+  }
+
+  @Test
+  void progressReportsTheBytesOfEachSource() throws Exception {
+    var seen = new java.util.LinkedHashMap<String, Long>();
+    new Analyzer().run(request(known("a.log"), known("b.log")), seen::put);
+    long size;
+    try (var in = AnalyzerTest.class.getResourceAsStream("/cli/known.log")) {
+      size = in.readAllBytes().length;
+    }
+    assertThat(seen).containsExactly(Map.entry("a.log", size), Map.entry("b.log", size));
+  }
+
+  @Test
+  void theTargetStepGetsTheLogWorkloadOrNullWithoutLogs() throws Exception {
+    var given = new ArrayList<Workload>();
+    var advice = new IndexAdvice(List.of(), List.of());
+    TargetStep step = (request, workload, warnings) -> {
+      given.add(workload);
+      warnings.add("from the target step");
+      var result = workload != null ? workload : new Workload(
+          new Analyzer().run(request(known("x.log")), Analyzer.Progress.NONE).workload().totals(),
+          List.of());
+      return new TargetStep.Result(result, advice);
+    };
+    var withLogs = new Analyzer(step).run(withTarget(List.of(known("a.log"))),
+        Analyzer.Progress.NONE);
+    assertThat(given.get(0).totals().statements()).isEqualTo(5);
+    assertThat(withLogs.advice()).isSameAs(advice);
+    assertThat(withLogs.warnings()).containsExactly("from the target step");
+
+    var withoutLogs = new Analyzer(step).run(withTarget(List.of()), Analyzer.Progress.NONE);
+    assertThat(given.get(1)).isNull();
+    assertThat(withoutLogs.sources()).isEmpty();
+    assertThat(withoutLogs.workload().queries()).isEmpty();
   }
 
   @Test

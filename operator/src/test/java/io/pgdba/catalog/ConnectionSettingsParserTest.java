@@ -82,8 +82,7 @@ class ConnectionSettingsParserTest {
         .hasMessage("connection option \"sslcert\" (URI parameter) is not supported by pgdba");
     assertThatThrownBy(() -> parse("postgresql://h/db?sslmode=maybe"))
         .hasMessageStartingWith("invalid sslmode \"maybe\"");
-    assertThatThrownBy(() -> parse("postgresql://h1,h2/db"))
-        .hasMessageContaining("several hosts");
+    assertThatThrownBy(() -> parse("postgresql://h1,h2/db")).hasMessageContaining("several hosts");
     assertThatThrownBy(() -> parse("postgresql://%2Fvar%2Frun%2Fpostgresql/db"))
         .hasMessageContaining("Unix-domain socket");
     assertThatThrownBy(() -> parse("postgresql://h:70000/db"))
@@ -111,8 +110,8 @@ class ConnectionSettingsParserTest {
         .hasMessage("invalid connection string: missing \"=\" after \"dbname\"");
     assertThatThrownBy(() -> parse("host=h password='Secr3t-Xyz"))
         .hasMessage("invalid connection string: unterminated quoted value of \"password\"");
-    assertThatThrownBy(() -> parse("hots=h")).hasMessage(
-        "invalid connection option \"hots\" (connection string)");
+    assertThatThrownBy(() -> parse("hots=h"))
+        .hasMessage("invalid connection option \"hots\" (connection string)");
   }
 
   @Test
@@ -155,8 +154,7 @@ class ConnectionSettingsParserTest {
             ""));
     Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
     var p = parser(Map.of());
-    assertThat(p.parse("host=db:x dbname=shop user=app").password())
-        .isEqualTo("colon:pass\\word");
+    assertThat(p.parse("host=db:x dbname=shop user=app").password()).isEqualTo("colon:pass\\word");
     assertThat(p.parse("postgresql://app@db.example:7777/any").password()).isEqualTo("wild");
     assertThat(p.parse("postgresql://bob@elsewhere/any").password()).isEqualTo("fallback");
     // An explicit password wins over the file.

@@ -19,8 +19,7 @@ class PgArrayLiteralTest {
     assertThat(PgArrayLiteral.parse(null)).isEmpty();
     assertThat(PgArrayLiteral.parse("[0:1]={a,b}")).containsExactly("a", "b");
     assertThat(PgArrayLiteral.parse("{{1,2},{3,4}}")).containsExactly("{1,2}", "{3,4}");
-    assertThatThrownBy(() -> PgArrayLiteral.parse("nope"))
-        .hasMessage("not an array literal: nope");
+    assertThatThrownBy(() -> PgArrayLiteral.parse("nope")).hasMessage("not an array literal: nope");
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,18 +27,23 @@ class ReadOnlySessionIT {
     if (SERVERS.containsKey(major)) {
       return SERVERS.get(major);
     }
-    var pg = TestPostgres.start(major, Map.of());
+    var pg = TestPostgres.shared(major);
     SERVERS.put(major, pg);
     try (Connection c = pg.connect("postgres")) {
       c.createStatement().execute("create role app login password '" + PASSWORD + "'");
-      c.createStatement().execute("create database shop owner app");
-      c.createStatement().execute("create table public.secret (x int)");
+      c.createStatement().execute("create database ro_shop owner app");
     }
-    try (Connection c = pg.connect("shop")) {
+    try (Connection c = pg.connect("ro_shop")) {
       c.createStatement()
-          .execute("create table public.t (id int) ; alter table public.t owner to app;");
+          .execute(
+              "create table public.t (id int); alter table public.t owner to app;"
+                  + " create table public.secret (x int);"
+                  + " create table public.mine (id int); alter table public.mine owner to app;"
+                  + " insert into public.mine select generate_series(1, 10);"
+                  + " insert into public.secret select generate_series(1, 10)");
     }
-    // Passwords are checked for everyone but the superuser the test support connects as.
+    // Passwords are checked for everyone but the superuser the test support connects as (the
+    // server is shared: other test classes connect as that superuser, unaffected).
     Files.writeString(
         pg.dataDirectory().resolve("pg_hba.conf"),
         String.join(
@@ -59,16 +63,11 @@ class ReadOnlySessionIT {
     return new ConnectionSettings("localhost", pg.port(), db, "app", password, "disable", null, 5);
   }
 
-  @AfterAll
-  static void stop() {
-    SERVERS.values().forEach(TestPostgres::close);
-  }
-
   @ParameterizedTest(name = "PostgreSQL {0}")
   @ValueSource(ints = {13, 17})
   void writesFailThroughTheSessionButNotThroughAPlainConnection(int major) throws Exception {
     var pg = server(major);
-    var target = app(pg, "shop", PASSWORD);
+    var target = app(pg, "ro_shop", PASSWORD);
     // The same user can write through an ordinary connection: what fails below is the session.
     try (Connection plain =
         DriverManager.getConnection(ReadOnlySession.url(target), "app", PASSWORD)) {
@@ -94,11 +93,37 @@ class ReadOnlySessionIT {
       }
       // Reads still work, and an explicit transaction is read-only as well.
       c.setAutoCommit(false);
-      var rs = c.createStatement().executeQuery("select count(*), current_setting('transaction_read_only') from public.t");
+      var rs =
+          c.createStatement()
+              .executeQuery(
+                  "select count(*), current_setting('transaction_read_only') from public.t");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1);
       assertThat(rs.getString(2)).isEqualTo("on");
       c.rollback();
+    }
+  }
+
+  /** The catalog of a read-only session of an unprivileged user: what pgdba sees in production. */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void catalogReadsThroughAnUnprivilegedReadOnlySession(int major) throws Exception {
+    var pg = server(major);
+    try (Connection c = pg.connect("ro_shop")) {
+      c.createStatement().execute("analyze");
+    }
+    try (Connection c = ReadOnlySession.open(app(pg, "ro_shop", PASSWORD))) {
+      var cat = new CatalogReader().read(c);
+      assertThat(cat.server().user()).isEqualTo("app");
+      assertThat(cat.tables())
+          .extracting(t -> t.schema() + "." + t.name())
+          .contains("public.t", "public.mine", "public.secret");
+      assertThat(cat.settings().get("default_transaction_read_only")).isEqualTo("on");
+      // pg_stats shows only columns the user may read: its own table's, not secret's.
+      assertThat(cat.table("public", "mine").orElseThrow().column("id").orElseThrow().stats())
+          .isNotNull();
+      assertThat(cat.table("public", "secret").orElseThrow().column("x").orElseThrow().stats())
+          .isNull();
     }
   }
 
@@ -110,7 +135,7 @@ class ReadOnlySessionIT {
         SessionOptions.defaults()
             .withStatementTimeout(Duration.ofMillis(300))
             .withLockTimeout(Duration.ofMillis(1500));
-    try (Connection c = ReadOnlySession.open(app(pg, "shop", PASSWORD), options)) {
+    try (Connection c = ReadOnlySession.open(app(pg, "ro_shop", PASSWORD), options)) {
       var rs =
           c.createStatement()
               .executeQuery(
@@ -122,7 +147,7 @@ class ReadOnlySessionIT {
       assertThat(rs.getString(2)).isEqualTo("1500ms");
       assertThat(rs.getString(3)).isEqualTo("pgdba");
       assertThat(rs.getString(4)).isEqualTo("on");
-      var target = app(pg, "shop", PASSWORD);
+      var target = app(pg, "ro_shop", PASSWORD);
       assertThatThrownBy(() -> c.createStatement().execute("select pg_sleep(5)"))
           .isInstanceOfSatisfying(
               SQLException.class,
@@ -140,7 +165,7 @@ class ReadOnlySessionIT {
   void wrongPasswordIsAnAuthenticationFailureWithoutThePassword(int major) throws Exception {
     var pg = server(major);
     String wrong = PASSWORD + "-wrong";
-    var target = app(pg, "shop", wrong);
+    var target = app(pg, "ro_shop", wrong);
     assertThatThrownBy(() -> ReadOnlySession.open(target, SessionOptions.defaults()))
         .isInstanceOfSatisfying(
             TargetConnectionException.class,
@@ -166,7 +191,7 @@ class ReadOnlySessionIT {
                   .isEqualTo("database \"nope\" does not exist on localhost:" + pg.port());
               assertNoPassword(e, PASSWORD);
             });
-    var target = app(pg, "postgres", PASSWORD);
+    var target = app(pg, "ro_shop", PASSWORD);
     try (Connection c = ReadOnlySession.open(target)) {
       assertThatThrownBy(() -> c.createStatement().executeQuery("select * from public.secret"))
           .isInstanceOfSatisfying(
@@ -192,7 +217,7 @@ class ReadOnlySessionIT {
       closed = s.getLocalPort();
     }
     var target =
-        new ConnectionSettings("127.0.0.1", closed, "shop", "app", PASSWORD, "disable", null, 2);
+        new ConnectionSettings("127.0.0.1", closed, "ro_shop", "app", PASSWORD, "disable", null, 2);
     assertThatThrownBy(() -> ReadOnlySession.open(target))
         .isInstanceOfSatisfying(
             TargetConnectionException.class,
@@ -202,15 +227,17 @@ class ReadOnlySessionIT {
                   .isEqualTo("cannot connect to 127.0.0.1:" + closed + ": connection refused");
             });
     // The embedded server has no TLS: requiring it is an SSL error, not "unreachable".
-    var tls = new ConnectionSettings("localhost", pg.port(), "shop", "app", PASSWORD, "require",
-        null, 5);
+    var tls =
+        new ConnectionSettings(
+            "localhost", pg.port(), "ro_shop", "app", PASSWORD, "require", null, 5);
     assertThatThrownBy(() -> ReadOnlySession.open(tls))
         .isInstanceOfSatisfying(
             TargetConnectionException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.SSL);
               assertThat(e.getMessage())
-                  .startsWith("cannot connect to localhost:" + pg.port() + " with sslmode=require: ");
+                  .startsWith(
+                      "cannot connect to localhost:" + pg.port() + " with sslmode=require: ");
               assertNoPassword(e, PASSWORD);
             });
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * sslmode=verify-full with a CA file against a server with a certificate made by the test (with
- * the openssl command; skipped where it is missing). TLS does not differ between majors: 17 only.
+ * sslmode=verify-full with a CA file against a server with a certificate made by the test (with the
+ * openssl command; skipped where it is missing). TLS does not differ between majors: 17 only.
  */
 class ReadOnlySessionTlsIT {
 
@@ -33,26 +33,61 @@ class ReadOnlySessionTlsIT {
       assertThat(
               run(
                   List.of(
-                      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                      "-keyout", ca + ".key", "-out", ca + ".crt", "-subj", "/CN=pgdba " + ca)))
+                      "openssl",
+                      "req",
+                      "-x509",
+                      "-newkey",
+                      "rsa:2048",
+                      "-nodes",
+                      "-days",
+                      "2",
+                      "-keyout",
+                      ca + ".key",
+                      "-out",
+                      ca + ".crt",
+                      "-subj",
+                      "/CN=pgdba " + ca)))
           .isTrue();
     }
     Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost\n");
     assertThat(
             run(
                 List.of(
-                    "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
-                    "-out", "server.csr", "-subj", "/CN=localhost")))
+                    "openssl",
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=localhost")))
         .isTrue();
     assertThat(
             run(
                 List.of(
-                    "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey",
-                    "ca.key", "-CAcreateserial", "-days", "2", "-out", "server.crt", "-extfile",
+                    "openssl",
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-out",
+                    "server.crt",
+                    "-extfile",
                     "san.ext")))
         .isTrue();
     Files.setPosixFilePermissions(
-        dir.resolve("server.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        dir.resolve("server.key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     pg =
         TestPostgres.start(
             Map.of(

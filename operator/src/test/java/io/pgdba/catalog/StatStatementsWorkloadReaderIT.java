@@ -9,29 +9,23 @@ import io.pgdba.workload.QueryStats;
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The workload from pg_stat_statements on PostgreSQL 13 and 17. */
 class StatStatementsWorkloadReaderIT {
 
+  private static final String DB = "pss_shop";
   private static final Map<Integer, TestPostgres> SERVERS = new HashMap<>();
 
   private static synchronized TestPostgres server(int major) throws Exception {
     if (!SERVERS.containsKey(major)) {
-      var pg =
-          TestPostgres.start(
-              major,
-              Map.of(
-                  "shared_preload_libraries", "pg_stat_statements",
-                  "pg_stat_statements.track", "top"));
+      // The shared server preloads pg_stat_statements (the extension is created per database).
+      var pg = TestPostgres.shared(major);
       SERVERS.put(major, pg);
-      try (Connection c = pg.connect("postgres")) {
-        c.createStatement().execute("create database nostat");
-        c.createStatement().execute("create database shop");
-      }
-      try (Connection c = pg.connect("shop")) {
+      pg.createDatabase("pss_nostat");
+      pg.createDatabase(DB);
+      try (Connection c = pg.connect(DB)) {
         var st = c.createStatement();
         st.execute("create extension pg_stat_statements");
         st.execute(
@@ -50,13 +44,8 @@ class StatStatementsWorkloadReaderIT {
     return SERVERS.get(major);
   }
 
-  @AfterAll
-  static void stop() {
-    SERVERS.values().forEach(TestPostgres::close);
-  }
-
   private static StatStatementsWorkload read(TestPostgres pg) throws Exception {
-    try (Connection c = pg.connect("shop")) {
+    try (Connection c = pg.connect(DB)) {
       return new StatStatementsWorkloadReader().read(c);
     }
   }
@@ -69,22 +58,22 @@ class StatStatementsWorkloadReaderIT {
     var byCustomer = find(result, "where customer = $1");
     assertThat(byCustomer.calls()).isEqualTo(30);
     assertThat(byCustomer.query()).isEqualTo("select * from orders where customer = $1");
-    assertThat(byCustomer.meanTimeMs())
-        .isCloseTo(byCustomer.totalTimeMs() / 30, within(1e-9));
+    assertThat(byCustomer.meanTimeMs()).isCloseTo(byCustomer.totalTimeMs() / 30, within(1e-9));
     assertThat(byCustomer.minTimeMs()).isPositive().isLessThanOrEqualTo(byCustomer.meanTimeMs());
     assertThat(byCustomer.maxTimeMs()).isGreaterThanOrEqualTo(byCustomer.meanTimeMs());
     assertThat(byCustomer.p50TimeMs()).isEqualTo(byCustomer.meanTimeMs());
-    assertThat(byCustomer.p95TimeMs())
-        .isBetween(byCustomer.p50TimeMs(), byCustomer.p99TimeMs());
+    assertThat(byCustomer.p95TimeMs()).isBetween(byCustomer.p50TimeMs(), byCustomer.p99TimeMs());
     assertThat(byCustomer.p99TimeMs()).isLessThanOrEqualTo(byCustomer.maxTimeMs());
     assertThat(byCustomer.users()).containsEntry("postgres", 30L);
     assertThat(find(result, "status = $1").calls()).isEqualTo(7);
 
-    try (Connection c = pg.connect("shop");
+    try (Connection c = pg.connect(DB);
         var rs =
             c.createStatement()
                 .executeQuery(
-                    "select queryid from pg_stat_statements where query like '%customer = $1'")) {
+                    "select queryid from pg_stat_statements where query like '%customer = $1'"
+                        + " and dbid = (select oid from pg_database"
+                        + " where datname = current_database())")) {
       rs.next();
       assertThat(byCustomer.fingerprint())
           .hasSize(16)
@@ -114,8 +103,7 @@ class StatStatementsWorkloadReaderIT {
       assertThat(explain).hasValue("EXPLAIN (GENERIC_PLAN) " + query);
       // It really plans, through a read-only analysis session.
       var target =
-          new ConnectionSettings("localhost", pg.port(), "shop", "postgres", null, "disable",
-              null, 5);
+          new ConnectionSettings("localhost", pg.port(), DB, "postgres", null, "disable", null, 5);
       var options = SessionOptions.defaults().withSimpleQueryProtocol(true);
       try (Connection c = ReadOnlySession.open(target, options);
           var rs = c.createStatement().executeQuery(explain.orElseThrow())) {
@@ -132,11 +120,11 @@ class StatStatementsWorkloadReaderIT {
   @ValueSource(ints = {13, 17})
   void missingExtensionIsAClearMessage(int major) throws Exception {
     var pg = server(major);
-    try (Connection c = pg.connect("nostat")) {
+    try (Connection c = pg.connect("pss_nostat")) {
       assertThatThrownBy(() -> new StatStatementsWorkloadReader().read(c))
           .isInstanceOf(StatStatementsUnavailableException.class)
           .hasMessageStartingWith(
-              "pg_stat_statements is not installed in database \"nostat\": ");
+              "pg_stat_statements is not installed in database \"pss_nostat\": ");
       // Installed but not preloaded would fail at the first read: create it, then read.
     }
   }

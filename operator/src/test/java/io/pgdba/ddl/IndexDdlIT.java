@@ -19,8 +19,9 @@ class IndexDdlIT {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    pg = TestPostgres.start();
-    c = pg.connect("postgres");
+    pg = TestPostgres.shared(TestPostgres.DEFAULT_MAJOR);
+    pg.createDatabase("ddl_it");
+    c = pg.connect("ddl_it");
     try (var st = c.createStatement()) {
       st.execute("""
           create schema "My Schema";
@@ -33,14 +34,14 @@ class IndexDdlIT {
   @AfterAll
   static void tearDown() throws SQLException {
     c.close();
-    pg.close();
   }
 
   @Test
   void quoteAgreesWithTheServersQuoteIdentForEveryKeywordAndHostileName() throws SQLException {
     var names = new ArrayList<>(List.of("Order Items", "a\"b", "order", "user", "MixedCase",
         "名前", "ok_name", "_x", "2x", "a$b", "name", "data", "json_table"));
-    try (var st = c.createStatement(); var rs = st.executeQuery("select word from pg_get_keywords()")) {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("select word from pg_get_keywords()")) {
       while (rs.next()) {
         names.add(rs.getString(1));
       }

@@ -31,7 +31,7 @@ class LogEventAssemblerTest {
             tuple(Phase.BIND, "S_1/C_2", 0.02, List.of("'it''s, ok'", "NULL")),
             tuple(Phase.EXECUTE, "S_1/C_2", 3.0, List.of("'it''s, ok'", "NULL")),
             tuple(Phase.EXECUTE, "<unnamed>", 0.8, List.of("'a'', ''b'", "'{1,2}'")),
-            tuple(Phase.EXECUTE, "fetch from S_3/C_4", 0.4, List.of()));
+            tuple(Phase.EXECUTE, "S_3/C_4", 0.4, List.of()));
     var execute = c.events(ExecutedStatement.class).get(4);
     assertThat(execute.text()).isEqualTo("select * from t where a = $1 and b = $2");
     assertThat(execute.origin().pid()).isEqualTo(102);

@@ -104,8 +104,11 @@ class LogReaderTest {
     assertThat(c.records).isEmpty();
     assertThat(c.result.linesRead()).isEqualTo(2);
     assertThat(c.result.unparsedLines()).isEqualTo(2);
+    assertThat(c.result.logLinePrefix()).isNull();
     assertThat(c.result.firstUnparsed())
-        .startsWith("unknown-prefix.log:1: line does not start with log_line_prefix");
+        .isEqualTo(
+            "unknown-prefix.log:1: none of the common log_line_prefix values matches;"
+                + " give the prefix");
   }
 
   @Test
@@ -233,6 +236,10 @@ class LogReaderTest {
             () -> new LogReader(LogReaderOptions.auto()).read(LogSource.file(missing), r -> {}))
         .isInstanceOf(IOException.class)
         .hasMessage(missing + ": no such file");
+    assertThatThrownBy(
+            () -> new LogReader(LogReaderOptions.auto()).read(LogSource.file(tmp), r -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(tmp + ": cannot be read (");
   }
 
   @Test
@@ -332,6 +339,7 @@ class LogReaderTest {
     text.append("2024-05-01 10:00:01.000 UTC [1] LOG:  duration: 2.000 ms  statement: select 2\n");
     var c = LogCollector.text(text.toString(), LogReaderOptions.auto());
     assertThat(c.result.linesRead()).isEqualTo(3002);
+    assertThat(c.result.truncatedLines()).isBetween(1950L, 1952L); // 3000 - 1048 lines kept
     assertThat(c.records).hasSize(2);
     assertThat(c.records.get(0).message().length())
         .isBetween(RecordBuilder.MAX_CHARS - 1000, RecordBuilder.MAX_CHARS + 3000);
@@ -379,5 +387,36 @@ class LogReaderTest {
                   .toList())
           .isEqualTo(expected);
     }
+  }
+
+  /** A sink that fails stops the read, and the reading thread with it. */
+  @Test
+  void aFailingSinkStopsTheReadingThread() {
+    var text = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      text.append("2024-05-01 10:00:00.000 UTC [1] LOG:  duration: 1.000 ms  statement: select ")
+          .append(i)
+          .append('\n');
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    var failure = new IllegalStateException("sink failed");
+    int[] seen = {0};
+    assertThatThrownBy(
+            () ->
+                new LogReader(LogReaderOptions.auto())
+                    .read(
+                        new LogSource("big", () -> new java.io.ByteArrayInputStream(bytes)),
+                        r -> {
+                          if (++seen[0] == 5000) {
+                            throw failure;
+                          }
+                        }))
+        .isSameAs(failure);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("pgdba-log-reader big")));
   }
 }

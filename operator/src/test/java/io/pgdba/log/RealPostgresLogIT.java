@@ -291,6 +291,9 @@ class RealPostgresLogIT {
             "select name\n  from t\n where id = 1\n   and note = 'a, b'",
             "select count(*) from t where name = 'Zoë'");
     assertThat(simple).allSatisfy(s -> assertThat(s.durationMs()).isGreaterThanOrEqualTo(0));
+    // the driver's SET application_name, then the seven statements that did not fail
+    assertThat(simple.stream().filter(s -> "pgdba-simple".equals(s.origin().application())))
+        .hasSize(8);
 
     var executes =
         statements.stream()

@@ -31,9 +31,12 @@ public final class TestPostgres implements AutoCloseable {
   /** The major of the binaries on the classpath. */
   public static final int DEFAULT_MAJOR = 17;
 
+  private static final Map<Integer, TestPostgres> SHARED = new java.util.HashMap<>();
+
   private final EmbeddedPostgres pg;
   private final Path dataDir;
   private final int major;
+  private boolean shared;
 
   private TestPostgres(EmbeddedPostgres pg, Path dataDir, int major) {
     this.pg = pg;
@@ -54,7 +57,8 @@ public final class TestPostgres implements AutoCloseable {
   public static TestPostgres start(int major, Map<String, String> serverConfig) {
     try {
       Path dataDir = Files.createTempDirectory("pgdba-test-pg" + major + "-");
-      var builder = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
+      var builder =
+          EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
       if (major != DEFAULT_MAJOR) {
         builder.setPgBinaryResolver(jarResolver(binariesJar(major)));
       }
@@ -62,6 +66,29 @@ public final class TestPostgres implements AutoCloseable {
       return new TestPostgres(builder.start(), dataDir, major);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * One server per major for the whole test JVM, with pg_stat_statements preloaded: starting a
+   * server costs seconds on a busy machine, so integration tests that only need a database share
+   * it. Create your own database in it (names are per test class), never close it, never change its
+   * configuration; zonky stops it when the JVM exits.
+   */
+  public static synchronized TestPostgres shared(int major) {
+    return SHARED.computeIfAbsent(
+        major,
+        m -> {
+          var pg = start(m, Map.of("shared_preload_libraries", "pg_stat_statements"));
+          pg.shared = true;
+          return pg;
+        });
+  }
+
+  /** A new database owned by {@code postgres} in this server. */
+  public void createDatabase(String name) throws SQLException {
+    try (var c = connect("postgres")) {
+      c.createStatement().execute("create database \"" + name.replace("\"", "\"\"") + "\"");
     }
   }
 
@@ -89,7 +116,8 @@ public final class TestPostgres implements AutoCloseable {
   private static PgBinaryResolver jarResolver(Path jar) {
     return (system, machineHardware) -> {
       try (var zip = new ZipFile(jar.toFile())) {
-        String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + machineHardware;
+        String name =
+            "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + machineHardware;
         var entry = zip.getEntry(name + ".txz");
         if (entry == null) {
           throw new IOException("no " + system + "/" + machineHardware + " binaries in " + jar);
@@ -123,8 +151,12 @@ public final class TestPostgres implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl(database), "postgres", "postgres");
   }
 
+  /** Stops the server; does nothing for a {@link #shared} one, which lives as long as the JVM. */
   @Override
   public void close() {
+    if (shared) {
+      return;
+    }
     try {
       pg.close();
     } catch (IOException e) {

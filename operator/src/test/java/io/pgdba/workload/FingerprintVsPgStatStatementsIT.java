@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * deliberately group more (listed in {@link #DELIBERATE}, each checked to still differ):
  *
  * <ul>
- *   <li>IN lists and VALUES lists of different lengths (PostgreSQL 18 squashes IN lists too);
+ *   <li>IN lists, ARRAY[...] lists and VALUES lists of different lengths (PostgreSQL 18 squashes
+ *       IN and ARRAY lists of constants too);
  *   <li>extended-protocol {@code $n} parameters and the same query written with literals (the
  *       server jumbles a Param apart from a Const);
  *   <li>constants of different types in the same place ({@code 1} and {@code 1.5}, {@code 1} and
@@ -46,7 +47,8 @@ class FingerprintVsPgStatStatementsIT {
       Set.of("values1a", "values1b", "values2", "values3"),
       Set.of("param", "byid1", "byid2", "byid3", "byid4", "byid5", "byid6"),
       Set.of("cust_int", "cust_num"),
-      Set.of("const_int", "const_text", "cont1", "cont2"));
+      Set.of("const_int", "const_text", "cont1", "cont2"),
+      Set.of("any3a", "any3b", "any2"));
 
   /** Groups of statement ids that the server groups together while we keep them apart. */
   private static final List<Set<String>> FINER = List.of(Set.of("alias1", "alias2"));
@@ -121,6 +123,29 @@ class FingerprintVsPgStatStatementsIT {
     w("cust_num", "select id from orders where customer_id = 1.5");
     w("const_int", "select 1 as c");
     w("const_text", "select 'a' as c");
+    // arrays of constants
+    w("any3a", "select id from orders where customer_id = any(array[1, 2, 3])");
+    w("any3b", "select id from orders where customer_id = ANY (ARRAY[4,5,6])");
+    w("any2", "select id from orders where customer_id = any(array[7, 8])");
+    // more shapes: intervals, JSON operators, CTEs, BETWEEN, LIKE, CASE, window functions
+    w("interval1", "select id from orders where created > now() - interval '1 day'");
+    w("interval2", "select id from orders where created > now() - interval '7 days'");
+    w("json1", "select note::jsonb ->> 'k' from orders where note::jsonb @> '{\"a\": 1}'");
+    w("json2", "select note::jsonb->>'z' from orders where note::jsonb @> '{}'");
+    w("cte1", "with recent as (select * from orders where created > '2024-01-01')"
+        + " select count(*) from recent where amount between 10 and 20");
+    w("cte2", "WITH recent AS (SELECT * FROM orders WHERE created > '2025-01-01')"
+        + " SELECT count(*) FROM recent WHERE amount BETWEEN 1 AND 2");
+    w("like1", "select id from customers where name like 'a%' or name ilike '%b'");
+    w("like2", "select id from customers where name like 'x%' or name ilike '%y'");
+    w("case1", "select case when amount > 100 then 'big' when amount < 0 then 'odd'"
+        + " else 'small' end from orders");
+    w("case2", "select case when amount > 5 then 'b' when amount < -1 then 'o'"
+        + " else 's' end from orders");
+    w("window1", "select id, rank() over (partition by customer_id order by amount desc)"
+        + " from orders limit 5 offset 10");
+    w("window2", "select id, rank() over (partition by customer_id order by amount desc)"
+        + " from orders limit 50 offset 0");
     // output column names
     w("alias1", "select id as a from orders where id = 1");
     w("alias2", "select id as b from orders where id = 2");

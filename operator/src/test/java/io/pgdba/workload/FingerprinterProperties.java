@@ -35,7 +35,7 @@ class FingerprinterProperties {
     return Arbitraries.oneOf(sqlSoup(), Arbitraries.strings().all().ofMaxLength(300));
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1000)
   void neverThrowsAndFinishesQuickly(@ForAll("anyText") String sql) {
     long start = System.nanoTime();
     var n = Fingerprinter.normalize(sql);
@@ -43,7 +43,7 @@ class FingerprinterProperties {
     assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1000)
   void normalizingTheNormalizedTextKeepsIt(@ForAll("anyText") String sql) {
     var once = Fingerprinter.normalize(sql);
     var twice = Fingerprinter.normalize(once.text());
@@ -51,7 +51,7 @@ class FingerprinterProperties {
     assertThat(twice.fingerprint()).isEqualTo(once.fingerprint());
   }
 
-  /** Statement shapes with {@code ?} where a constant goes (after an operator, keyword or comma). */
+  /** Statement shapes with {@code ?} where a constant goes (after an operator, keyword, comma). */
   private static final List<String> SHAPES = List.of(
       "select * from t where a = ? and b <> ?",
       "SELECT a, b FROM t WHERE c IN (?, ?, ?) ORDER BY a LIMIT ?",
@@ -75,7 +75,8 @@ class FingerprinterProperties {
         text.map(s -> "E'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
         text.map(s -> "$tag$" + s + "$tag$"),
         text.filter(s -> !s.contains("$")).map(s -> "$$" + s + "$$"),
-        Arbitraries.strings().withChars("01").ofMinLength(1).ofMaxLength(9).map(s -> "B'" + s + "'"),
+        Arbitraries.strings().withChars("01").ofMinLength(1).ofMaxLength(9)
+            .map(s -> "B'" + s + "'"),
         Arbitraries.integers().between(1, 99).map(i -> "$" + i),
         Arbitraries.of("true", "false", "null", "-1", "- 2.5", "U&'\\0061'", "X'1F'"));
   }

@@ -152,7 +152,7 @@ class FingerprinterTest {
     assertThat(n.text().length()).isLessThanOrEqualTo(Fingerprinter.MAX_INPUT_CHARS);
     // a huge IN list collapses even when it is cut by the bound
     var list = "select * from t where a in (" + "1, ".repeat(1_000_000) + "2)";
-    assertThat(Fingerprinter.normalize(list).text()).startsWith("select * from t where a in (");
+    assertThat(Fingerprinter.normalize(list).text()).isEqualTo("select * from t where a in ($1");
   }
 
   @Test

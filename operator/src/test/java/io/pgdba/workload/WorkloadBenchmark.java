@@ -18,7 +18,8 @@ public final class WorkloadBenchmark {
   private static final String[] SHAPES = {
     "select * from orders where id = %d",
     "SELECT o.id, o.amount FROM orders o JOIN customers c ON c.id = o.customer_id"
-        + " WHERE c.name = 'cust%d' AND o.status IN ('open', 'paid') ORDER BY o.created DESC LIMIT 50",
+        + " WHERE c.name = 'cust%d' AND o.status IN ('open', 'paid')"
+        + " ORDER BY o.created DESC LIMIT 50",
     "update orders set status = 'done', amount = %d.25 where id = %<d",
     "insert into events (kind, payload, created) values ('click', '{\"n\": %d}', now())",
     "select count(*) from events where created > now() - interval '%d minutes'",

@@ -10,4 +10,5 @@ import java.util.Set;
  * @param purpose what it is for in a few words (shown in the recommendation's reason)
  * @param fingerprints the queries whose predicates suggested it
  */
-record Candidate(IndexDefinition definition, Table table, String purpose, Set<String> fingerprints) {}
+record Candidate(
+    IndexDefinition definition, Table table, String purpose, Set<String> fingerprints) {}

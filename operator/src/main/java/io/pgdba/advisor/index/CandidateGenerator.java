@@ -48,7 +48,13 @@ final class CandidateGenerator {
     Map<IndexDefinition, Candidate> byDefinition = new LinkedHashMap<>();
     for (AnalyzedQuery q : queries) {
       for (TableAccess access : q.accesses()) {
-        for (var proposal : forAccess(access)) {
+        List<Proposal> proposals;
+        try {
+          proposals = forAccess(access);
+        } catch (RuntimeException e) {
+          continue; // statistics we did not expect: no candidate rather than no advice at all
+        }
+        for (var proposal : proposals) {
           if (ExistingIndexes.servedBy(access.table(), proposal.definition()).isPresent()) {
             continue;
           }

@@ -36,7 +36,9 @@ final class ColumnSelectivity {
     if (value == null) {
       return (1 - s.nullFrac()) / nd;
     }
-    var mcv = s.mostCommonValues() == null ? java.util.List.<String>of() : s.mostCommonValues();
+    var mcv = s.mostCommonValues() == null || s.mostCommonFreqs() == null
+        || s.mostCommonFreqs().size() != s.mostCommonValues().size()
+        ? java.util.List.<String>of() : s.mostCommonValues();
     double mcvTotal = 0;
     for (int i = 0; i < mcv.size(); i++) {
       double f = s.mostCommonFreqs().get(i);

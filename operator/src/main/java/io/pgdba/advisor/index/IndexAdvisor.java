@@ -103,7 +103,7 @@ public final class IndexAdvisor {
 
     var candidates = new CandidateGenerator(patternOps).generate(analyzed);
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
-        && catalog.extensions().containsKey("hypopg");
+        && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
@@ -134,28 +134,30 @@ public final class IndexAdvisor {
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
   }
 
+  /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
+  private static boolean hypopgWorks(Explainer explainer) {
+    try {
+      explainer.query("SELECT hypopg_reset()");
+      return true;
+    } catch (ExplainException e) {
+      return false; // the cost model takes over, and every recommendation says "model"
+    }
+  }
+
   private Selection.Evaluated evaluate(Candidate c, List<AnalyzedQuery> analyzed,
       Map<String, Double> before, Evaluator evaluator, CostModel model, Map<Table, Long> writes,
       Set<String> taken) {
-    Map<String, Double> after = new LinkedHashMap<>();
-    long size;
+    var reading = analyzed.stream()
+        .filter(q -> q.accesses().stream().anyMatch(a -> a.table().equals(c.table())))
+        .toList();
+    Evaluator.Estimate estimate;
     try {
-      evaluator.begin(c);
-      model.begin(c);
-      for (AnalyzedQuery q : analyzed) {
-        boolean reads = q.accesses().stream().anyMatch(a -> a.table().equals(c.table()));
-        if (reads) {
-          String fp = q.stats().fingerprint();
-          after.put(fp, evaluator.costWith(q, before.get(fp)));
-        }
-      }
-      size = evaluator.sizeBytes();
-    } catch (ExplainException e) {
+      estimate = evaluator.evaluate(c, reading, before);
+    } catch (ExplainException | RuntimeException e) {
       return null; // an index HypoPG or the planner cannot take is no advice of ours
-    } finally {
-      evaluator.end();
-      model.end();
     }
+    var after = estimate.costAfter();
+    long size = estimate.sizeBytes();
     long tableWrites = writes.getOrDefault(c.table(), 0L);
     double overhead = tableWrites * model.maintenanceCostPerWrite(c.table());
     return new Selection.Evaluated(c, IndexDdl.name(c.definition(), taken), size, after,

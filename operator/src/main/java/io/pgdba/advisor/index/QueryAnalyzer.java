@@ -61,7 +61,9 @@ final class QueryAnalyzer {
   QueryAnalyzer(Catalog catalog) {
     this.catalog = catalog;
     var path = new ArrayList<String>();
-    for (String schema : catalog.server().searchPath()) {
+    var sessionPath = catalog.server().searchPath() == null
+        ? List.of("public") : catalog.server().searchPath();
+    for (String schema : sessionPath) {
       path.add("$user".equals(schema) ? catalog.server().user() : schema);
     }
     this.searchPath = path;
@@ -570,9 +572,10 @@ final class QueryAnalyzer {
     return !found[0];
   }
 
-  private static String literalValue(Expression e) {
+  static String literalValue(Expression e) {
     if (e instanceof StringValue s) {
-      return s.getValue();
+      // E'' and other prefixed strings have escapes of their own: no value we can trust.
+      return s.getPrefix() == null ? s.getValue().replace("''", "'") : null;
     }
     if (e instanceof LongValue l) {
       return l.getStringValue();

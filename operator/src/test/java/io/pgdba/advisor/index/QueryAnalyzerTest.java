@@ -52,7 +52,8 @@ class QueryAnalyzerTest {
 
   @Test
   void leadingWildcardAndCastsAreNotIndexable() {
-    var q = analyzed("SELECT id FROM orders WHERE email LIKE '%x' AND created_at::date = '2025-01-01'");
+    var q = analyzed(
+        "SELECT id FROM orders WHERE email LIKE '%x' AND created_at::date = '2025-01-01'");
     assertThat(q.accesses().get(0).predicates()).extracting(Predicate::op)
         .containsExactly(Op.LIKE_INFIX, Op.OPAQUE);
   }
@@ -100,5 +101,13 @@ class QueryAnalyzerTest {
   void unquotesLikePostgres() {
     assertThat(QueryAnalyzer.unquote("Orders")).isEqualTo("orders");
     assertThat(QueryAnalyzer.unquote("\"Order \"\"Items\"\"\"")).isEqualTo("Order \"Items\"");
+  }
+
+  @Test
+  void literalValuesAreUnescaped() {
+    var q = analyzed("SELECT id FROM orders WHERE status = 'it''s'");
+    assertThat(q.accesses().get(0).predicates().get(0).value()).isEqualTo("it's");
+    var e = analyzed("SELECT id FROM orders WHERE status = E'a\\nb'");
+    assertThat(e.accesses().get(0).predicates().get(0).value()).isNull();
   }
 }

@@ -279,7 +279,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     return control.rescheduleAfter(wait.isNegative() ? Duration.ZERO : wait.plusSeconds(1));
   }
 
-  private static Summary summary(RunResult result) {
+  static Summary summary(RunResult result) {
     var report = result.report();
     var workload = report.workload();
     long unparsed = report.sources() == null ? 0
@@ -311,7 +311,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         byPhase[Phase.Obsolete.ordinal()]);
   }
 
-  private static List<PodLogPosition> bounded(List<PodLogPosition> positions) {
+  static List<PodLogPosition> bounded(List<PodLogPosition> positions) {
     return positions == null ? null
         : positions.stream().limit(PodLogCollector.MAX_PODS).toList();
   }

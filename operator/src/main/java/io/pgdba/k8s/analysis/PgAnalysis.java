@@ -1,5 +1,6 @@
 package io.pgdba.k8s.analysis;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -46,4 +47,20 @@ public class PgAnalysis extends CustomResource<PgAnalysisSpec, PgAnalysisStatus>
     implements Namespaced {
 
   public static final String KIND = "PgAnalysis";
+
+  @Override
+  @JsonPropertyDescription(
+      "What to analyze and how often: the target database, its logs, the schedule, the "
+          + "limits and the apply policy. Written by you or Git, never by the operator.")
+  public PgAnalysisSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the last run found, written by the operator: conditions, figures, "
+          + "recommendation counts and how far each pod log was read.")
+  public PgAnalysisStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -1,5 +1,6 @@
 package io.pgdba.k8s.recommendation;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -48,4 +49,20 @@ public class IndexRecommendation
     implements Namespaced {
 
   public static final String KIND = "IndexRecommendation";
+
+  @Override
+  @JsonPropertyDescription(
+      "The recommendation as created by the operator (never changed by it afterwards), "
+          + "and the two fields a human or Git sets: approved and rollback.")
+  public IndexRecommendationSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "Phase, conditions and audit trail of the recommendation, written by the "
+          + "operator.")
+  public IndexRecommendationStatus getStatus() {
+    return super.getStatus();
+  }
 }

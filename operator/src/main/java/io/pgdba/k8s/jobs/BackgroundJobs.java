@@ -27,7 +27,10 @@ public final class BackgroundJobs<R> implements AutoCloseable {
   public record Outcome<R>(R value, Throwable failure) {}
 
   private final ThreadPoolExecutor pool;
+  private static final long UNTAKEN_NANOS = TimeUnit.HOURS.toNanos(1);
+
   private final Map<String, Future<R>> jobs = new ConcurrentHashMap<>();
+  private final Map<String, Long> doneAt = new ConcurrentHashMap<>();
 
   public BackgroundJobs(String name, int threads, int queueCapacity) {
     var counter = new AtomicInteger();
@@ -47,10 +50,12 @@ public final class BackgroundJobs<R> implements AutoCloseable {
    * taken). Returns false when the pool is full.
    */
   public boolean submit(String key, Callable<R> work, Consumer<String> onDone) {
+    forgetUntaken();
     var future = new CompletableFuture<R>();
     if (jobs.putIfAbsent(key, future) != null) {
       return true;
     }
+    doneAt.remove(key);
     try {
       pool.execute(() -> {
         try {
@@ -58,6 +63,7 @@ public final class BackgroundJobs<R> implements AutoCloseable {
         } catch (Throwable t) {
           future.completeExceptionally(t);
         } finally {
+          doneAt.put(key, System.nanoTime());
           // after completion: the reconcile this wakes must find the result done
           onDone.accept(key);
         }
@@ -67,6 +73,21 @@ public final class BackgroundJobs<R> implements AutoCloseable {
       jobs.remove(key, future);
       return false;
     }
+  }
+
+  /**
+   * A result nobody took for an hour belongs to a resource deleted while its job ran (there is
+   * no finalizer to tell us): drop it rather than keep it forever.
+   */
+  private void forgetUntaken() {
+    long now = System.nanoTime();
+    jobs.forEach((key, future) -> {
+      Long at = doneAt.get(key);
+      if (future.isDone() && at != null && now - at > UNTAKEN_NANOS) {
+        jobs.remove(key, future);
+        doneAt.remove(key, at);
+      }
+    });
   }
 
   /** True while a job for the key is queued or running. */
@@ -82,6 +103,7 @@ public final class BackgroundJobs<R> implements AutoCloseable {
       return Optional.empty();
     }
     jobs.remove(key);
+    doneAt.remove(key);
     try {
       return Optional.of(new Outcome<>(f.get(), null));
     } catch (ExecutionException e) {

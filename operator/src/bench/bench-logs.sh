@@ -91,22 +91,27 @@ echo
 echo "pgdba analyze on $MB MB ($LINES lines), whole process, one run:"
 awk -v s="$PGDBA_S" -v b="$BYTES" -v l="$LINES" 'BEGIN {
   printf "  wall %.2f s   %.1f MB/s   %.0f lines/s\n", s, b / 1e6 / s, l / s }'
-echo "  CPU (user+sys) $PGDBA_CPU s: $(awk -v c="$PGDBA_CPU" -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 / c }') MB per CPU-second"
+per_cpu() { awk -v c="$1" -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1e6 / c }'; }
+echo "  CPU (user+sys) $PGDBA_CPU s: $(per_cpu "$PGDBA_CPU") MB per CPU-second"
 echo "  peak heap $PEAK_HEAP MB (sum of heap pool peaks, -Xmx$HEAP), peak RSS $RSS_MB MB"
 echo "  $STATEMENTS statements, $DISTINCT distinct queries, $UNPARSED unparsed lines"
 
 # ---- pgBadger --------------------------------------------------------------------------
 if [[ $PGBADGER != 0 ]] && command -v pgbadger >/dev/null; then
-  say "pgbadger -j 1 on the same file (about $(awk -v m="$MB" 'BEGIN{printf "%.0f", m/3}') s at 3 MB/s)"
+  say "pgbadger -j 1 on the same file (about $(awk -v m="$MB" 'BEGIN{printf "%.0f", m/3}') s" \
+    "at 3 MB/s on an idle machine)"
   t0=$(now)
-  /usr/bin/time -f '%M %U %S' -o "$BENCH_DIR/pgbadger.time" pgbadger -q -j 1 -f stderr --prefix "$PREFIX" -o "$BENCH_DIR/pgbadger.json" "$BIG"
+  /usr/bin/time -f '%M %U %S' -o "$BENCH_DIR/pgbadger.time" \
+    pgbadger -q -j 1 -f stderr --prefix "$PREFIX" -o "$BENCH_DIR/pgbadger.json" "$BIG"
   t1=$(now)
   BADGER_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
   echo "pgBadger $(pgbadger --version | head -1 | awk '{print $NF}') -j 1:"
   awk -v s="$BADGER_S" -v b="$BYTES" -v l="$LINES" 'BEGIN {
     printf "  wall %.2f s   %.1f MB/s   %.0f lines/s\n", s, b / 1e6 / s, l / s }'
   BADGER_CPU=$(awk '{ printf "%.2f", $2 + $3 }' "$BENCH_DIR/pgbadger.time")
-  echo "  CPU (user+sys) $BADGER_CPU s, peak RSS $(awk '{ printf "%.0f", $1 / 1024 }' "$BENCH_DIR/pgbadger.time") MB"
+  BADGER_RSS=$(awk '{ printf "%.0f", $1 / 1024 }' "$BENCH_DIR/pgbadger.time")
+  echo "  CPU (user+sys) $BADGER_CPU s: $(per_cpu "$BADGER_CPU") MB per CPU-second," \
+    "peak RSS $BADGER_RSS MB"
   awk -v p="$PGDBA_S" -v g="$BADGER_S" -v pc="$PGDBA_CPU" -v gc="$BADGER_CPU" 'BEGIN {
     printf "ratio: pgdba is %.1fx pgBadger -j 1 in wall time (goal >= 50x), %.1fx in CPU time\n",
       g / p, gc / pc }'

@@ -23,6 +23,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,6 +172,64 @@ class ReconcileScrapeIT {
     var response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
+  }
+
+  /** Sample names in the exposition, e.g. {@code x_bucket} of a histogram {@code x}. */
+  private static Set<String> scrapedNames() {
+    return scrape
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .map(l -> l.split("[{ ]", 2)[0])
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
+  void expositionPassesPromtool() throws Exception {
+    Promtool.run(scrape, "check", "metrics");
+  }
+
+  @Test
+  void everyMetricTheDashboardReadsIsScraped() throws Exception {
+    var dashboard = new ObjectMapper().readTree(ChartFiles.dashboard().toFile());
+    var expressions = new ArrayList<String>();
+    dashboard.findValues("expr").forEach(e -> expressions.add(e.asText()));
+    dashboard.path("templating").path("list")
+        .forEach(v -> expressions.add(v.path("definition").asText("")));
+    var used = new TreeSet<String>();
+    expressions.forEach(e -> used.addAll(PromQlNames.of(e)));
+
+    // every panel of the issue reads something: a broken extraction must not pass silently
+    assertThat(expressions).hasSizeGreaterThan(20);
+    assertThat(used)
+        .contains(
+            "pgdba_query_total_time_seconds",
+            "pgdba_query_mean_time_seconds",
+            "pgdba_analysis_slow_queries",
+            "pgdba_recommendations",
+            "pgdba_recommendation_observed_improvement_percent",
+            "operator_sdk_controllers_execution_reconcile_failure_total");
+    assertThat(scrapedNames()).containsAll(used);
+  }
+
+  @Test
+  void everyMetricTheAlertRulesReadIsScrapedAndTheRulesPassPromtool() throws Exception {
+    var rules = new ObjectMapper(new YAMLFactory()).readTree(ChartFiles.rules().toFile());
+    var used = new TreeSet<String>();
+    var alerts = new ArrayList<String>();
+    rules.path("groups").forEach(g -> g.path("rules").forEach(r -> {
+      alerts.add(r.path("alert").asText());
+      used.addAll(PromQlNames.of(r.path("expr").asText()));
+    }));
+
+    assertThat(alerts)
+        .containsExactlyInAnyOrder(
+            "PgdbaAnalysisFailing",
+            "PgdbaTargetUnreachable",
+            "PgdbaRecommendationApplyFailed",
+            "PgdbaHighImpactRecommendationWaiting");
+    assertThat(used).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(scrapedNames()).containsAll(used);
+    Promtool.run(null, "check", "rules", ChartFiles.rules().toString());
   }
 
   @Test

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.ArrayList;
 import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.chart.ChartFiles;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

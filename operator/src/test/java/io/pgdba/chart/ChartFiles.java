@@ -1,14 +1,14 @@
-package io.pgdba.metrics;
+package io.pgdba.chart;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the chart and the files it ships live, from wherever Maven runs the tests. */
-final class ChartFiles {
+public final class ChartFiles {
 
   private ChartFiles() {}
 
-  static Path repoRoot() {
+  public static Path repoRoot() {
     var dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve("helm/pgdba-operator"))) {
       dir = dir.getParent();
@@ -20,15 +20,15 @@ final class ChartFiles {
     return dir;
   }
 
-  static Path chart() {
+  public static Path chart() {
     return repoRoot().resolve("helm/pgdba-operator");
   }
 
-  static Path dashboard() {
+  public static Path dashboard() {
     return chart().resolve("dashboards/pgdba.json");
   }
 
-  static Path rules() {
+  public static Path rules() {
     return chart().resolve("rules/pgdba.rules.yaml");
   }
 }

@@ -233,17 +233,17 @@ class HelmChartTest {
   @Test
   void badValuesAreRejectedByTheSchemaNamingTheField() {
     assertThatThrownBy(() -> render("replicaCount: two"))
-        .hasMessageContaining("replicaCount");
+        .hasMessageContaining("replicaCount: Invalid type. Expected: integer");
     assertThatThrownBy(() -> render("image: {repository: x, pullPolicy: Sometimes}"))
-        .hasMessageContaining("pullPolicy");
+        .hasMessageContaining("image.pullPolicy must be one of");
     assertThatThrownBy(() -> render("watchNamespaces: [Not_A_Namespace]"))
-        .hasMessageContaining("watchNamespaces");
+        .hasMessageContaining("watchNamespaces.0: Does not match pattern");
     assertThatThrownBy(() -> render("metrics: {port: 80}"))
-        .hasMessageContaining("metrics.port");
+        .hasMessageContaining("metrics.port: Must be greater than or equal to 1024");
     assertThatThrownBy(() -> render("securityContext: {runAsNonRoot: false}"))
-        .hasMessageContaining("runAsNonRoot");
+        .hasMessageContaining("securityContext.runAsNonRoot");
     assertThatThrownBy(() -> render("replicas: 2"))
-        .hasMessageContaining("replicas");
+        .hasMessageContaining("Additional property replicas is not allowed");
   }
 
   @Test

@@ -35,8 +35,8 @@ public record AnalysisSummary(
       AnalysisReport report, double slowMs, int topN, long durationMs) {
     long lines = 0;
     long unparsed = 0;
-    for (LogReadResult source : report.sources() == null ? List.<LogReadResult>of()
-        : report.sources()) {
+    var sources = report.sources() == null ? List.<LogReadResult>of() : report.sources();
+    for (var source : sources) {
       lines += source.linesRead();
       unparsed += source.unparsedLines();
     }

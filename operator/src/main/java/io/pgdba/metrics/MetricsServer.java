@@ -109,7 +109,8 @@ public final class MetricsServer implements AutoCloseable {
     if (exchange.getRequestURI().getPath().equals(path)) {
       return true;
     }
-    send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+    var body = "not found\n".getBytes(StandardCharsets.UTF_8);
+    send(exchange, 404, "text/plain; charset=utf-8", body);
     return false;
   }
 
@@ -119,7 +120,8 @@ public final class MetricsServer implements AutoCloseable {
       return true;
     }
     exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-    send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n".getBytes());
+    var body = "method not allowed\n".getBytes(StandardCharsets.UTF_8);
+    send(exchange, 405, "text/plain; charset=utf-8", body);
     return false;
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * pgdba's own meters, with names a dashboard can rely on. The reconcilers call the
@@ -219,9 +220,8 @@ public final class PgdbaMetrics {
     var tags = analysisTags(namespace, analysis);
     runs(tags, FAILED).increment();
     duration(tags).record(Duration.ofMillis(Math.max(0, durationMs)));
-    counter("pgdba.analysis.failures", "Failed analysis runs by reason", tags.and(
-            "reason", label(reason)))
-        .increment();
+    var reasonTags = tags.and("reason", label(reason));
+    counter("pgdba.analysis.failures", "Failed analysis runs by reason", reasonTags).increment();
     failing.set(tags, 1);
   }
 
@@ -246,7 +246,8 @@ public final class PgdbaMetrics {
   public void recommendationState(RecommendationState state) {
     var scope = recommendationScope(state.namespace(), state.name());
     var base =
-        analysisTags(state.namespace(), state.analysis()).and("recommendation", label(state.name()));
+        analysisTags(state.namespace(), state.analysis())
+            .and("recommendation", label(state.name()));
     var phaseTags =
         base.and("table", label(state.table()), "kind", label(state.kind()))
             .and("phase", label(state.phase()));
@@ -333,7 +334,8 @@ public final class PgdbaMetrics {
   }
 
   private Counter indexBuilds(String result) {
-    return counter("pgdba.index.builds", "Index builds by result", Tags.of("result", label(result)));
+    return counter(
+        "pgdba.index.builds", "Index builds by result", Tags.of("result", label(result)));
   }
 
   private Counter indexRollbacks(String result) {
@@ -349,11 +351,11 @@ public final class PgdbaMetrics {
     return Tags.of(NS, label(namespace), ANALYSIS, label(analysis));
   }
 
-  private static java.util.function.Predicate<Tags> scope(String namespace, String analysis) {
+  private static Predicate<Tags> scope(String namespace, String analysis) {
     return GaugeGroup.having(NS, label(namespace), ANALYSIS, label(analysis));
   }
 
-  private static java.util.function.Predicate<Tags> recommendationScope(
+  private static Predicate<Tags> recommendationScope(
       String namespace, String name) {
     return GaugeGroup.having(NS, label(namespace), "recommendation", label(name));
   }

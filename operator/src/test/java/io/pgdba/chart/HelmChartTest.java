@@ -137,7 +137,8 @@ class HelmChartTest {
                 Map.entry(
                     "pgdba.io/indexrecommendations",
                     List.of("create", "get", "list", "patch", "update", "watch")),
-                Map.entry("pgdba.io/indexrecommendations/status", List.of("get", "patch", "update")),
+                Map.entry(
+                    "pgdba.io/indexrecommendations/status", List.of("get", "patch", "update")),
                 Map.entry("pgdba.io/indexrecommendations/finalizers", List.of("update")),
                 Map.entry("/pods", List.of("get", "list", "watch")),
                 Map.entry("/pods/log", List.of("get")),
@@ -219,7 +220,8 @@ class HelmChartTest {
             .orElseThrow();
     assertThat(lease.at("/metadata/namespace").asText()).isEqualTo(NS);
     assertThat(verbs(lease))
-        .containsExactly(Map.entry("coordination.k8s.io/leases", List.of("create", "get", "update")));
+        .containsExactly(
+            Map.entry("coordination.k8s.io/leases", List.of("create", "get", "update")));
     assertThat(kind(docs, "RoleBinding")).hasSize(1);
   }
 

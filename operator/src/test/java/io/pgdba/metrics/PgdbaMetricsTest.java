@@ -50,7 +50,8 @@ class PgdbaMetricsTest {
             + "query_id=\"aaaa\"} 0.03")
         .contains("pgdba_query_mean_time_seconds{analysis=\"orders\",namespace=\"shop\","
             + "query_id=\"aaaa\"} 0.01")
-        .contains("pgdba_analysis_duration_seconds_count{analysis=\"orders\",namespace=\"shop\"} 2");
+        .contains(
+            "pgdba_analysis_duration_seconds_count{analysis=\"orders\",namespace=\"shop\"} 2");
   }
 
   @Test

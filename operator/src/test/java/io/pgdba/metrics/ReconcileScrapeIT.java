@@ -170,7 +170,8 @@ class ReconcileScrapeIT {
   }
 
   private static String get(HttpClient http, URI uri) throws Exception {
-    var response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    var response =
+        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }

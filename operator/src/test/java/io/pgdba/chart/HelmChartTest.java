@@ -140,12 +140,11 @@ class HelmChartTest {
                 Map.entry(
                     "pgdba.io/indexrecommendations/status", List.of("get", "patch", "update")),
                 Map.entry("pgdba.io/indexrecommendations/finalizers", List.of("update")),
-                Map.entry("/pods", List.of("get", "list", "watch")),
+                Map.entry("/pods", List.of("get", "list")),
                 Map.entry("/pods/log", List.of("get")),
                 Map.entry("/configmaps", List.of("get")),
                 Map.entry("/secrets", List.of("get")),
-                Map.entry("/events", List.of("create", "patch")),
-                Map.entry("events.k8s.io/events", List.of("create", "patch"))));
+                Map.entry("/events", List.of("create", "patch"))));
     assertThat(role.toString()).doesNotContain("\"*\"");
   }
 
@@ -198,9 +197,13 @@ class HelmChartTest {
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
     assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http-metrics");
     assertThat(env(container))
-        .containsEntry("PGDBA_METRICS_PORT", "9099")
+        .containsEntry("PGDBA_HEALTH_PORT", "9099")
         .containsEntry("PGDBA_WATCH_NAMESPACES", "")
-        .containsEntry("PGDBA_LEADER_ELECTION", "false");
+        .containsEntry("PGDBA_LEADER_ELECTION", ""
+        .containsEntry("PGDBA_SHUTDOWN_TIMEOUT", "30");
+    // the grace period covers the operator's own shutdown timeout
+    var pod = one(docs, "Deployment").at("/spec/template/spec");
+    assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThan(30);
     var service = one(docs, "Service");
     assertThat(service.at("/spec/ports/0/port").asInt()).isEqualTo(9099);
     assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http-metrics");
@@ -212,7 +215,9 @@ class HelmChartTest {
   void moreThanOneReplicaTurnsLeaderElectionOn() throws IOException {
     var docs = render("replicaCount: 2");
 
-    assertThat(env(container(docs))).containsEntry("PGDBA_LEADER_ELECTION", "true");
+    assertThat(env(container(docs)))
+        .containsEntry("PGDBA_LEADER_ELECTION", "pgdba-operator-lease")
+        .containsEntry("PGDBA_LEASE_NAMESPACE", NS);
     var lease =
         kind(docs, "Role").stream()
             .filter(r -> r.at("/metadata/name").asText().endsWith("-leader-election"))

@@ -199,7 +199,7 @@ class HelmChartTest {
     assertThat(env(container))
         .containsEntry("PGDBA_HEALTH_PORT", "9099")
         .containsEntry("PGDBA_WATCH_NAMESPACES", "")
-        .containsEntry("PGDBA_LEADER_ELECTION", ""
+        .containsEntry("PGDBA_LEADER_ELECTION", "")
         .containsEntry("PGDBA_SHUTDOWN_TIMEOUT", "30");
     // the grace period covers the operator's own shutdown timeout
     var pod = one(docs, "Deployment").at("/spec/template/spec");

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -116,13 +117,13 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
       if (old == null || !Objects.equals(old.observedGeneration(), generation)) {
         events.warning(resource, "InvalidSpec", e.getMessage());
       }
-      return patch(resource, withConditions(old, generation, conditions, null, null));
+      return patch(resource, context, withConditions(old, generation, conditions, null, null));
     }
     Instant now = Instant.now(clock);
     if (!due(old, generation, now)) {
       var refreshed = withCounts(old, counts(context));
       var control = Objects.equals(refreshed, old)
-          ? UpdateControl.<PgAnalysis>noUpdate() : patch(resource, refreshed);
+          ? UpdateControl.<PgAnalysis>noUpdate() : patch(resource, context, refreshed);
       return rescheduleAtNextRun(control, old, now);
     }
     var target = resource.getSpec().target();
@@ -156,7 +157,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         running.lastRunTime(), now.truncatedTo(ChronoUnit.SECONDS).toString(),
         running.consecutiveFailures(), running.summary(), running.recommendations(),
         running.pods());
-    return patch(resource, running).rescheduleAfter(Duration.ofMinutes(5));
+    return patch(resource, context, running).rescheduleAfter(Duration.ofMinutes(5));
   }
 
   @Override
@@ -168,8 +169,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         .keep(AnalysisRun.LOGS_READ).keep(AnalysisRun.ANALYZED)
         .set(READY, false, "ReconcileError",
             e.getClass().getSimpleName() + ": " + AnalysisRun.firstLine(e.getMessage()));
-    resource.setStatus(withConditions(old, generation, conditions, null, null));
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    patch(resource, context, withConditions(old, generation, conditions, null, null));
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private UpdateControl<PgAnalysis> finish(
@@ -200,7 +201,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     events.normal(resource, "AnalysisSucceeded",
         "read " + result.linesRead() + " log lines; " + advice.size() + " recommendations ("
             + sync.created().size() + " new, " + sync.obsoleted().size() + " obsolete)");
-    var control = patch(resource, status);
+    var control = patch(resource, context, status);
     return every == null ? control : control.rescheduleAfter(every);
   }
 
@@ -230,7 +231,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     if (failures == 1 || old == null || !Objects.equals(old.observedGeneration(), generation)) {
       events.warning(resource, reason, message);
     }
-    return patch(resource, status).rescheduleAfter(backoff);
+    return patch(resource, context, status).rescheduleAfter(backoff);
   }
 
   static Duration backoff(int failures) {
@@ -314,9 +315,19 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     return new Conditions(old == null ? null : old.conditions(), generation, clock);
   }
 
-  private static UpdateControl<PgAnalysis> patch(PgAnalysis resource, PgAnalysisStatus status) {
+  /**
+   * Writes the whole status (PUT with optimistic locking, retried on conflict) and caches the
+   * answer, so the next reconcile sees it even before the informer does: a job finishing quickly
+   * must not find the status it just replaced.
+   */
+  private static UpdateControl<PgAnalysis> patch(
+      PgAnalysis resource, Context<PgAnalysis> context, PgAnalysisStatus status) {
     resource.setStatus(status);
-    return UpdateControl.patchStatus(resource);
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {
+      r.setStatus(status);
+      return r;
+    });
+    return UpdateControl.noUpdate();
   }
 
   private static String key(PgAnalysis r) {

@@ -1,5 +1,6 @@
 package io.pgdba.k8s.analysis;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -51,10 +52,12 @@ public record PgAnalysisSpec(
       @JsonPropertyDescription("Key of the password, 'password' by default.")
           String passwordKey) {
 
+    @JsonIgnore
     public String userKeyOrDefault() {
       return userKey == null || userKey.isBlank() ? "username" : userKey;
     }
 
+    @JsonIgnore
     public String passwordKeyOrDefault() {
       return passwordKey == null || passwordKey.isBlank() ? "password" : passwordKey;
     }

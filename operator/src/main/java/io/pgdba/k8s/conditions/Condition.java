@@ -1,5 +1,6 @@
 package io.pgdba.k8s.conditions;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -24,6 +25,7 @@ public record Condition(
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
+  @JsonIgnore
   public boolean isTrue() {
     return TRUE.equals(status);
   }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -46,23 +47,24 @@ public final class BackgroundJobs<R> implements AutoCloseable {
    * taken). Returns false when the pool is full.
    */
   public boolean submit(String key, Callable<R> work, Consumer<String> onDone) {
-    if (jobs.containsKey(key)) {
+    var future = new CompletableFuture<R>();
+    if (jobs.putIfAbsent(key, future) != null) {
       return true;
     }
     try {
-      jobs.put(
-          key,
-          pool.submit(
-              () -> {
-                try {
-                  return work.call();
-                } finally {
-                  onDone.accept(key);
-                }
-              }));
+      pool.execute(() -> {
+        try {
+          future.complete(work.call());
+        } catch (Throwable t) {
+          future.completeExceptionally(t);
+        } finally {
+          // after completion: the reconcile this wakes must find the result done
+          onDone.accept(key);
+        }
+      });
       return true;
     } catch (RejectedExecutionException e) {
-      jobs.remove(key);
+      jobs.remove(key, future);
       return false;
     }
   }

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -52,6 +53,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   static final String APPLIED = "Applied";
   static final String INVALID_LEFT = "InvalidIndexLeft";
   static final Duration RETRY = Duration.ofMinutes(1);
+  /** An invalid leftover slows every write on the table: look again soon. */
+  static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
 
   private final KubernetesClient client;
   private final BackgroundJobs<ApplyJob.Result> jobs;
@@ -89,12 +92,12 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     if (finished.isPresent()) {
       var outcome = finished.get();
       if (outcome.value() != null) {
-        return finish(rec, state, outcome.value());
+        return finish(rec, context, state, outcome.value());
       }
       state.phase = Phase.Failed;
       state.failureReason = String.valueOf(outcome.failure());
       state.conditions.set(READY, false, "InternalError", state.failureReason);
-      return state.patch(rec);
+      return state.patch(rec, context);
     }
     if (jobs.isRunning(state.key)) {
       return UpdateControl.<IndexRecommendation>noUpdate().rescheduleAfter(Duration.ofMinutes(5));
@@ -109,46 +112,46 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       } catch (InvalidSpecException e) {
         state.conditions.set(READY, false, "AnalysisInvalid",
             "PgAnalysis " + spec.analysis() + ": " + e.getMessage());
-        return state.patch(rec);
+        return state.patch(rec, context);
       }
     }
     boolean auto = settings != null && settings.applyMode() == ApplyMode.Auto;
     boolean obsolete = rec.getMetadata().getAnnotations() != null
         && rec.getMetadata().getAnnotations().containsKey(RecommendationWriter.OBSOLETE_ANNOTATION);
-    boolean approved = spec.isApproved() || (auto && !obsolete);
+    boolean approved = spec.approvedTrue() || (auto && !obsolete);
     if (approved) {
       if (state.old == null || state.old.approvedAt() == null) {
         state.approvedAt = state.nowText();
       }
-      state.approvedBy = spec.isApproved()
+      state.approvedBy = spec.approvedTrue()
           ? Approvals.approver(rec).orElse("unknown") : "apply.mode=Auto";
     }
     if (state.conditionTrue(INVALID_LEFT)) {
-      return submit(rec, state, analysis, Action.CLEANUP, state.phase);
+      return submit(rec, context, state, analysis, Action.CLEANUP, state.phase);
     }
-    if (spec.isRollback()) {
+    if (spec.rollbackTrue()) {
       boolean wasApplied = state.phase == Phase.Applied || state.phase == Phase.RollingBack
           || state.phase == Phase.Applying
           || state.phase == Phase.Failed && state.old != null && state.old.appliedAt() != null
               && state.old.rolledBackAt() == null && !state.sameGeneration();
       if (wasApplied) {
-        return submit(rec, state, analysis, Action.ROLLBACK, Phase.RollingBack);
+        return submit(rec, context, state, analysis, Action.ROLLBACK, Phase.RollingBack);
       }
       if (state.phase != Phase.RolledBack && state.phase != Phase.Failed) {
         state.conditions.set(READY, true, "NothingToRollBack",
             "rollback requested but the recommendation was never applied");
       }
-      return state.patch(rec);
+      return state.patch(rec, context);
     }
     if (approved && state.phase != Phase.Applied) {
       if (state.phase == Phase.Failed && state.sameGeneration()) {
-        return state.patch(rec); // a failed build is retried after a spec change only
+        return state.patch(rec, context); // a failed build is retried after a spec change only
       }
       if (analysis == null) {
         state.phase = Phase.Approved;
         state.conditions.set(READY, false, "AnalysisNotFound",
             "PgAnalysis " + spec.analysis() + " not found");
-        return state.patch(rec).rescheduleAfter(RETRY);
+        return state.patch(rec, context).rescheduleAfter(RETRY);
       }
       var window = analysis.getSpec().apply() == null ? null
           : analysis.getSpec().apply().maintenanceWindow();
@@ -160,10 +163,10 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           var opening = windows.nextOpening(now);
           state.conditions.set(READY, false, "WaitingForMaintenanceWindow",
               "approved; the build starts when the window opens at " + opening);
-          return state.patch(rec).rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
+          return state.patch(rec, context).rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
         }
       }
-      return submit(rec, state, analysis, Action.APPLY, Phase.Applying);
+      return submit(rec, context, state, analysis, Action.APPLY, Phase.Applying);
     }
     if (!approved && (state.phase == Phase.Proposed || state.phase == Phase.Approved
         || state.phase == Phase.Obsolete)) {
@@ -172,15 +175,16 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           obsolete ? "the latest analysis no longer recommends this index"
               : "set spec.approved: true to build the index");
     }
-    return state.patch(rec);
+    return state.patch(rec, context);
   }
 
-  private UpdateControl<IndexRecommendation> submit(IndexRecommendation rec, State state,
+  private UpdateControl<IndexRecommendation> submit(IndexRecommendation rec,
+      Context<IndexRecommendation> context, State state,
       PgAnalysis analysis, Action action, Phase phase) {
     if (analysis == null) {
       state.conditions.set(READY, false, "AnalysisNotFound",
           "PgAnalysis " + rec.getSpec().analysis() + " not found");
-      return state.patch(rec).rescheduleAfter(RETRY);
+      return state.patch(rec, context).rescheduleAfter(RETRY);
     }
     var target = analysis.getSpec().target();
     if (target.ddlCredentialsSecret() == null) {
@@ -188,7 +192,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       state.conditions.set(READY, false, "NoDdlCredentials",
           "PgAnalysis " + analysis.getMetadata().getName()
               + " has no target.ddlCredentialsSecret: nothing can be applied");
-      return state.patch(rec).rescheduleAfter(Duration.ofMinutes(5));
+      return state.patch(rec, context).rescheduleAfter(Duration.ofMinutes(5));
     }
     io.pgdba.catalog.ConnectionSettings ddl;
     try {
@@ -196,7 +200,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           target.ddlCredentialsSecret());
     } catch (MissingSecretException e) {
       state.conditions.set(READY, false, "SecretNotFound", e.getMessage());
-      return state.patch(rec).rescheduleAfter(RETRY);
+      return state.patch(rec, context).rescheduleAfter(RETRY);
     }
     var settings = AnalysisSettings.of(analysis.getSpec());
     var job = new ApplyJob(action, rec.getSpec(), ddl, new IndexApplier(settings.lockTimeout()));
@@ -211,17 +215,17 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     } else if (action == Action.ROLLBACK) {
       state.conditions.set(READY, false, "RollingBack", "running the rollback DDL");
     }
-    return state.patch(rec).rescheduleAfter(Duration.ofMinutes(5));
+    return state.patch(rec, context).rescheduleAfter(Duration.ofMinutes(5));
   }
 
-  private UpdateControl<IndexRecommendation> finish(
-      IndexRecommendation rec, State state, ApplyJob.Result result) {
+  private UpdateControl<IndexRecommendation> finish(IndexRecommendation rec,
+      Context<IndexRecommendation> context, State state, ApplyJob.Result result) {
     if (result.action() == Action.CLEANUP) {
       if (result.clean()) {
         state.conditions.set(INVALID_LEFT, false, "Dropped", "no invalid index is left");
-        return state.patch(rec);
+        return state.patch(rec, context);
       }
-      return state.patch(rec).rescheduleAfter(RETRY);
+      return state.patch(rec, context).rescheduleAfter(CLEANUP_RETRY);
     }
     if (result.error() != null) {
       boolean transientError = !"InvalidDdl".equals(result.errorReason());
@@ -229,18 +233,18 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         // the DDL was not tried: stay where we were and try again later
         state.phase = result.action() == Action.APPLY ? Phase.Approved : Phase.Applied;
         state.conditions.set(READY, false, result.errorReason(), result.error());
-        return state.patch(rec).rescheduleAfter(RETRY);
+        return state.patch(rec, context).rescheduleAfter(RETRY);
       }
       state.phase = Phase.Failed;
       state.failureReason = result.error();
       state.conditions.set(READY, false, result.errorReason(), result.error());
       events.warning(rec, result.errorReason(), result.error());
-      return state.patch(rec);
+      return state.patch(rec, context);
     }
     var outcome = result.outcome();
     if (outcome.result() == ApplyOutcome.Result.IN_PROGRESS_ELSEWHERE) {
       state.conditions.set(READY, false, "BuildInProgressElsewhere", outcome.message());
-      return state.patch(rec).rescheduleAfter(Duration.ofSeconds(30));
+      return state.patch(rec, context).rescheduleAfter(Duration.ofSeconds(30));
     }
     if (!outcome.succeeded()) {
       state.phase = Phase.Failed;
@@ -252,8 +256,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           left ? "the failed build left an invalid index; it is dropped as soon as possible"
               : "no invalid index is left");
       events.warning(rec, reason, outcome.message());
-      var control = state.patch(rec);
-      return left ? control.rescheduleAfter(RETRY) : control;
+      var control = state.patch(rec, context);
+      return left ? control.rescheduleAfter(CLEANUP_RETRY) : control;
     }
     state.failureReason = null;
     if (result.action() == Action.APPLY) {
@@ -282,7 +286,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       state.conditions.set(APPLIED, false, "RolledBack", outcome.message());
       events.normal(rec, "IndexRolledBack", outcome.message());
     }
-    return state.patch(rec);
+    return state.patch(rec, context);
   }
 
   @Override
@@ -292,8 +296,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     String message = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getMessage().lines().findFirst().orElse("");
     state.conditions.set(READY, false, "ReconcileError", message);
-    state.patch(rec);
-    return ErrorStatusUpdateControl.patchStatus(rec);
+    state.patch(rec, context);
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** The status being built for this reconcile, starting from the previous one. */
@@ -351,14 +355,23 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    UpdateControl<IndexRecommendation> patch(IndexRecommendation rec) {
+    /** Writes the whole status and caches it for the next reconcile (see PgAnalysisReconciler). */
+    UpdateControl<IndexRecommendation> patch(
+        IndexRecommendation rec, Context<IndexRecommendation> context) {
       var spec = rec.getSpec();
-      rec.setStatus(new IndexRecommendationStatus(generation, phase, conditions.toList(),
+      var status = new IndexRecommendationStatus(generation, phase, conditions.toList(),
           approvedBy, approvedAt, appliedIndex, applyStartedAt, appliedAt, rolledBackAt,
           failureReason,
           new Effect(spec.estimatedImprovementPercent(), spec.estimatedSizeBytes()),
-          observedEffect));
-      return UpdateControl.patchStatus(rec);
+          observedEffect);
+      rec.setStatus(status);
+      if (!status.equals(old)) {
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rec, context, r -> {
+          r.setStatus(status);
+          return r;
+        });
+      }
+      return UpdateControl.noUpdate();
     }
   }
 }

@@ -66,11 +66,13 @@ public record IndexRecommendationSpec(
       @JsonPropertyDescription("One real execution (truncated to 2000 characters).")
           String example) {}
 
-  public boolean isApproved() {
+  /** spec.approved is true (a method name Jackson does not take for a property). */
+  public boolean approvedTrue() {
     return Boolean.TRUE.equals(approved);
   }
 
-  public boolean isRollback() {
+  /** spec.rollback is true. */
+  public boolean rollbackTrue() {
     return Boolean.TRUE.equals(rollback);
   }
 }

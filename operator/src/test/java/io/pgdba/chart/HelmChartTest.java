@@ -305,6 +305,7 @@ class HelmChartTest {
     var inChart = ChartFiles.chart().resolve("crds");
     var expected = yamlFiles(generated);
     var actual = yamlFiles(inChart);
+    assertThat(expected).as("CRD files in crds/").isNotEmpty();
     assertThat(actual.keySet()).as("CRD files in the chart").isEqualTo(expected.keySet());
     expected.forEach(
         (name, content) ->
@@ -319,7 +320,7 @@ class HelmChartTest {
       return files;
     }
     try (var list = Files.list(dir)) {
-      for (var file : list.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+      for (var file : list.filter(f -> f.toString().matches(".*\\.ya?ml")).toList()) {
         files.put(file.getFileName().toString(), Files.readString(file));
       }
     }

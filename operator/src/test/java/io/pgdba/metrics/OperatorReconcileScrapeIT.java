@@ -59,7 +59,7 @@ class OperatorReconcileScrapeIT {
   @Test
   void scrapeAfterARealPgAnalysisReconcile() throws Exception {
     for (var crd : Set.of("pganalyses.pgdba.io-v1.yml", "indexrecommendations.pgdba.io-v1.yml")) {
-      var file = Path.of("target/classes/META-INF/fabric8", crd);
+      var file = ChartFiles.repoRoot().resolve("crds").resolve(crd);
       try (var in = Files.newInputStream(file)) {
         client.apiextensions().v1().customResourceDefinitions().load(in).create();
       }

@@ -1,25 +1,290 @@
 package io.pgdba.log;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.pgdba.log.LogEvent.ExecutedStatement;
+import io.pgdba.log.LogEvent.ExplainedStatement;
+import io.pgdba.log.LogEvent.LogError;
+import io.pgdba.log.LogEvent.Origin;
+import io.pgdba.log.LogEvent.Phase;
+import io.pgdba.log.LogEvent.ServerEvent;
+import io.pgdba.log.LogEvent.ServerEvent.Kind;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Turns {@link LogRecord}s into {@link LogEvent}s: parses the message ({@code duration: ...},
- * {@code statement:}, {@code execute <name>:}, checkpoints, temp files...), pairs
- * {@code log_statement} + {@code log_duration} lines of the same session, and attaches parameters.
- * Call {@link #finish()} at the end of the input to flush what is still pending.
+ * {@code statement:}, {@code execute <name>:}, checkpoints, temp files...), pairs {@code
+ * log_statement} + {@code log_duration} lines of the same session, and attaches parameters. Call
+ * {@link #finish()} at the end of the input to flush what is still pending.
+ *
+ * <p>Only the pairing state grows with the input, and it is bounded: at most {@link #MAX_PENDING}
+ * sessions wait for their duration line; the one not heard from for the longest is dropped first.
  */
 public final class LogEventAssembler implements Consumer<LogRecord> {
 
+  /** Sessions whose logged statement may still wait for its {@code duration:} line. */
+  static final int MAX_PENDING = 10_000;
+
+  private static final String DURATION = "duration: ";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** A {@code log_statement} line waiting for the {@code log_duration} line of its session. */
+  private record Pending(
+      Origin origin, Phase phase, String name, String text, List<String> params) {}
+
   private final Consumer<LogEvent> sink;
+  private final Map<Object, Pending> pending =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Pending> eldest) {
+          return size() > MAX_PENDING;
+        }
+      };
+  private long unpairedDurations;
 
   public LogEventAssembler(Consumer<LogEvent> sink) {
     this.sink = sink;
   }
 
-  @Override
-  public void accept(LogRecord record) {
-    throw new UnsupportedOperationException("TODO(log): implement");
+  /**
+   * {@code duration: X ms} lines that had no logged statement before them in their session (for
+   * instance the parse and bind durations {@code log_duration} writes for extended protocol).
+   */
+  public long unpairedDurations() {
+    return unpairedDurations;
   }
 
-  public void finish() {}
+  @Override
+  public void accept(LogRecord record) {
+    String message = record.message();
+    String severity = record.severity();
+    if (message == null || severity == null) {
+      return;
+    }
+    switch (severity) {
+      case "LOG" -> log(record, message);
+      case "ERROR", "FATAL", "PANIC" -> {
+        var origin = origin(record);
+        sink.accept(new LogError(origin, severity, record.sqlState(), message, record.statement()));
+        if (message.startsWith("deadlock detected")) {
+          sink.accept(new ServerEvent(origin, Kind.DEADLOCK, 0));
+        }
+      }
+      default -> {
+        // WARNING, NOTICE, DEBUG...: nothing a workload profile counts
+      }
+    }
+  }
+
+  private void log(LogRecord r, String m) {
+    if (m.startsWith(DURATION)) {
+      duration(r, m);
+    } else if (m.startsWith("statement: ")) {
+      pending.put(key(r), new Pending(origin(r), Phase.SIMPLE, null, m.substring(11), List.of()));
+    } else if (m.startsWith("execute ")) {
+      int colon = m.indexOf(": ", 8);
+      if (colon > 0) {
+        pending.put(
+            key(r),
+            new Pending(
+                origin(r),
+                Phase.EXECUTE,
+                m.substring(8, colon),
+                m.substring(colon + 2),
+                Parameters.parse(r.detail())));
+      }
+    } else if (m.startsWith("checkpoint complete")) {
+      server(r, Kind.CHECKPOINT, number(m, "write=") * 1000);
+    } else if (m.startsWith("automatic ")) {
+      if (m.startsWith("automatic analyze of table")) {
+        server(r, Kind.AUTOANALYZE, number(m, "elapsed: "));
+      } else if (m.contains(" vacuum ")) {
+        server(r, Kind.AUTOVACUUM, number(m, "elapsed: "));
+      }
+    } else if (m.startsWith("temporary file: ")) {
+      server(r, Kind.TEMP_FILE, number(m, ", size "));
+    } else if (m.startsWith("connection authorized")) {
+      server(r, Kind.CONNECTION, 0);
+    } else if (m.startsWith("disconnection: session time: ")) {
+      server(r, Kind.DISCONNECTION, sessionSeconds(m, 29));
+    } else if (m.startsWith("process ") && m.contains(" still waiting for ")) {
+      server(r, Kind.LOCK_WAIT, number(m, " after "));
+    }
+  }
+
+  private void duration(LogRecord r, String m) {
+    int ms = m.indexOf(" ms", DURATION.length());
+    if (ms < 0) {
+      return;
+    }
+    double durationMs;
+    try {
+      durationMs = Double.parseDouble(m.substring(DURATION.length(), ms));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    int rest = ms + 3;
+    if (rest == m.length()) {
+      Pending p = pending.remove(key(r));
+      if (p == null) {
+        unpairedDurations++;
+      } else {
+        sink.accept(new ExecutedStatement(p.origin, p.phase, p.name, durationMs, p.text, p.params));
+      }
+      return;
+    }
+    if (m.startsWith("  statement: ", rest)) {
+      sink.accept(
+          new ExecutedStatement(
+              origin(r), Phase.SIMPLE, null, durationMs, m.substring(rest + 13), List.of()));
+    } else if (m.startsWith("  execute ", rest)) {
+      extended(r, m, rest + 10, Phase.EXECUTE, durationMs);
+    } else if (m.startsWith("  bind ", rest)) {
+      extended(r, m, rest + 7, Phase.BIND, durationMs);
+    } else if (m.startsWith("  parse ", rest)) {
+      extended(r, m, rest + 8, Phase.PARSE, durationMs);
+    } else if (m.startsWith("  plan:", rest)) {
+      explained(r, m.substring(rest + 7), durationMs);
+    }
+  }
+
+  /** {@code <name>: text}, the name being {@code <unnamed>}, {@code S_1} or {@code S_1/C_2}. */
+  private void extended(LogRecord r, String m, int nameStart, Phase phase, double durationMs) {
+    int colon = m.indexOf(": ", nameStart);
+    if (colon < 0) {
+      return;
+    }
+    List<String> params = phase == Phase.PARSE ? List.of() : Parameters.parse(r.detail());
+    sink.accept(
+        new ExecutedStatement(
+            origin(r),
+            phase,
+            m.substring(nameStart, colon),
+            durationMs,
+            m.substring(colon + 2),
+            params));
+  }
+
+  /** auto_explain: {@code Query Text: ...} then the plan, or a JSON document. */
+  private void explained(LogRecord r, String body, double durationMs) {
+    String plan = body.startsWith("\n") ? body.substring(1) : body;
+    String trimmed = plan.stripLeading();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      sink.accept(
+          new ExplainedStatement(origin(r), durationMs, jsonQueryText(trimmed), plan, true));
+      return;
+    }
+    String queryText = null;
+    String head = "Query Text: ";
+    if (trimmed.startsWith(head)) {
+      int end = planStart(trimmed, head.length());
+      queryText = trimmed.substring(head.length(), end).strip();
+      plan = trimmed.substring(end).strip();
+    }
+    sink.accept(new ExplainedStatement(origin(r), durationMs, queryText, plan, false));
+  }
+
+  /**
+   * Where the plan starts after a (possibly multi-line) query text: the first line that carries
+   * costs or actual timings, else the line after the first.
+   */
+  private static int planStart(String s, int from) {
+    int firstNl = s.indexOf('\n', from);
+    if (firstNl < 0) {
+      return s.length();
+    }
+    int lineStart = firstNl + 1;
+    while (lineStart < s.length()) {
+      int nl = s.indexOf('\n', lineStart);
+      int lineEnd = nl < 0 ? s.length() : nl;
+      String line = s.substring(lineStart, lineEnd);
+      if (line.contains("(cost=") || line.contains("(actual ")) {
+        return lineStart;
+      }
+      if (nl < 0) {
+        break;
+      }
+      lineStart = nl + 1;
+    }
+    return firstNl + 1;
+  }
+
+  private static String jsonQueryText(String json) {
+    try (JsonParser p = JSON.createParser(json)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.FIELD_NAME && "Query Text".equals(p.currentName())) {
+          return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+      }
+    } catch (IOException e) {
+      // a plan cut by the record cap: keep the plan text, without its query text
+    }
+    return null;
+  }
+
+  private void server(LogRecord r, Kind kind, double value) {
+    sink.accept(new ServerEvent(origin(r), kind, value));
+  }
+
+  /** The number after {@code label} in {@code m}, 0 when absent. */
+  private static double number(String m, String label) {
+    int at = m.indexOf(label);
+    if (at < 0) {
+      return 0;
+    }
+    int start = at + label.length();
+    int end = start;
+    while (end < m.length() && (Character.isDigit(m.charAt(end)) || m.charAt(end) == '.')) {
+      end++;
+    }
+    try {
+      return end == start ? 0 : Double.parseDouble(m.substring(start, end));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** {@code H:MM:SS.mmm} (hours may exceed 24) as seconds. */
+  private static double sessionSeconds(String m, int from) {
+    int end = m.indexOf(' ', from);
+    String t = end < 0 ? m.substring(from) : m.substring(from, end);
+    String[] parts = t.split(":");
+    if (parts.length != 3) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(parts[0]) * 3600
+          + Long.parseLong(parts[1]) * 60
+          + Double.parseDouble(parts[2]);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** Pairing key: the session when the format has it, else the process. */
+  private static Object key(LogRecord r) {
+    if (r.sessionId() != null) {
+      return r.sessionId();
+    }
+    return r.pid() != null ? (Object) r.pid() : "";
+  }
+
+  private static Origin origin(LogRecord r) {
+    return new Origin(
+        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), r.line());
+  }
+
+  /**
+   * Flushes what is still pending. Statements logged without a duration line have no duration, so
+   * they are dropped rather than reported with a made-up one.
+   */
+  public void finish() {
+    pending.clear();
+  }
 }

@@ -9,6 +9,7 @@ package io.pgdba.log;
  * @param unparsedLines lines that belong to no record (garbage, unknown prefix, truncated JSON...)
  * @param firstUnparsed "source:line: reason" of the first unparsed line, null when none
  * @param bytesRead uncompressed bytes read
+ * @param truncatedLines lines longer than 1 MB whose tail was skipped (the head is still read)
  */
 public record LogReadResult(
     String source,
@@ -17,4 +18,5 @@ public record LogReadResult(
     long linesRead,
     long unparsedLines,
     String firstUnparsed,
-    long bytesRead) {}
+    long bytesRead,
+    long truncatedLines) {}

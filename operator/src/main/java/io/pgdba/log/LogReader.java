@@ -1,10 +1,25 @@
 package io.pgdba.log;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /** Reads a log source in any supported format and hands each {@link LogRecord} to a sink. */
 public final class LogReader {
+
+  /** Lines looked at to detect the format and prefix. */
+  private static final int SAMPLE_LINES = 200;
+
+  /** Characters of sample held at most, so that detection on huge lines stays small. */
+  private static final int SAMPLE_CHARS = 2 << 20;
+
+  /** Progress is reported after about this many bytes. */
+  private static final long PROGRESS_BYTES = 16L << 20;
 
   private final LogReaderOptions options;
 
@@ -19,6 +34,104 @@ public final class LogReader {
    *     which is counted in the result)
    */
   public LogReadResult read(LogSource source, Consumer<LogRecord> sink) throws IOException {
-    throw new UnsupportedOperationException("TODO(log): implement");
+    return read(source, sink, bytes -> {});
+  }
+
+  /**
+   * As {@link #read(LogSource, Consumer)}, reporting the uncompressed bytes read so far to {@code
+   * progress} every few megabytes.
+   */
+  public LogReadResult read(LogSource source, Consumer<LogRecord> sink, LongConsumer progress)
+      throws IOException {
+    String name = source.name();
+    try (InputStream in = open(source);
+        var lines = new LineReader(in)) {
+      var stats = new ParseStats(name);
+      var sample = new ArrayList<String>();
+      int sampleChars = 0;
+      String line;
+      while (sample.size() < SAMPLE_LINES
+          && sampleChars < SAMPLE_CHARS
+          && (line = lines.next()) != null) {
+        line = stripKubernetesTimestamp(line);
+        sample.add(line);
+        sampleChars += line.length();
+      }
+      LogFormat format =
+          options.format() != null ? options.format() : FormatDetector.format(sample);
+      LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
+      RecordParser parser = parser(format, prefix, name, sink, stats);
+
+      long lineNumber = 0;
+      for (String s : sample) {
+        parser.line(s, ++lineNumber);
+      }
+      sample = null; // let the sample go before the long part of the read
+      long nextProgress = PROGRESS_BYTES;
+      while ((line = lines.next()) != null) {
+        parser.line(stripKubernetesTimestamp(line), ++lineNumber);
+        if (lines.bytesRead() >= nextProgress) {
+          progress.accept(lines.bytesRead());
+          nextProgress = lines.bytesRead() + PROGRESS_BYTES;
+        }
+      }
+      parser.finish();
+      if (lines.streamError() != null) {
+        stats.unparsed(lineNumber + 1, lines.streamError());
+      }
+      progress.accept(lines.bytesRead());
+      return new LogReadResult(
+          name,
+          format,
+          prefix == null ? null : prefix.pattern(),
+          lineNumber,
+          stats.unparsed(),
+          stats.firstUnparsed(),
+          lines.bytesRead(),
+          lines.truncatedLines());
+    } catch (NoSuchFileException e) {
+      throw new IOException(name + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException(name + ": permission denied", e);
+    }
+  }
+
+  private static InputStream open(LogSource source) throws IOException {
+    InputStream in = source.opener().open();
+    if (in == null) {
+      throw new IOException(source.name() + ": cannot be opened");
+    }
+    return in;
+  }
+
+  private LogLinePrefix prefix(List<String> sample) {
+    if (options.logLinePrefix() != null) {
+      return LogLinePrefix.compile(options.logLinePrefix());
+    }
+    var detected = FormatDetector.prefix(sample);
+    // None matches: keep the PostgreSQL default so that every line is reported as unparsed with a
+    // reason that names the prefix tried, rather than guessing records out of unknown text.
+    return detected != null
+        ? detected
+        : LogLinePrefix.compile(FormatDetector.COMMON_PREFIXES.get(0));
+  }
+
+  private static RecordParser parser(
+      LogFormat format,
+      LogLinePrefix prefix,
+      String name,
+      Consumer<LogRecord> sink,
+      ParseStats stats) {
+    return switch (format) {
+      case STDERR -> new StderrParser(prefix, name, sink, stats);
+      case CSVLOG -> new CsvlogParser(name, sink, stats);
+      case JSONLOG -> new JsonParserFormat(false, name, sink, stats);
+      case CNPG -> new JsonParserFormat(true, name, sink, stats);
+    };
+  }
+
+  private static String stripKubernetesTimestamp(String line) {
+    int k = KubernetesTimestamp.length(line);
+    return k == 0 ? line : line.substring(k);
   }
 }

@@ -1,0 +1,177 @@
+package io.pgdba.log;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Splits a byte stream into UTF-8 lines without a {@code BufferedReader}: it scans bytes for {@code
+ * \n} in a large buffer and decodes each line once (the JDK's ASCII fast path makes that a copy). A
+ * line longer than {@link #MAX_LINE_BYTES} keeps its head and skips the rest, so a 100 MB single
+ * line costs 1 MB of memory. Gzip is recognised by its magic bytes.
+ */
+final class LineReader implements Closeable {
+
+  /** Longest line kept; the rest of a longer line is skipped (and counted as truncated). */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  private static final int BUFFER_BYTES = 256 * 1024;
+
+  private final InputStream in;
+  private final boolean gzip;
+  private final byte[] buf = new byte[BUFFER_BYTES];
+  private int pos;
+  private int limit;
+  private boolean eof;
+
+  /** Holds the head of a line that spans buffer refills; grows up to MAX_LINE_BYTES. */
+  private byte[] carry = new byte[8192];
+
+  private int carryLen;
+
+  private long bytesRead;
+  private long lineNumber;
+  private long truncatedLines;
+  private boolean lastTruncated;
+  private String streamError;
+
+  LineReader(InputStream raw) throws IOException {
+    var buffered = new BufferedInputStream(raw, 64 * 1024);
+    buffered.mark(2);
+    int b1 = buffered.read();
+    int b2 = buffered.read();
+    buffered.reset();
+    gzip = b1 == 0x1f && b2 == 0x8b;
+    in = gzip ? new GZIPInputStream(buffered, 64 * 1024) : buffered;
+  }
+
+  boolean gzip() {
+    return gzip;
+  }
+
+  /** Uncompressed bytes consumed so far. */
+  long bytesRead() {
+    return bytesRead;
+  }
+
+  /** 1-based number of the line last returned by {@link #next()}. */
+  long lineNumber() {
+    return lineNumber;
+  }
+
+  /** Whether the line last returned was cut at {@link #MAX_LINE_BYTES}. */
+  boolean lastTruncated() {
+    return lastTruncated;
+  }
+
+  long truncatedLines() {
+    return truncatedLines;
+  }
+
+  /** Why a compressed stream ended early (corrupt or truncated gzip), else null. */
+  String streamError() {
+    return streamError;
+  }
+
+  /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
+  String next() throws IOException {
+    carryLen = 0;
+    lastTruncated = false;
+    boolean skipping = false;
+    while (true) {
+      if (pos >= limit && !fill()) {
+        if (carryLen == 0 && !skipping) {
+          return null;
+        }
+        return finishLine(carry, 0, carryLen, true);
+      }
+      int start = pos;
+      int end = limit;
+      byte[] b = buf;
+      int i = start;
+      while (i < end && b[i] != '\n') {
+        i++;
+      }
+      if (i < end) {
+        pos = i + 1;
+        if (carryLen == 0 && !skipping) {
+          return finishLine(b, start, i - start, false);
+        }
+        append(b, start, i - start);
+        return finishLine(carry, 0, carryLen, true);
+      }
+      pos = end;
+      skipping |= !append(b, start, end - start);
+    }
+  }
+
+  private String finishLine(byte[] bytes, int off, int len, boolean fromCarry) {
+    lineNumber++;
+    if (len > 0 && bytes[off + len - 1] == '\r' && !lastTruncated) {
+      len--;
+    }
+    if (lastTruncated) {
+      truncatedLines++;
+    }
+    return new String(bytes, off, len, StandardCharsets.UTF_8);
+  }
+
+  /** Appends to the carry; returns false once the line is over the cap (the rest is dropped). */
+  private boolean append(byte[] b, int off, int len) {
+    int room = MAX_LINE_BYTES - carryLen;
+    if (len > room) {
+      lastTruncated = true;
+      len = room;
+    }
+    if (len > 0) {
+      if (carryLen + len > carry.length) {
+        int size = carry.length;
+        while (size < carryLen + len) {
+          size *= 2;
+        }
+        var bigger = new byte[Math.min(size, MAX_LINE_BYTES)];
+        System.arraycopy(carry, 0, bigger, 0, carryLen);
+        carry = bigger;
+      }
+      System.arraycopy(b, off, carry, carryLen, len);
+      carryLen += len;
+    }
+    return !lastTruncated;
+  }
+
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    int n;
+    try {
+      n = in.read(buf, 0, buf.length);
+    } catch (EOFException | ZipException e) {
+      if (!gzip) {
+        throw e;
+      }
+      // A cut or corrupt gzip is bad content, not an unreadable source: keep what was read.
+      streamError = "compressed data ends early or is corrupt (" + e.getMessage() + ")";
+      n = -1;
+    }
+    if (n <= 0) {
+      eof = n < 0;
+      pos = limit = 0;
+      return n == 0 ? fill() : false;
+    }
+    bytesRead += n;
+    pos = 0;
+    limit = n;
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,75 @@
+package io.pgdba.log;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses {@code DETAIL: Parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes are
+ * doubled inside, so a value may itself contain {@code ', '}: the scan follows the quoting instead
+ * of splitting on commas.
+ */
+final class Parameters {
+
+  /** PostgreSQL 13 to 15 write "parameters: ", 16+ "Parameters: ". */
+  private static final String HEAD = "arameters: ";
+
+  private Parameters() {}
+
+  /** The values as logged (quotes kept, NULL as NULL); empty when {@code detail} has none. */
+  static List<String> parse(String detail) {
+    if (detail == null
+        || !(detail.startsWith("P") || detail.startsWith("p"))
+        || !detail.startsWith(HEAD, 1)) {
+      return List.of();
+    }
+    var values = new ArrayList<String>();
+    String s = detail;
+    int n = s.length();
+    int i = HEAD.length() + 1;
+    while (i < n) {
+      if (s.charAt(i) != '$') {
+        break;
+      }
+      int eq = s.indexOf(" = ", i);
+      if (eq < 0) {
+        break;
+      }
+      int start = eq + 3;
+      int end;
+      if (s.startsWith("NULL", start)) {
+        end = start + 4;
+      } else if (start < n && s.charAt(start) == '\'') {
+        end = closingQuote(s, start + 1);
+        if (end < 0) {
+          values.add(s.substring(start)); // cut by the record cap: keep what there is
+          break;
+        }
+      } else {
+        int comma = s.indexOf(", $", start);
+        end = comma < 0 ? n : comma;
+      }
+      values.add(s.substring(start, end));
+      if (!s.startsWith(", ", end)) {
+        break;
+      }
+      i = end + 2;
+    }
+    return List.copyOf(values);
+  }
+
+  /** Index just after the quote that closes a literal whose body starts at {@code from}. */
+  private static int closingQuote(String s, int from) {
+    int i = from;
+    while (true) {
+      int q = s.indexOf('\'', i);
+      if (q < 0) {
+        return -1;
+      }
+      if (q + 1 < s.length() && s.charAt(q + 1) == '\'') {
+        i = q + 2;
+      } else {
+        return q + 1;
+      }
+    }
+  }
+}

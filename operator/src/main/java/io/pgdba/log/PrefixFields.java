@@ -1,0 +1,32 @@
+package io.pgdba.log;
+
+import java.time.Instant;
+
+/** The values a {@code log_line_prefix} carries, filled by {@link LogLinePrefix#match}. */
+final class PrefixFields {
+  Instant timestamp;
+  Integer pid;
+  String sessionId;
+  String database;
+  String user;
+  String application;
+  String host;
+  String sqlState;
+  Long queryId;
+
+  /** Prefix elements the last match went through (fewer when %q stopped it). */
+  int elementsMatched;
+
+  void clear() {
+    elementsMatched = 0;
+    timestamp = null;
+    pid = null;
+    sessionId = null;
+    database = null;
+    user = null;
+    application = null;
+    host = null;
+    sqlState = null;
+    queryId = null;
+  }
+}

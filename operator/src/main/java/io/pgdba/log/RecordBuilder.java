@@ -1,0 +1,185 @@
+package io.pgdba.log;
+
+import java.time.Instant;
+
+/**
+ * A record being assembled from several stderr lines (primary line, continuation lines, DETAIL,
+ * HINT... lines). Text is capped at {@link #MAX_CHARS} per record so one runaway statement cannot
+ * exhaust the heap; what is cut is counted.
+ */
+final class RecordBuilder {
+
+  /** Most characters kept in one record (all parts together). */
+  static final int MAX_CHARS = 1 << 20;
+
+  private enum Part {
+    MESSAGE,
+    DETAIL,
+    HINT,
+    CONTEXT,
+    STATEMENT
+  }
+
+  private boolean open;
+  private Instant timestamp;
+  private String severity;
+  private Integer pid;
+  private String sessionId;
+  private String database;
+  private String user;
+  private String application;
+  private String host;
+  private String sqlState;
+  private Long queryId;
+  private final String[] parts = new String[Part.values().length];
+  private Part current;
+
+  /** The current part when it spans lines; null while it is a single line. */
+  private StringBuilder multiline;
+
+  private int chars;
+  private long line;
+  private long truncatedChars;
+
+  boolean isOpen() {
+    return open;
+  }
+
+  Integer pid() {
+    return pid;
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  long truncatedChars() {
+    return truncatedChars;
+  }
+
+  void start(PrefixFields f, String severity, String message, long line) {
+    open = true;
+    timestamp = f.timestamp;
+    pid = f.pid;
+    sessionId = f.sessionId;
+    database = f.database;
+    user = f.user;
+    application = f.application;
+    host = f.host;
+    sqlState = f.sqlState;
+    queryId = f.queryId;
+    this.severity = severity;
+    this.line = line;
+    java.util.Arrays.fill(parts, null);
+    multiline = null;
+    chars = 0;
+    current = Part.MESSAGE;
+    parts[0] = cap(message);
+  }
+
+  /** Adds a DETAIL/HINT/CONTEXT/STATEMENT/QUERY line to the open record. */
+  void addPart(String severity, String text) {
+    closeMultiline();
+    Part part =
+        switch (severity) {
+          case "DETAIL" -> Part.DETAIL;
+          case "HINT" -> Part.HINT;
+          case "STATEMENT" -> Part.STATEMENT;
+          case "LOCATION" -> null;
+          default -> Part.CONTEXT; // CONTEXT, and QUERY (the internal query), kept with it
+        };
+    if (part == null) {
+      current = null; // source-code location: not kept, nor its continuation lines
+      return;
+    }
+    if (severity.equals("QUERY")) {
+      text = "QUERY:  " + text;
+    }
+    String old = parts[part.ordinal()];
+    String capped = cap(text);
+    parts[part.ordinal()] = old == null ? capped : old + "\n" + capped;
+    current = part;
+  }
+
+  /** Appends a continuation line to the part last started. */
+  void continueWith(String text) {
+    if (current == null) {
+      return;
+    }
+    String capped = cap(text);
+    if (capped.isEmpty() && chars >= MAX_CHARS) {
+      return;
+    }
+    if (multiline == null) {
+      String head = parts[current.ordinal()];
+      multiline = new StringBuilder(head.length() + capped.length() + 64).append(head);
+    }
+    multiline.append('\n').append(capped);
+    chars++;
+  }
+
+  private void closeMultiline() {
+    if (multiline != null) {
+      parts[current.ordinal()] = multiline.toString();
+      multiline = null;
+    }
+  }
+
+  /**
+   * stderr appends {@code " at character N"} to a message with a cursor position, which csvlog and
+   * jsonlog keep in a column of their own; removed so that the message is the same in all formats.
+   */
+  private static String stripCursorPosition(String message) {
+    int at = message.lastIndexOf(" at character ");
+    if (at < 0) {
+      return message;
+    }
+    for (int i = at + 14; i < message.length(); i++) {
+      if (!Timestamps.isDigit(message.charAt(i))) {
+        return message;
+      }
+    }
+    return at + 14 < message.length() ? message.substring(0, at) : message;
+  }
+
+  private String cap(String text) {
+    int room = MAX_CHARS - chars;
+    if (text.length() <= room) {
+      chars += text.length();
+      return text;
+    }
+    truncatedChars += text.length() - Math.max(room, 0);
+    chars = MAX_CHARS;
+    return room <= 0 ? "" : text.substring(0, room);
+  }
+
+  LogRecord build(String source) {
+    closeMultiline();
+    open = false;
+    String message = parts[0];
+    // statement texts are never followed by a cursor position, and may end in anything
+    if (!message.startsWith("duration: ")
+        && !message.startsWith("statement: ")
+        && !message.startsWith("execute ")) {
+      parts[0] = stripCursorPosition(message);
+    }
+    return new LogRecord(
+        timestamp,
+        severity,
+        pid,
+        sessionId,
+        database,
+        user,
+        application,
+        host,
+        sqlState,
+        queryId,
+        parts[Part.MESSAGE.ordinal()],
+        parts[Part.DETAIL.ordinal()],
+        parts[Part.HINT.ordinal()],
+        parts[Part.CONTEXT.ordinal()],
+        parts[Part.STATEMENT.ordinal()],
+        source,
+        line);
+  }
+}

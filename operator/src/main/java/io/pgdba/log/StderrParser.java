@@ -1,0 +1,96 @@
+package io.pgdba.log;
+
+import java.util.function.Consumer;
+
+/**
+ * Reads stderr lines: a line that starts with the prefix and a severity opens a record; DETAIL,
+ * HINT, CONTEXT, STATEMENT, QUERY and LOCATION lines of the same process join it; tab-indented
+ * lines (PostgreSQL indents every line after the first of a message) and other text lines that do
+ * not carry the prefix continue it.
+ */
+final class StderrParser implements RecordParser {
+
+  private final LogLinePrefix prefix;
+  private final String source;
+  private final Consumer<LogRecord> sink;
+  private final ParseStats stats;
+  private final PrefixFields fields = new PrefixFields();
+  private final RecordBuilder open = new RecordBuilder();
+
+  StderrParser(LogLinePrefix prefix, String source, Consumer<LogRecord> sink, ParseStats stats) {
+    this.prefix = prefix;
+    this.source = source;
+    this.sink = sink;
+    this.stats = stats;
+  }
+
+  @Override
+  public void line(String text, long lineNumber) {
+    if (!text.isEmpty() && text.charAt(0) == '\t') {
+      if (open.isOpen()) {
+        open.continueWith(text.substring(1));
+      } else {
+        stats.unparsed(lineNumber, "continuation line without a record before it");
+      }
+      return;
+    }
+    int severityStart = prefix.match(text, fields);
+    String severity = severityStart < 0 ? null : Severity.at(text, severityStart);
+    if (severity != null) {
+      String message = text.substring(severityStart + severity.length() + 3);
+      if (Severity.isPart(severity)) {
+        if (open.isOpen() && sameProcess()) {
+          open.addPart(severity, message);
+        } else {
+          stats.unparsed(lineNumber, severity + " line without the record it belongs to");
+        }
+        return;
+      }
+      flush();
+      open.start(fields, severity, message, lineNumber);
+      return;
+    }
+    if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
+      open.continueWith(text);
+    } else if (severityStart >= 0) {
+      stats.unparsed(lineNumber, "no severity (LOG:, ERROR:...) after the log_line_prefix");
+    } else {
+      stats.unparsed(
+          lineNumber, "line does not start with log_line_prefix '" + prefix.pattern() + "'");
+    }
+  }
+
+  private boolean sameProcess() {
+    return fields.pid == null || open.pid() == null || fields.pid.equals(open.pid());
+  }
+
+  /** Binary garbage is not a continuation: it would silently corrupt the record before it. */
+  private static boolean isText(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == '\uFFFD') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A line that starts like a record (a timestamp, a JSON object) but does not carry this prefix
+   * comes from another source mixed in; PostgreSQL indents its own continuation lines.
+   */
+  private static boolean looksLikeAnotherRecord(String s) {
+    return (!s.isEmpty() && s.charAt(0) == '{') || Timestamps.looksLikeDateTime(s, 0);
+  }
+
+  private void flush() {
+    if (open.isOpen()) {
+      sink.accept(open.build(source));
+    }
+  }
+
+  @Override
+  public void finish() {
+    flush();
+  }
+}

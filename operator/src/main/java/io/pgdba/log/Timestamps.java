@@ -1,0 +1,208 @@
+package io.pgdba.log;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalQueries;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Parses the timestamps PostgreSQL writes ({@code 2024-05-01 10:00:00[.123] UTC}, the zone being an
+ * abbreviation or a numeric offset) by hand: consecutive lines share their second, so the epoch
+ * second of the last one is cached and only the fraction is parsed again.
+ */
+final class Timestamps {
+
+  private final Map<String, ZoneId> zones = new HashMap<>();
+  private final char[] lastSecond = new char[19];
+  private String lastZone = "";
+  private long lastEpochSecond = Long.MIN_VALUE;
+
+  /** End index of a {@code YYYY-MM-DD HH:MM:SS[.fff] [zone]} starting at {@code from}, or -1. */
+  static int scan(String s, int from, boolean withZone) {
+    int n = s.length();
+    if (from + 19 > n || !looksLikeDateTime(s, from)) {
+      return -1;
+    }
+    int i = from + 19;
+    if (i < n && s.charAt(i) == '.') {
+      i++;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+      }
+    }
+    if (withZone) {
+      if (i < n && s.charAt(i) == ' ') {
+        int z = i + 1;
+        int j = z;
+        while (j < n && isZoneChar(s.charAt(j))) {
+          j++;
+        }
+        if (j > z) {
+          i = j;
+        }
+      }
+    }
+    return i;
+  }
+
+  /** Whether {@code s} has {@code YYYY-MM-DD HH:MM:SS} at {@code from} ('T' also accepted). */
+  static boolean looksLikeDateTime(String s, int from) {
+    if (from + 19 > s.length()) {
+      return false;
+    }
+    for (int k = 0; k < 19; k++) {
+      char c = s.charAt(from + k);
+      boolean ok =
+          switch (k) {
+            case 4, 7 -> c == '-';
+            case 10 -> c == ' ' || c == 'T';
+            case 13, 16 -> c == ':';
+            default -> isDigit(c);
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Parses {@code s[from, to)} as scanned by {@link #scan}; null when it is not a valid time. */
+  Instant parse(String s, int from, int to) {
+    if (to - from < 19 || !looksLikeDateTime(s, from)) {
+      return null;
+    }
+    int i = from + 19;
+    int nanos = 0;
+    if (i < to && s.charAt(i) == '.') {
+      int scale = 100_000_000;
+      for (i++; i < to && isDigit(s.charAt(i)); i++) {
+        nanos += (s.charAt(i) - '0') * scale;
+        scale /= 10;
+      }
+    }
+    int zoneStart = i < to && s.charAt(i) == ' ' ? i + 1 : i;
+    int zoneLength = to - zoneStart;
+    long epochSecond;
+    if (sameSecond(s, from)
+        && zoneLength == lastZone.length()
+        && s.regionMatches(zoneStart, lastZone, 0, zoneLength)) {
+      epochSecond = lastEpochSecond;
+    } else {
+      String zone = s.substring(zoneStart, to);
+      ZoneId zoneId = zone(zone);
+      try {
+        var local =
+            LocalDateTime.of(
+                num(s, from, 4),
+                num(s, from + 5, 2),
+                num(s, from + 8, 2),
+                num(s, from + 11, 2),
+                num(s, from + 14, 2),
+                num(s, from + 17, 2));
+        epochSecond =
+            zoneId instanceof ZoneOffset offset
+                ? local.toEpochSecond(offset)
+                : local.atZone(zoneId).toEpochSecond();
+      } catch (DateTimeException e) {
+        return null;
+      }
+      s.getChars(from, from + 19, lastSecond, 0);
+      lastZone = zone;
+      lastEpochSecond = epochSecond;
+    }
+    return Instant.ofEpochSecond(epochSecond, nanos);
+  }
+
+  /** Parses {@code %n}: seconds since the epoch with milliseconds ({@code 1714557600.123}). */
+  static Instant parseEpoch(String s, int from, int to) {
+    long seconds = 0;
+    int i = from;
+    for (; i < to && isDigit(s.charAt(i)); i++) {
+      seconds = seconds * 10 + (s.charAt(i) - '0');
+    }
+    if (i == from) {
+      return null;
+    }
+    int nanos = 0;
+    if (i < to && s.charAt(i) == '.') {
+      int scale = 100_000_000;
+      for (i++; i < to && isDigit(s.charAt(i)); i++) {
+        nanos += (s.charAt(i) - '0') * scale;
+        scale /= 10;
+      }
+    }
+    return Instant.ofEpochSecond(seconds, nanos);
+  }
+
+  private boolean sameSecond(String s, int from) {
+    if (lastEpochSecond == Long.MIN_VALUE) {
+      return false;
+    }
+    for (int k = 18; k >= 0; k--) {
+      if (s.charAt(from + k) != lastSecond[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private ZoneId zone(String name) {
+    return zones.computeIfAbsent(name, Timestamps::resolveZone);
+  }
+
+  /** Abbreviations PostgreSQL prints (UTC, CEST, +05, -0330); unknown ones are taken as UTC. */
+  private static ZoneId resolveZone(String name) {
+    if (name.isEmpty() || name.equals("UTC") || name.equals("GMT") || name.equals("Z")) {
+      return ZoneOffset.UTC;
+    }
+    char c = name.charAt(0);
+    if (c == '+' || c == '-') {
+      try {
+        String digits = name.substring(1).replace(":", "");
+        int hours = Integer.parseInt(digits.substring(0, Math.min(2, digits.length())));
+        int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
+        return ZoneOffset.ofHoursMinutes(c == '-' ? -hours : hours, c == '-' ? -minutes : minutes);
+      } catch (RuntimeException e) {
+        return ZoneOffset.UTC;
+      }
+    }
+    try {
+      return ZoneId.of(name, ZoneId.SHORT_IDS);
+    } catch (DateTimeException e) {
+      // fall through to the formatter, which knows the common abbreviations (CEST, PDT...)
+    }
+    try {
+      var zone = DateTimeFormatter.ofPattern("z").parse(name).query(TemporalQueries.zone());
+      return zone != null ? zone : ZoneOffset.UTC;
+    } catch (DateTimeException e) {
+      return ZoneOffset.UTC;
+    }
+  }
+
+  private static int num(String s, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      v = v * 10 + (s.charAt(i) - '0');
+    }
+    return v;
+  }
+
+  static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isZoneChar(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || isDigit(c)
+        || c == '+'
+        || c == '-'
+        || c == '_'
+        || c == '/';
+  }
+}

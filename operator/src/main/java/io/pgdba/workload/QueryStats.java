@@ -12,7 +12,9 @@ import java.util.Map;
  * @param exampleParameters the logged parameter values of that execution, empty if none
  * @param examplePlan an auto_explain plan seen for this query, or null
  * @param databases calls per database (likewise users and applications); bounded maps
- * @param buckets calls and time per time slice, oldest first
+ * @param buckets calls and time per time slice, oldest first; only non-empty slices are listed.
+ *     A slice is {@link WorkloadOptions#bucketWidth()} wide, or that times a power of two for a
+ *     query seen over more than 120 slices (neighbours merge to bound memory)
  */
 public record QueryStats(
     String fingerprint,

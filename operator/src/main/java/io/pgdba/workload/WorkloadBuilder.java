@@ -1,26 +1,238 @@
 package io.pgdba.workload;
 
 import io.pgdba.log.LogEvent;
+import io.pgdba.log.LogEvent.ExecutedStatement;
+import io.pgdba.log.LogEvent.ExplainedStatement;
+import io.pgdba.log.LogEvent.LogError;
+import io.pgdba.log.LogEvent.ServerEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.function.Consumer;
 
 /**
  * Accumulates {@link LogEvent}s into a {@link Workload}. Memory is bounded by the number of
- * distinct fingerprints (capped by {@link WorkloadOptions#maxFingerprints()}), not the log size.
+ * distinct fingerprints (capped by {@link WorkloadOptions#maxFingerprints()}) and by an estimate
+ * of the bytes they retain, never by the log size: past either bound the rarest tenth of the
+ * queries (fewest calls, then least time) fold into the {@link QueryStats#OTHER_FINGERPRINT}
+ * bucket. Not thread-safe: one consumer feeds it.
  */
 public final class WorkloadBuilder implements Consumer<LogEvent> {
 
+  /** Default bound of the estimated bytes retained by per-query statistics. */
+  public static final long DEFAULT_MEMORY_BUDGET_BYTES = 64L << 20;
+
   private final WorkloadOptions options;
+  private final long memoryBudgetBytes;
+  private final long bucketWidthMs;
+  private final Fingerprinter fingerprinter = new Fingerprinter();
+  private final FingerprintTable table = new FingerprintTable();
+  private final QueryAccumulator other;
+  private long retainedBytes;
+
+  private long statements;
+  private double totalTimeMs;
+  private long parseCount;
+  private double parseTimeMs;
+  private long bindCount;
+  private double bindTimeMs;
+  private long errors;
+  private long checkpoints;
+  private long autovacuums;
+  private long autoanalyzes;
+  private long tempFiles;
+  private long tempFileBytes;
+  private long lockWaits;
+  private long deadlocks;
+  private long connections;
+  private long disconnections;
+  private long foldedQueries;
+  private Instant firstTimestamp;
+  private Instant lastTimestamp;
 
   public WorkloadBuilder(WorkloadOptions options) {
+    this(options, DEFAULT_MEMORY_BUDGET_BYTES);
+  }
+
+  /** With an explicit bound of the estimated bytes the per-query statistics may retain. */
+  public WorkloadBuilder(WorkloadOptions options, long memoryBudgetBytes) {
     this.options = options;
+    this.memoryBudgetBytes = memoryBudgetBytes;
+    this.bucketWidthMs = options.bucketWidth().toMillis();
+    this.other = new QueryAccumulator(0, "(other)", bucketWidthMs);
   }
 
   @Override
   public void accept(LogEvent event) {
-    throw new UnsupportedOperationException("TODO(workload): implement");
+    seen(event.origin().timestamp());
+    if (event instanceof ExecutedStatement s) {
+      statement(s);
+    } else if (event instanceof ExplainedStatement e) {
+      explained(e);
+    } else if (event instanceof LogError) {
+      errors++;
+    } else if (event instanceof ServerEvent e) {
+      serverEvent(e);
+    }
   }
 
+  private void statement(ExecutedStatement s) {
+    double ms = s.durationMs();
+    switch (s.phase()) {
+      case PARSE -> {
+        parseCount++;
+        parseTimeMs += ms;
+        return;
+      }
+      case BIND -> {
+        bindCount++;
+        bindTimeMs += ms;
+        return;
+      }
+      default -> {
+        statements++;
+        totalTimeMs += ms;
+      }
+    }
+    var acc = accumulatorFor(s.text());
+    var o = s.origin();
+    long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
+    delta += acc.offerExample(ms, s.text(), s.parameters());
+    retain(acc, delta);
+  }
+
+  private void explained(ExplainedStatement e) {
+    var acc = accumulatorFor(e.queryText());
+    retain(acc, acc.offerPlan(e.durationMs(), e.plan()));
+  }
+
+  /** Accounts growth (histograms, buckets, examples); over budget, folds until well under. */
+  private void retain(QueryAccumulator acc, long delta) {
+    if (acc == other) {
+      return;
+    }
+    retainedBytes += delta;
+    if (retainedBytes > memoryBudgetBytes) {
+      while (retainedBytes > memoryBudgetBytes * 9 / 10 && table.size() > 0) {
+        foldRarest();
+      }
+    }
+  }
+
+  private QueryAccumulator accumulatorFor(String sql) {
+    long hash = fingerprinter.fingerprint(sql == null ? "" : sql);
+    var acc = table.get(hash);
+    if (acc != null) {
+      return acc;
+    }
+    if (table.size() >= options.maxFingerprints() || retainedBytes > memoryBudgetBytes) {
+      foldRarest();
+    }
+    String text = fingerprinter.textLength() > QueryAccumulator.MAX_QUERY_CHARS
+        ? fingerprinter.text().substring(0, QueryAccumulator.MAX_QUERY_CHARS) + " ..."
+        : fingerprinter.text();
+    acc = new QueryAccumulator(hash, text, bucketWidthMs);
+    table.put(acc);
+    retainedBytes += acc.bytes;
+    return acc;
+  }
+
+  /**
+   * Folds the rarest tenth (at least one) into "other": fewest calls, then least total time.
+   * The ranks are packed into longs and sorted as primitives, once every n/10 new fingerprints,
+   * so the amortized cost is a few operations per statement.
+   */
+  private void foldRarest() {
+    var all = table.values();
+    int n = Math.max(1, all.size() / 10);
+    var ranks = new long[all.size()];
+    for (int i = 0; i < ranks.length; i++) {
+      ranks[i] = rank(all.get(i));
+    }
+    var sorted = ranks.clone();
+    java.util.Arrays.sort(sorted);
+    long threshold = sorted[n - 1];
+    int atThreshold = 0;
+    for (int i = 0; i < n; i++) {
+      if (sorted[i] == threshold) {
+        atThreshold++;
+      }
+    }
+    var kept = new ArrayList<QueryAccumulator>(all.size() - n);
+    for (int i = 0; i < ranks.length; i++) {
+      var acc = all.get(i);
+      boolean fold = ranks[i] < threshold || (ranks[i] == threshold && atThreshold-- > 0);
+      if (!fold) {
+        kept.add(acc);
+        continue;
+      }
+      if (acc.calls > 0) {
+        foldedQueries++;
+      }
+      other.absorb(acc);
+      retainedBytes -= acc.bytes;
+    }
+    table.retainOnly(kept);
+  }
+
+  /** Calls in the high bits, then the float bits of the total time (ordered as non-negative). */
+  private static long rank(QueryAccumulator acc) {
+    long calls = Math.min(acc.calls, Integer.MAX_VALUE);
+    long time = Float.floatToIntBits((float) Math.max(0, acc.totalMs)) & 0x7FFFFFFFL;
+    return (calls << 31) | time;
+  }
+
+  private void serverEvent(ServerEvent e) {
+    switch (e.kind()) {
+      case CHECKPOINT -> checkpoints++;
+      case AUTOVACUUM -> autovacuums++;
+      case AUTOANALYZE -> autoanalyzes++;
+      case TEMP_FILE -> {
+        tempFiles++;
+        tempFileBytes += (long) Math.max(0, e.value());
+      }
+      case LOCK_WAIT -> lockWaits++;
+      case DEADLOCK -> deadlocks++;
+      case CONNECTION -> connections++;
+      case DISCONNECTION -> disconnections++;
+    }
+  }
+
+  private void seen(Instant ts) {
+    if (ts == null) {
+      return;
+    }
+    if (firstTimestamp == null || ts.isBefore(firstTimestamp)) {
+      firstTimestamp = ts;
+    }
+    if (lastTimestamp == null || ts.isAfter(lastTimestamp)) {
+      lastTimestamp = ts;
+    }
+  }
+
+  /**
+   * The workload so far, queries sorted by total time (then fingerprint). Queries seen only in an
+   * auto_explain plan (no executed statement) are not listed. {@code distinctQueries} counts the
+   * queries listed plus those folded; a folded query seen again later counts twice, so past the
+   * cap it is an upper bound.
+   */
   public Workload build() {
-    throw new UnsupportedOperationException("TODO(workload): implement");
+    var queries = new ArrayList<QueryStats>(table.size() + 1);
+    for (var acc : table.values()) {
+      if (acc.calls > 0) {
+        queries.add(acc.toStats(Fingerprinter.hex(acc.hash)));
+      }
+    }
+    long distinct = queries.size() + foldedQueries;
+    if (other.calls > 0) {
+      queries.add(other.toStats(QueryStats.OTHER_FINGERPRINT));
+    }
+    queries.sort(Comparator.comparingDouble(QueryStats::totalTimeMs).reversed()
+        .thenComparing(QueryStats::fingerprint));
+    var totals = new WorkloadTotals(statements, totalTimeMs, parseCount, parseTimeMs, bindCount,
+        bindTimeMs, errors, checkpoints, autovacuums, autoanalyzes, tempFiles, tempFileBytes,
+        lockWaits, deadlocks, connections, disconnections, distinct, foldedQueries,
+        firstTimestamp, lastTimestamp);
+    return new Workload(totals, queries);
   }
 }

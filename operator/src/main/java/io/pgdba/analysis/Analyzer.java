@@ -1,8 +1,24 @@
 package io.pgdba.analysis;
 
+import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.log.LogEvent;
+import io.pgdba.log.LogEventAssembler;
+import io.pgdba.log.LogReadResult;
+import io.pgdba.log.LogReader;
+import io.pgdba.log.LogSource;
+import io.pgdba.workload.Workload;
+import io.pgdba.workload.WorkloadBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Runs one analysis end to end: reads the logs (or pg_stat_statements), builds the workload,
  * reads the target's catalog and asks the advisors. The CLI and the operator both call this.
+ * Without a target it touches no database; with one, the {@link TargetStep} does.
  */
 public final class Analyzer {
 
@@ -14,7 +30,83 @@ public final class Analyzer {
     Progress NONE = (source, bytes) -> {};
   }
 
+  private final TargetStep targetStep;
+
+  /** An analyzer whose target step reads the catalog and runs the index advisor. */
+  public Analyzer() {
+    this(new DatabaseTargetStep());
+  }
+
+  public Analyzer(TargetStep targetStep) {
+    this.targetStep = Objects.requireNonNull(targetStep);
+  }
+
   public AnalysisReport run(AnalysisRequest request, Progress progress) throws AnalysisException {
-    throw new UnsupportedOperationException("TODO(analysis): implement");
+    var warnings = new ArrayList<String>();
+    var results = new ArrayList<LogReadResult>();
+    boolean fromLogs = !request.logs().isEmpty() || request.target() == null;
+    Workload workload = fromLogs ? readLogs(request, progress, results) : null;
+    if (fromLogs) {
+      warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
+    }
+    IndexAdvice advice = null;
+    if (request.target() != null) {
+      var result = targetStep.run(request, workload, warnings);
+      workload = result.workload();
+      advice = result.advice();
+    }
+    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+  }
+
+  private static Workload readLogs(
+      AnalysisRequest request, Progress progress, List<LogReadResult> results)
+      throws AnalysisException {
+    var builder = new WorkloadBuilder(request.workloadOptions());
+    var reader = new LogReader(request.logOptions());
+    if (EventPipe.worthIt()) {
+      try (var pipe = new EventPipe(builder)) {
+        for (var source : request.logs()) {
+          results.add(readSource(reader, source, pipe, progress));
+        }
+        pipe.finish();
+      }
+    } else {
+      for (var source : request.logs()) {
+        results.add(readSource(reader, source, builder, progress));
+      }
+    }
+    return builder.build();
+  }
+
+  /**
+   * Reads one source through its own assembler (statement/duration pairing never crosses files)
+   * into the shared workload. The stream is opened here rather than in the reader so that an
+   * unreadable file fails the same way whatever the reader does, and so bytes can be counted.
+   */
+  private static LogReadResult readSource(
+      LogReader reader, LogSource source, Consumer<LogEvent> events, Progress progress)
+      throws AnalysisException {
+    InputStream raw;
+    try {
+      raw = source.opener().open();
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+    try (var counted = new CountingInputStream(raw, source.name(), progress)) {
+      var assembler = new LogEventAssembler(events);
+      var result = reader.read(new LogSource(source.name(), () -> counted), assembler);
+      assembler.finish();
+      counted.reportNow();
+      return result;
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+  }
+
+  private static AnalysisException unreadable(LogSource source, IOException e) {
+    return new AnalysisException(
+        AnalysisException.Reason.LOG_UNREADABLE,
+        "cannot read " + source.name() + ": " + IoReasons.describe(e),
+        e);
   }
 }

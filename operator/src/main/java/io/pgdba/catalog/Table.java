@@ -6,6 +6,7 @@ import java.util.Optional;
 /**
  * A table (or partitioned table / materialized view) with everything the advisors need.
  *
+ * @param kind {@link #TABLE}, {@link #PARTITIONED_TABLE} or {@link #MATERIALIZED_VIEW}
  * @param rowEstimate pg_class.reltuples (negative when never analyzed, as PostgreSQL reports)
  */
 public record Table(
@@ -20,6 +21,26 @@ public record Table(
     List<Constraint> constraints,
     List<Index> indexes,
     TableActivity activity) {
+
+  /** {@link #kind()} of an ordinary table (likewise partitioned table, materialized view). */
+  public static final String TABLE = "table";
+
+  public static final String PARTITIONED_TABLE = "partitioned table";
+  public static final String MATERIALIZED_VIEW = "materialized view";
+
+  /** Maps pg_class.relkind to {@link #kind()}. */
+  public static String kindOf(String relkind) {
+    return switch (relkind) {
+      case "p" -> PARTITIONED_TABLE;
+      case "m" -> MATERIALIZED_VIEW;
+      default -> TABLE;
+    };
+  }
+
+  /** The index by name, if this table has it. */
+  public Optional<Index> index(String name) {
+    return indexes.stream().filter(i -> i.name().equals(name)).findFirst();
+  }
 
   public Optional<Column> column(String name) {
     return columns.stream().filter(c -> c.name().equals(name)).findFirst();

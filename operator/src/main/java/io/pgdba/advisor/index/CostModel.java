@@ -1,0 +1,383 @@
+package io.pgdba.advisor.index;
+
+import io.pgdba.advisor.index.AnalyzedQuery.Op;
+import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
+import io.pgdba.advisor.index.AnalyzedQuery.TableAccess;
+import io.pgdba.advisor.index.Explainer.ExplainException;
+import io.pgdba.advisor.index.Recommendation.EstimateMethod;
+import io.pgdba.catalog.Column;
+import io.pgdba.catalog.Index;
+import io.pgdba.catalog.Table;
+import io.pgdba.ddl.Identifiers;
+import io.pgdba.ddl.IndexDefinition;
+import io.pgdba.ddl.IndexKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The advisor's own cost model, for servers without HypoPG. Row counts come from the planner
+ * (EXPLAIN of the table's predicates alone, so histograms and MCVs are used); page and CPU costs
+ * follow PostgreSQL's formulas in simplified form (index descent and leaf pages, heap pages by
+ * Cardenas' approximation interpolated by the leading column's correlation, bitmap heap scan,
+ * sequential scan, sort). The saving of a table read, model cost before minus model cost with the
+ * candidate, is taken off the planner's real cost of the query.
+ */
+final class CostModel implements Evaluator {
+
+  private static final double PAGE = 8192;
+
+  private final Explainer explainer;
+  private final boolean collationNeedsPatternOps;
+  private final double seqPage;
+  private final double randomPage;
+  private final double cpuTuple;
+  private final double cpuIndexTuple;
+  private final double cpuOperator;
+  private Candidate current;
+
+  CostModel(Explainer explainer, Map<String, String> settings, boolean collationNeedsPatternOps) {
+    this.explainer = explainer;
+    this.collationNeedsPatternOps = collationNeedsPatternOps;
+    this.seqPage = setting(settings, "seq_page_cost", 1.0);
+    this.randomPage = setting(settings, "random_page_cost", 4.0);
+    this.cpuTuple = setting(settings, "cpu_tuple_cost", 0.01);
+    this.cpuIndexTuple = setting(settings, "cpu_index_tuple_cost", 0.005);
+    this.cpuOperator = setting(settings, "cpu_operator_cost", 0.0025);
+  }
+
+  private static double setting(Map<String, String> settings, String name, double fallback) {
+    try {
+      String v = settings == null ? null : settings.get(name);
+      return v == null ? fallback : Double.parseDouble(v.strip());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  /** Per written row, roughly one leaf page to dirty plus the comparisons of the descent. */
+  double maintenanceCostPerWrite(Table table) {
+    return randomPage + 2 * cpuOperator * log2(Math.max(2, table.rowEstimate()));
+  }
+
+  @Override
+  public EstimateMethod method() {
+    return EstimateMethod.model;
+  }
+
+  @Override
+  public void begin(Candidate candidate) {
+    current = candidate;
+  }
+
+  @Override
+  public void end() {
+    current = null;
+  }
+
+  @Override
+  public double costWith(AnalyzedQuery query, double before) throws ExplainException {
+    double saving = 0;
+    double floor = 0;
+    for (TableAccess access : query.accesses()) {
+      if (!access.table().equals(current.table())) {
+        continue;
+      }
+      double base = baseline(query, access);
+      double with = indexCost(query, access, current.definition(), sizeBytes());
+      if (with < base) {
+        saving += base - with;
+        floor += with;
+      }
+    }
+    if (saving <= 0) {
+      return before;
+    }
+    // The planner's plan may be cheaper than the model's baseline: never go below the index read.
+    return Math.max(Math.min(before, floor), before - saving);
+  }
+
+  @Override
+  public long sizeBytes() throws ExplainException {
+    return estimateSize(current.table(), current.definition());
+  }
+
+  /** Bytes of a btree over the table's rows (those matching a partial predicate), 90 % full. */
+  long estimateSize(Table table, IndexDefinition def) throws ExplainException {
+    double rows = Math.max(1, table.rowEstimate());
+    if (def.where() != null) {
+      rows = explainer.rows("SELECT 1 FROM " + Identifiers.qualified(table.schema(), table.name())
+          + " WHERE " + def.where());
+    }
+    int width = 0;
+    for (IndexKey key : def.keys()) {
+      width += keyWidth(table, key);
+    }
+    for (String col : def.include()) {
+      width += table.column(col).map(CostModel::avgWidth).orElse(8);
+    }
+    double tuple = align8(8 + width) + 4; // IndexTuple header + data, plus the line pointer
+    double perPage = Math.max(1, Math.floor((PAGE * 0.9 - 24) / tuple));
+    double leaves = Math.ceil(rows / perPage);
+    double pages = leaves + Math.ceil(leaves / 250) + 1; // inner pages and the metapage
+    return (long) (pages * PAGE);
+  }
+
+  /** Cost of the cheapest way to read this table today: seq scan or an existing index. */
+  double baseline(AnalyzedQuery query, TableAccess access) throws ExplainException {
+    double best = seqScanCost(access) + sortCost(access, null);
+    for (Index index : access.table().indexes()) {
+      if (index.valid() && index.method().equals("btree")) {
+        best = Math.min(best, indexCost(query, access, definition(index), index.sizeBytes()));
+      }
+    }
+    return best;
+  }
+
+  private double seqScanCost(TableAccess access) {
+    Table t = access.table();
+    long quals = access.predicates().stream().filter(p -> p.sql() != null).count();
+    return Math.max(1, t.pages()) * seqPage
+        + Math.max(1, t.rowEstimate()) * (cpuTuple + cpuOperator * quals);
+  }
+
+  /** Cost of reading the access through an index with the given definition; +inf if unusable. */
+  double indexCost(AnalyzedQuery query, TableAccess access, IndexDefinition def, long sizeBytes)
+      throws ExplainException {
+    Table t = access.table();
+    double n = Math.max(1, t.rowEstimate());
+    double pages = Math.max(1, t.pages());
+    Predicate partial = null;
+    if (def.where() != null) {
+      partial = partialMatch(access, def.where());
+      if (partial == null) {
+        return Double.POSITIVE_INFINITY;
+      }
+    }
+    var used = new ArrayList<Predicate>();
+    int equalityKeys = 0;
+    for (IndexKey key : def.keys()) {
+      Predicate p = matching(access, key);
+      if (p == null) {
+        break;
+      }
+      if (p.op() == Op.EQ || p.op() == Op.IN || p.op() == Op.IS_NULL) {
+        used.add(p);
+        equalityKeys++;
+        continue;
+      }
+      if (p.op() == Op.RANGE
+          || (p.op() == Op.LIKE_PREFIX && (key.opclass() != null && key.opclass().endsWith(
+              "pattern_ops") || !needsPatternOps(t, p.column())))) {
+        used.add(p);
+      }
+      break;
+    }
+    boolean ordered = providesOrder(access, def, equalityKeys);
+    double rowsOut = rows(access, access.predicates().stream()
+        .filter(p -> p.sql() != null).toList());
+    double cost;
+    if (used.isEmpty() && partial == null) {
+      if (!ordered || access.limit() == null) {
+        return joinCost(query, access, def, sizeBytes);
+      }
+      cost = scanCost(access, def, sizeBytes, n, pages, n, used.size(), ordered);
+    } else {
+      var restricting = new ArrayList<>(used);
+      if (partial != null && !used.contains(partial)) {
+        restricting.add(partial);
+      }
+      double fetched = Math.max(1, rows(access, restricting));
+      cost = scanCost(access, def, sizeBytes, n, pages, fetched, used.size(), ordered);
+    }
+    if (ordered && access.limit() != null && rowsOut > 0) {
+      cost *= Math.min(1, access.limit() / Math.max(1, rowsOut));
+    } else if (!ordered) {
+      cost += sortCost(access, rowsOut);
+    }
+    return Math.min(cost, joinCost(query, access, def, sizeBytes));
+  }
+
+  private double scanCost(TableAccess access, IndexDefinition def, long sizeBytes, double n,
+      double pages, double fetched, int usedQuals, boolean ordered) {
+    double indexPages = Math.max(1, sizeBytes / PAGE);
+    double perIndexPage = Math.max(1, n / indexPages);
+    double indexIo = randomPage * (1 + Math.ceil(fetched / perIndexPage));
+    double indexCpu = fetched * (cpuIndexTuple + cpuOperator * Math.max(1, usedQuals));
+    double heapPages = pages * (1 - Math.exp(-fetched / pages));
+    double corr = correlation(access.table(), def);
+    double maxIo = heapPages * randomPage;
+    double minIo = randomPage + Math.max(0, Math.ceil(fetched / n * pages) - 1) * seqPage;
+    double io = maxIo + corr * corr * (minIo - maxIo);
+    if (!ordered) {
+      double bitmapIo = heapPages
+          * (randomPage - (randomPage - seqPage) * Math.sqrt(heapPages / pages));
+      io = Math.min(io, bitmapIo);
+    }
+    long remaining = access.predicates().stream().filter(p -> p.sql() != null).count()
+        - usedQuals;
+    double heapCpu = fetched * (cpuTuple + cpuOperator * Math.max(0, remaining));
+    return indexIo + indexCpu + io + heapCpu;
+  }
+
+  /** A nested loop probing the index once per row of the query's smallest other table read. */
+  private double joinCost(AnalyzedQuery query, TableAccess access, IndexDefinition def,
+      long sizeBytes) throws ExplainException {
+    if (!access.joined() || def.keys().isEmpty() || def.keys().get(0).expression()) {
+      return Double.POSITIVE_INFINITY;
+    }
+    String lead = def.keys().get(0).text();
+    boolean joinKey = access.predicates().stream()
+        .anyMatch(p -> p.op() == Op.JOIN && p.column().equals(lead));
+    if (!joinKey || def.where() != null) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double outer = Double.POSITIVE_INFINITY;
+    for (TableAccess other : query.accesses()) {
+      if (other != access) {
+        outer = Math.min(outer, rows(other, other.predicates().stream()
+            .filter(p -> p.sql() != null).toList()));
+      }
+    }
+    if (Double.isInfinite(outer)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Table t = access.table();
+    Column col = t.column(lead).orElse(null);
+    double n = Math.max(1, t.rowEstimate());
+    double perProbe = col == null ? 1 : Math.max(1, n / ColumnSelectivity.distinct(t, col));
+    double probe = scanCost(access, def, sizeBytes, n, Math.max(1, t.pages()), perProbe, 1,
+        true);
+    return Math.max(1, outer) * probe;
+  }
+
+  private double sortCost(TableAccess access, Double knownRows) throws ExplainException {
+    if (access.orderBy().isEmpty()) {
+      return 0;
+    }
+    double rows = knownRows != null ? knownRows
+        : rows(access, access.predicates().stream().filter(p -> p.sql() != null).toList());
+    double sorted = access.limit() == null ? rows : Math.min(rows, 2.0 * access.limit());
+    return 2 * cpuOperator * rows * log2(Math.max(2, sorted));
+  }
+
+  /** The planner's row estimate for the table restricted by these predicates. */
+  private double rows(TableAccess access, List<Predicate> predicates) throws ExplainException {
+    Table t = access.table();
+    if (predicates.isEmpty()) {
+      return Math.max(1, t.rowEstimate());
+    }
+    var where = new StringBuilder();
+    for (Predicate p : predicates) {
+      where.append(where.length() == 0 ? "" : " AND ").append('(').append(p.sql()).append(')');
+    }
+    return explainer.rows("SELECT 1 FROM " + Identifiers.qualified(t.schema(), t.name()) + " AS "
+        + Identifiers.quote(access.alias()) + " WHERE " + where);
+  }
+
+  private boolean providesOrder(TableAccess access, IndexDefinition def, int equalityKeys) {
+    List<String> order = access.orderBy();
+    if (order.isEmpty() || def.keys().size() < equalityKeys + order.size()) {
+      return false;
+    }
+    for (int i = 0; i < order.size(); i++) {
+      IndexKey key = def.keys().get(equalityKeys + i);
+      if (key.expression() || !key.text().equals(order.get(i)) || key.opclass() != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Predicate matching(TableAccess access, IndexKey key) {
+    Predicate best = null;
+    for (Predicate p : access.predicates()) {
+      if (p.sql() == null) {
+        continue;
+      }
+      boolean same = key.expression()
+          ? p.onExpression() && ExistingIndexes.normalize(key.text()).equals(
+              ExistingIndexes.normalize(p.function() + "(" + p.column() + ")"))
+          : !p.onExpression() && p.column().equals(key.text());
+      if (same && p.op() != Op.LIKE_INFIX && p.op() != Op.OPAQUE) {
+        // Prefer an equality over a range on the same key.
+        if (best == null || p.op() == Op.EQ || p.op() == Op.IN) {
+          best = p;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The query's equality predicate that implies the partial index predicate, if any. */
+  private static Predicate partialMatch(TableAccess access, String where) {
+    String target = ExistingIndexes.normalize(where);
+    for (Predicate p : access.predicates()) {
+      if (p.op() == Op.EQ && !p.onExpression() && p.value() != null) {
+        String mine = ExistingIndexes.normalize(
+            Identifiers.quote(p.column()) + " = " + Identifiers.literal(p.value()));
+        if (mine.equals(target)) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean needsPatternOps(Table table, String column) {
+    var col = table.column(column).orElse(null);
+    if (col != null && col.collation() != null) {
+      return !CandidateGenerator.isC(col.collation());
+    }
+    return collationNeedsPatternOps;
+  }
+
+  private static double correlation(Table table, IndexDefinition def) {
+    if (def.keys().isEmpty() || def.keys().get(0).expression()) {
+      return 0;
+    }
+    return table.column(def.keys().get(0).text())
+        .map(c -> c.stats() == null || c.stats().correlation() == null ? 0.0
+            : c.stats().correlation())
+        .orElse(0.0);
+  }
+
+  private static int keyWidth(Table table, IndexKey key) {
+    if (!key.expression()) {
+      return table.column(key.text()).map(CostModel::avgWidth).orElse(8);
+    }
+    // An expression on one column is about as wide as the column (lower(email) ~ email).
+    for (Column c : table.columns()) {
+      if (ExistingIndexes.normalize(key.text()).contains(c.name().toLowerCase())) {
+        return avgWidth(c);
+      }
+    }
+    return 8;
+  }
+
+  private static int avgWidth(Column c) {
+    return c.stats() == null ? 8 : Math.max(1, c.stats().avgWidth());
+  }
+
+  private static double align8(double n) {
+    return Math.ceil(n / 8) * 8;
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+
+  /** An existing index seen as a definition, for the same cost formulas. */
+  static IndexDefinition definition(Index index) {
+    var keys = new ArrayList<IndexKey>();
+    for (int i = 0; i < index.keys().size(); i++) {
+      boolean expr = index.expressionKeys() != null && i < index.expressionKeys().size()
+          && Boolean.TRUE.equals(index.expressionKeys().get(i));
+      String opclass = index.opclasses() == null || i >= index.opclasses().size() ? null
+          : index.opclasses().get(i);
+      keys.add(new IndexKey(index.keys().get(i), expr, opclass));
+    }
+    return new IndexDefinition(index.schema(), index.table(), index.method(), keys,
+        index.includeColumns(), index.predicate());
+  }
+}

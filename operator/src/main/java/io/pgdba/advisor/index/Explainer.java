@@ -1,0 +1,106 @@
+package io.pgdba.advisor.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * EXPLAIN (never ANALYZE: nothing is executed) on the target's read-only session. Works whether
+ * the session is in autocommit or inside a transaction: a failing EXPLAIN is rolled back to a
+ * savepoint so that it does not abort the caller's transaction.
+ */
+final class Explainer {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PARAMETER = Pattern.compile("\\$\\d+");
+
+  private final Connection connection;
+  private final int majorVersion;
+  private final Map<String, Double> rowsCache = new HashMap<>();
+
+  Explainer(Connection connection, int majorVersion) {
+    this.connection = connection;
+    this.majorVersion = majorVersion;
+  }
+
+  /** Thrown with the server's one-line message when a statement cannot be explained. */
+  static final class ExplainException extends Exception {
+    ExplainException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The top plan node of {@code EXPLAIN (FORMAT JSON) sql}. */
+  JsonNode plan(String sql) throws ExplainException {
+    String options = "FORMAT JSON";
+    if (PARAMETER.matcher(sql).find()) {
+      if (majorVersion < 16) {
+        throw new ExplainException("query has $n parameters and no example values"
+            + " (EXPLAIN GENERIC_PLAN needs PostgreSQL 16)");
+      }
+      options += ", GENERIC_PLAN";
+    }
+    String text = query("EXPLAIN (" + options + ") " + sql);
+    try {
+      return JSON.readTree(text).get(0).get("Plan");
+    } catch (Exception e) {
+      throw new ExplainException("unreadable EXPLAIN output");
+    }
+  }
+
+  /** Total cost of the query's plan. */
+  double cost(String sql) throws ExplainException {
+    return plan(sql).get("Total Cost").asDouble();
+  }
+
+  /** The planner's row estimate (with its histograms and MCVs) for a query, cached. */
+  double rows(String sql) throws ExplainException {
+    Double cached = rowsCache.get(sql);
+    if (cached != null) {
+      return cached;
+    }
+    double rows = plan(sql).get("Plan Rows").asDouble();
+    rowsCache.put(sql, rows);
+    return rows;
+  }
+
+  /** Runs a one-value query (EXPLAIN, a HypoPG call, SHOW) and returns its text. */
+  String query(String sql) throws ExplainException {
+    Savepoint savepoint = null;
+    try {
+      if (!connection.getAutoCommit()) {
+        savepoint = connection.setSavepoint();
+      }
+      String result;
+      try (var st = connection.createStatement(); var rs = st.executeQuery(sql)) {
+        result = rs.next() ? rs.getString(1) : null;
+      }
+      if (savepoint != null) {
+        connection.releaseSavepoint(savepoint);
+      }
+      return result;
+    } catch (SQLException e) {
+      if (savepoint != null) {
+        try {
+          connection.rollback(savepoint);
+        } catch (SQLException ignored) {
+          // The original error is the one worth reporting.
+        }
+      }
+      throw new ExplainException(firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

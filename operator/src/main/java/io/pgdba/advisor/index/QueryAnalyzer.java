@@ -1,0 +1,583 @@
+package io.pgdba.advisor.index;
+
+import io.pgdba.advisor.index.AnalyzedQuery.Op;
+import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
+import io.pgdba.advisor.index.AnalyzedQuery.TableAccess;
+import io.pgdba.catalog.Catalog;
+import io.pgdba.catalog.Table;
+import io.pgdba.workload.QueryStats;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * Reads a query with JSqlParser and resolves what it restricts on which table: aliases, schemas
+ * through the session's search_path, sub-selects, CTEs and joins. A query it cannot analyze
+ * yields a stated reason, never an exception.
+ */
+final class QueryAnalyzer {
+
+  private static final Set<String> SYSTEM_SCHEMAS =
+      Set.of("pg_catalog", "information_schema", "pg_toast");
+
+  private final Catalog catalog;
+  private final List<String> searchPath;
+
+  QueryAnalyzer(Catalog catalog) {
+    this.catalog = catalog;
+    var path = new ArrayList<String>();
+    for (String schema : catalog.server().searchPath()) {
+      path.add("$user".equals(schema) ? catalog.server().user() : schema);
+    }
+    this.searchPath = path;
+  }
+
+  /** The analysis, or the reason it failed. */
+  sealed interface Result permits Analyzed, Skipped {}
+
+  record Analyzed(AnalyzedQuery query) implements Result {}
+
+  record Skipped(String reason) implements Result {}
+
+  /** Thrown inside the analysis to skip a query with a reason (never escapes this class). */
+  private static final class SkipException extends RuntimeException {
+    SkipException(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  Result analyze(QueryStats stats) {
+    String sql = stats.example() != null && !stats.example().isBlank()
+        ? stats.example() : stats.query();
+    if (sql == null || sql.isBlank()) {
+      return new Skipped("no query text");
+    }
+    Statement statement;
+    try {
+      statement = CCJSqlParserUtil.parse(sql);
+    } catch (Exception | StackOverflowError e) {
+      return new Skipped("SQL parser does not understand this statement: " + firstLine(e));
+    }
+    try {
+      return new Analyzed(analyze(stats, sql, statement));
+    } catch (SkipException e) {
+      return new Skipped(e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      // Unknown syntax trees must never stop the analysis of the other queries.
+      return new Skipped("could not analyze the statement: " + firstLine(e));
+    }
+  }
+
+  private AnalyzedQuery analyze(QueryStats stats, String sql, Statement statement) {
+    var ctx = new Context();
+    Table writeTarget = null;
+    if (statement instanceof Select select) {
+      ctx.select(select, null);
+    } else if (statement instanceof Update update) {
+      writeTarget = ctx.dml(update.getTable(), update.getFromItem(), update.getJoins(),
+          update.getWhere());
+    } else if (statement instanceof Delete delete) {
+      writeTarget = ctx.dml(delete.getTable(), null, delete.getJoins(), delete.getWhere());
+    } else if (statement instanceof Insert insert) {
+      Table target = resolveTable(insert.getTable());
+      throw new SkipException("INSERT has no predicate an index could serve"
+          + (target == null ? "" : " (counted as a write on " + target.name() + ")"));
+    } else {
+      throw new SkipException(
+          "not a SELECT, UPDATE or DELETE: " + statement.getClass().getSimpleName());
+    }
+    var accesses = ctx.accesses.stream().map(AccessBuilder::build).toList();
+    if (accesses.isEmpty()) {
+      throw new SkipException("reads no table of the catalog");
+    }
+    return new AnalyzedQuery(stats, sql, accesses, writeTarget);
+  }
+
+  /** The table an INSERT writes, for write-overhead accounting; null when unknown. */
+  Table insertTarget(QueryStats stats) {
+    String sql = stats.example() != null ? stats.example() : stats.query();
+    try {
+      if (CCJSqlParserUtil.parse(sql) instanceof Insert insert) {
+        return resolveTable(insert.getTable());
+      }
+    } catch (Exception | StackOverflowError e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** The catalog table a name refers to, null when not a table of the catalog. */
+  private Table resolveTable(net.sf.jsqlparser.schema.Table t) {
+    String name = unquote(t.getName());
+    String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
+    if (schema != null) {
+      return catalog.table(schema, name).orElse(null);
+    }
+    for (String s : searchPath) {
+      var found = catalog.table(s, name);
+      if (found.isPresent()) {
+        return found.get();
+      }
+    }
+    return null;
+  }
+
+  /** PostgreSQL folds unquoted names to lower case; quoted ones are taken as written. */
+  static String unquote(String name) {
+    if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+      return name.substring(1, name.length() - 1).replace("\"\"", "\"");
+    }
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static String firstLine(Throwable e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    msg = msg.strip();
+    int nl = msg.indexOf('\n');
+    msg = nl < 0 ? msg : msg.substring(0, nl);
+    return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
+  }
+
+  /** Tables visible in one SELECT level; the parent is the enclosing level (correlation). */
+  private static final class Scope {
+    final Map<String, AccessBuilder> byAlias = new LinkedHashMap<>();
+    final Set<String> opaque = new HashSet<>();
+    final Scope parent;
+
+    Scope(Scope parent) {
+      this.parent = parent;
+    }
+  }
+
+  private static final class AccessBuilder {
+    final Table table;
+    final String alias;
+    final List<Predicate> predicates = new ArrayList<>();
+    List<String> orderBy = List.of();
+    boolean desc;
+    List<String> groupBy = List.of();
+    Long limit;
+    boolean joined;
+
+    AccessBuilder(Table table, String alias) {
+      this.table = table;
+      this.alias = alias;
+    }
+
+    TableAccess build() {
+      return new TableAccess(table, alias, List.copyOf(predicates), orderBy, desc, groupBy, limit,
+          joined);
+    }
+  }
+
+  private record ColumnRef(AccessBuilder access, String column, String function) {}
+
+  /** The state of one statement's analysis. */
+  private final class Context {
+    final List<AccessBuilder> accesses = new ArrayList<>();
+    final Set<String> cteNames = new HashSet<>();
+
+    Table dml(net.sf.jsqlparser.schema.Table target, FromItem from, List<Join> joins,
+        Expression where) {
+      var scope = new Scope(null);
+      AccessBuilder access = addTable(target, scope);
+      if (from != null) {
+        fromItem(from, scope);
+      }
+      if (joins != null) {
+        for (Join join : joins) {
+          fromItem(join.getRightItem(), scope);
+        }
+      }
+      if (where != null) {
+        where(where, scope);
+      }
+      return access.table;
+    }
+
+    void select(Select select, Scope parent) {
+      if (select.getWithItemsList() != null) {
+        for (var with : select.getWithItemsList()) {
+          cteNames.add(unquote(with.getAliasName()));
+        }
+        for (var with : select.getWithItemsList()) {
+          if (with.getSelect() != null) {
+            select(with.getSelect(), parent);
+          } else {
+            throw new SkipException("data-modifying CTE");
+          }
+        }
+      }
+      if (select instanceof PlainSelect plain) {
+        plainSelect(plain, parent);
+      } else if (select instanceof ParenthesedSelect paren) {
+        select(paren.getSelect(), parent);
+      } else if (select instanceof SetOperationList set) {
+        for (Select s : set.getSelects()) {
+          select(s, parent);
+        }
+      } else {
+        throw new SkipException("unsupported query form: " + select.getClass().getSimpleName());
+      }
+    }
+
+    void plainSelect(PlainSelect plain, Scope parent) {
+      var scope = new Scope(parent);
+      if (plain.getFromItem() != null) {
+        fromItem(plain.getFromItem(), scope);
+      }
+      if (plain.getJoins() != null) {
+        for (Join join : plain.getJoins()) {
+          fromItem(join.getRightItem(), scope);
+          if (join.getOnExpressions() != null) {
+            for (Expression on : join.getOnExpressions()) {
+              where(on, scope);
+            }
+          }
+          if (join.getUsingColumns() != null) {
+            usingJoin(join, scope);
+          }
+        }
+      }
+      if (plain.getWhere() != null) {
+        where(plain.getWhere(), scope);
+      }
+      boolean singleTable = scope.byAlias.size() == 1 && scope.opaque.isEmpty();
+      Long limit = limit(plain);
+      if (singleTable) {
+        AccessBuilder only = scope.byAlias.values().iterator().next();
+        only.limit = limit;
+        orderBy(plain.getOrderByElements(), scope, only);
+        if (plain.getGroupBy() != null && plain.getGroupBy().getGroupByExpressionList() != null) {
+          var cols = new ArrayList<String>();
+          for (Object e : plain.getGroupBy().getGroupByExpressionList()) {
+            ColumnRef ref = e instanceof Expression ex ? columnRef(ex, scope) : null;
+            if (ref == null || ref.function != null || ref.access != only) {
+              cols.clear();
+              break;
+            }
+            cols.add(ref.column);
+          }
+          only.groupBy = List.copyOf(cols);
+        }
+      }
+    }
+
+    private void orderBy(List<OrderByElement> elements, Scope scope, AccessBuilder only) {
+      if (elements == null || elements.isEmpty()) {
+        return;
+      }
+      var cols = new ArrayList<String>();
+      Boolean asc = null;
+      for (OrderByElement e : elements) {
+        ColumnRef ref = columnRef(e.getExpression(), scope);
+        // A btree serves ORDER BY only in one direction for all keys (or all reversed).
+        if (ref == null || ref.function != null || ref.access != only
+            || (asc != null && asc != e.isAsc())) {
+          return;
+        }
+        asc = e.isAsc();
+        cols.add(ref.column);
+      }
+      only.orderBy = List.copyOf(cols);
+      only.desc = !asc;
+    }
+
+    private Long limit(PlainSelect plain) {
+      if (plain.getLimit() != null && plain.getLimit().getRowCount() instanceof LongValue v) {
+        return v.getValue();
+      }
+      if (plain.getFetch() != null && plain.getFetch().getExpression() instanceof LongValue v) {
+        return v.getValue();
+      }
+      return null;
+    }
+
+    private void usingJoin(Join join, Scope scope) {
+      for (Column c : join.getUsingColumns()) {
+        String name = unquote(c.getColumnName());
+        for (AccessBuilder a : scope.byAlias.values()) {
+          if (a.table.column(name).isPresent()) {
+            a.joined = true;
+            a.predicates.add(new Predicate(name, null, Op.JOIN, null, null));
+          }
+        }
+      }
+    }
+
+    void fromItem(FromItem item, Scope scope) {
+      if (item instanceof net.sf.jsqlparser.schema.Table t) {
+        String name = unquote(t.getName());
+        if (t.getSchemaName() == null && cteNames.contains(name)) {
+          scope.opaque.add(alias(t.getAlias() == null ? null : t.getAlias().getName(), name));
+          return;
+        }
+        addTable(t, scope);
+      } else if (item instanceof ParenthesedSelect sub) {
+        select(sub.getSelect(), scope.parent);
+        scope.opaque.add(sub.getAlias() == null ? "" : unquote(sub.getAlias().getName()));
+      } else if (item instanceof ParenthesedFromItem paren) {
+        fromItem(paren.getFromItem(), scope);
+        if (paren.getJoins() != null) {
+          for (Join join : paren.getJoins()) {
+            fromItem(join.getRightItem(), scope);
+            if (join.getOnExpressions() != null) {
+              join.getOnExpressions().forEach(on -> where(on, scope));
+            }
+          }
+        }
+      } else if (item != null) {
+        // Table functions, VALUES lists...: nothing an index of ours serves.
+        scope.opaque.add(item.getAlias() == null ? "" : unquote(item.getAlias().getName()));
+      }
+    }
+
+    private AccessBuilder addTable(net.sf.jsqlparser.schema.Table t, Scope scope) {
+      String name = unquote(t.getName());
+      String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
+      if ((schema != null && SYSTEM_SCHEMAS.contains(schema))
+          || (schema == null && name.startsWith("pg_") && resolveTable(t) == null)) {
+        throw new SkipException("reads a system catalog (" + name + ")");
+      }
+      Table table = resolveTable(t);
+      if (table == null) {
+        throw new SkipException("unknown table " + (schema == null ? "" : schema + ".") + name
+            + " (not in the catalog or not on search_path " + searchPath + ")");
+      }
+      String alias = alias(t.getAlias() == null ? null : t.getAlias().getName(), name);
+      var access = new AccessBuilder(table, alias);
+      scope.byAlias.put(alias, access);
+      accesses.add(access);
+      return access;
+    }
+
+    private String alias(String alias, String name) {
+      return alias == null ? name : unquote(alias);
+    }
+
+    void where(Expression e, Scope scope) {
+      if (e instanceof AndExpression and) {
+        where(and.getLeftExpression(), scope);
+        where(and.getRightExpression(), scope);
+      } else if (e instanceof Parenthesis p) {
+        where(p.getExpression(), scope);
+      } else if (e instanceof ExpressionList<?> list && list.size() == 1) {
+        where(list.get(0), scope);
+      } else if (e instanceof ComparisonOperator cmp && !(e instanceof NotEqualsTo)) {
+        comparison(cmp, scope);
+      } else if (e instanceof Between between && !between.isNot()) {
+        ColumnRef ref = columnRef(between.getLeftExpression(), scope);
+        if (ref != null && isConstant(between.getBetweenExpressionStart())
+            && isConstant(between.getBetweenExpressionEnd())) {
+          add(ref, Op.RANGE, null, between.toString());
+        }
+      } else if (e instanceof InExpression in) {
+        inExpression(in, scope);
+      } else if (e instanceof LikeExpression like && !like.isNot()) {
+        like(like, scope);
+      } else if (e instanceof IsNullExpression isNull && !isNull.isNot()) {
+        ColumnRef ref = columnRef(isNull.getLeftExpression(), scope);
+        if (ref != null) {
+          add(ref, Op.IS_NULL, null, isNull.toString());
+        }
+      } else if (e instanceof ExistsExpression exists
+          && exists.getRightExpression() instanceof Select sub) {
+        select(sub, scope);
+      }
+      // OR, NOT, <> and others: no single btree range serves them, nothing to collect.
+    }
+
+    private void comparison(ComparisonOperator cmp, Scope scope) {
+      Expression left = cmp.getLeftExpression();
+      Expression right = cmp.getRightExpression();
+      if (left instanceof Select || right instanceof Select) {
+        if (left instanceof Select s) {
+          select(s, scope);
+        }
+        if (right instanceof Select s) {
+          select(s, scope);
+        }
+        return;
+      }
+      ColumnRef l = columnRef(left, scope);
+      ColumnRef r = columnRef(right, scope);
+      boolean eq = cmp instanceof EqualsTo;
+      if (l != null && r != null) {
+        if (eq && l.access != r.access && l.function == null && r.function == null) {
+          for (ColumnRef ref : List.of(l, r)) {
+            ref.access.joined = true;
+            ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null));
+          }
+        }
+        return;
+      }
+      ColumnRef ref = l != null ? l : r;
+      Expression other = l != null ? right : left;
+      if (ref == null || !isConstant(other)) {
+        return;
+      }
+      add(ref, eq ? Op.EQ : Op.RANGE, eq ? literalValue(other) : null, cmp.toString());
+    }
+
+    private void inExpression(InExpression in, Scope scope) {
+      if (in.isNot()) {
+        return;
+      }
+      ColumnRef ref = columnRef(in.getLeftExpression(), scope);
+      Expression right = in.getRightExpression();
+      // JSqlParser 5.3 parses "a IN (1, 2) AND b = 3" as a IN ((1, 2) AND b = 3): take the
+      // list back from the leftmost leaf and analyze the swallowed conjuncts on their own.
+      var swallowed = new ArrayList<Expression>();
+      while (right instanceof AndExpression and) {
+        swallowed.add(0, and.getRightExpression());
+        right = and.getLeftExpression();
+      }
+      if (right instanceof Select sub) {
+        select(sub, scope);
+        if (ref != null && ref.function == null) {
+          ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null));
+        }
+      } else if (ref != null && isConstant(right)) {
+        add(ref, Op.IN, null, in.getLeftExpression() + " IN " + right);
+      }
+      swallowed.forEach(e -> where(e, scope));
+    }
+
+    private void like(LikeExpression like, Scope scope) {
+      ColumnRef ref = columnRef(like.getLeftExpression(), scope);
+      if (ref == null || !(like.getRightExpression() instanceof StringValue pattern)) {
+        return;
+      }
+      String p = pattern.getValue();
+      boolean ilike = like.getLikeKeyWord() != LikeExpression.KeyWord.LIKE;
+      boolean leadingWildcard = p.isEmpty() || p.charAt(0) == '%' || p.charAt(0) == '_';
+      Op op = ilike || leadingWildcard || ref.function != null ? Op.LIKE_INFIX : Op.LIKE_PREFIX;
+      add(ref, op, p, like.toString());
+    }
+
+    private void add(ColumnRef ref, Op op, String value, String sql) {
+      Op effective = op;
+      if (ref.function != null && "CAST".equals(ref.function)) {
+        effective = Op.OPAQUE;
+      }
+      ref.access.predicates.add(new Predicate(ref.column, ref.function, effective, value, sql));
+    }
+
+    /** A column of a table in scope, possibly under a one-argument function or a cast. */
+    private ColumnRef columnRef(Expression e, Scope scope) {
+      if (e instanceof Parenthesis p) {
+        return columnRef(p.getExpression(), scope);
+      }
+      if (e instanceof Column c) {
+        return resolveColumn(c, scope);
+      }
+      if (e instanceof Function f && f.getParameters() != null && f.getParameters().size() == 1
+          && f.getParameters().get(0) instanceof Column c) {
+        ColumnRef inner = resolveColumn(c, scope);
+        return inner == null ? null
+            : new ColumnRef(inner.access, inner.column, f.getName().toLowerCase(Locale.ROOT));
+      }
+      if (e instanceof CastExpression cast && cast.getLeftExpression() instanceof Column c) {
+        ColumnRef inner = resolveColumn(c, scope);
+        return inner == null ? null : new ColumnRef(inner.access, inner.column, "CAST");
+      }
+      return null;
+    }
+
+    private ColumnRef resolveColumn(Column c, Scope scope) {
+      String name = unquote(c.getColumnName());
+      String qualifier = c.getTable() == null || c.getTable().getName() == null
+          ? null : unquote(c.getTable().getName());
+      for (Scope s = scope; s != null; s = s.parent) {
+        if (qualifier != null) {
+          AccessBuilder a = s.byAlias.get(qualifier);
+          if (a != null) {
+            return a.table.column(name).isPresent() ? new ColumnRef(a, name, null) : null;
+          }
+          if (s.opaque.contains(qualifier)) {
+            return null;
+          }
+        } else {
+          var matches = new ArrayList<AccessBuilder>();
+          for (AccessBuilder a : s.byAlias.values()) {
+            if (a.table.column(name).isPresent()) {
+              matches.add(a);
+            }
+          }
+          if (matches.size() == 1 && s.opaque.isEmpty()) {
+            return new ColumnRef(matches.get(0), name, null);
+          }
+          if (!matches.isEmpty() || !s.opaque.isEmpty()) {
+            return null; // ambiguous, or maybe a column of a sub-select: do not guess
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  /** True when the expression refers to no column (a literal, parameter, now(), ...). */
+  static boolean isConstant(Expression e) {
+    var found = new boolean[1];
+    e.accept(new ExpressionVisitorAdapter<Void>() {
+      @Override
+      public <S> Void visit(Column column, S context) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public <S> Void visit(Select select, S context) {
+        found[0] = true;
+        return null;
+      }
+    }, null);
+    return !found[0];
+  }
+
+  private static String literalValue(Expression e) {
+    if (e instanceof StringValue s) {
+      return s.getValue();
+    }
+    if (e instanceof LongValue l) {
+      return l.getStringValue();
+    }
+    return null;
+  }
+
+}

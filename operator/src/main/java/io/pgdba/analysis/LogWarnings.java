@@ -1,0 +1,48 @@
+package io.pgdba.analysis;
+
+import io.pgdba.log.LogReadResult;
+import io.pgdba.workload.QueryStats;
+import io.pgdba.workload.Workload;
+import io.pgdba.workload.WorkloadOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The notes a user should read about the logs: unreadable lines, empty input, folded queries. */
+final class LogWarnings {
+
+  private LogWarnings() {}
+
+  static List<String> of(List<LogReadResult> results, Workload workload, WorkloadOptions options) {
+    var warnings = new ArrayList<String>();
+    long lines = 0;
+    for (var r : results) {
+      lines += r.linesRead();
+      if (r.linesRead() == 0) {
+        warnings.add(r.source() + ": empty, nothing to analyze");
+      } else if (r.unparsedLines() > 0) {
+        warnings.add(
+            r.source() + ": " + r.unparsedLines() + " of " + r.linesRead()
+                + " lines could not be read; first: "
+                + (r.firstUnparsed() == null ? "unknown" : r.firstUnparsed()));
+      }
+      if (r.truncatedLines() > 0) {
+        warnings.add(r.source() + ": " + r.truncatedLines()
+            + " lines longer than 1 MB were cut to their first megabyte");
+      }
+    }
+    var totals = workload.totals();
+    if (lines > 0 && totals.statements() == 0) {
+      // The usual cause is a server that logs statements without durations, or not at all.
+      warnings.add(
+          "no statement with a duration found: set log_min_duration_statement (0 logs every"
+              + " statement) or log_statement + log_duration on the server");
+    }
+    if (totals.foldedQueries() > 0) {
+      warnings.add(
+          totals.foldedQueries() + " distinct queries beyond the cap of "
+              + options.maxFingerprints() + " were folded into '"
+              + QueryStats.OTHER_FINGERPRINT + "' (see --max-fingerprints)");
+    }
+    return warnings;
+  }
+}

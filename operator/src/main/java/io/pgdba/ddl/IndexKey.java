@@ -1,0 +1,30 @@
+package io.pgdba.ddl;
+
+/**
+ * One key of an index.
+ *
+ * @param text a column name (unquoted), or for an expression key its SQL text with identifiers
+ *     already quoted, e.g. {@code lower(email)}
+ * @param expression true when {@code text} is an expression
+ * @param opclass a non-default operator class such as {@code text_pattern_ops}, else null
+ */
+public record IndexKey(String text, boolean expression, String opclass) {
+
+  public static IndexKey column(String name) {
+    return new IndexKey(name, false, null);
+  }
+
+  public static IndexKey column(String name, String opclass) {
+    return new IndexKey(name, false, opclass);
+  }
+
+  public static IndexKey expression(String sql) {
+    return new IndexKey(sql, true, null);
+  }
+
+  /** The key as it appears between the parentheses of CREATE INDEX. */
+  public String sql() {
+    String key = expression ? "(" + text + ")" : Identifiers.quote(text);
+    return opclass == null ? key : key + " " + opclass;
+  }
+}

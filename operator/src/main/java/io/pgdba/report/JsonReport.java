@@ -1,0 +1,226 @@
+package io.pgdba.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.advisor.index.Recommendation;
+import io.pgdba.analysis.AnalysisReport;
+import io.pgdba.log.LogReadResult;
+import io.pgdba.workload.QueryStats;
+import io.pgdba.workload.WorkloadTotals;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON rendering of an analysis: a stable contract that the operator and scripts read. Keys
+ * come in a fixed order and maps are sorted by key, so the same analysis always gives the same
+ * bytes. Times are milliseconds rounded to the microsecond, timestamps ISO-8601 in UTC.
+ *
+ * <p>Top level: {@code summary}, {@code sources[]}, {@code queries[]} (by total time, descending),
+ * {@code recommendations[]} and {@code skippedQueries[]} (only when index advice was asked for),
+ * {@code warnings[]}.
+ */
+public final class JsonReport {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private JsonReport() {}
+
+  /** Writes the report, pretty-printed, followed by a newline. */
+  public static void write(AnalysisReport report, ReportOptions options, Writer out) {
+    try {
+      MAPPER.writeValue(out, toTree(report, options));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String render(AnalysisReport report, ReportOptions options) {
+    try {
+      return MAPPER.writeValueAsString(toTree(report, options)) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The document as a tree, for callers that embed it (the operator) or inspect it (tests). */
+  public static ObjectNode toTree(AnalysisReport report, ReportOptions options) {
+    var root = NODES.objectNode();
+    root.set("summary", summary(report));
+    var sources = root.putArray("sources");
+    report.sources().forEach(s -> sources.add(source(s)));
+    var queries = root.putArray("queries");
+    var ranked = report.workload().topByTotalTime(
+        options.top() == 0 ? Integer.MAX_VALUE : options.top());
+    ranked.forEach(q -> queries.add(query(q, options.slowMs())));
+    if (report.advice() != null) {
+      addAdvice(root, report.advice());
+    }
+    var warnings = root.putArray("warnings");
+    report.warnings().forEach(warnings::add);
+    return root;
+  }
+
+  private static ObjectNode summary(AnalysisReport report) {
+    var s = Summary.of(report);
+    WorkloadTotals t = report.workload().totals();
+    var n = NODES.objectNode();
+    n.put("format", s.format());
+    n.put("linesRead", s.linesRead());
+    n.put("unparsedLines", s.unparsedLines());
+    n.put("firstUnparsed", s.firstUnparsed());
+    n.put("statements", t.statements());
+    n.put("distinctQueries", t.distinctQueries());
+    n.set("totalTimeMs", ms(t.totalTimeMs()));
+    n.set("firstTimestamp", time(t.firstTimestamp()));
+    n.set("lastTimestamp", time(t.lastTimestamp()));
+    n.set("parse", phase(t.parseCount(), t.parseTimeMs()));
+    n.set("bind", phase(t.bindCount(), t.bindTimeMs()));
+    n.put("errors", t.errors());
+    n.put("checkpoints", t.checkpoints());
+    n.put("autovacuums", t.autovacuums());
+    n.put("autoanalyzes", t.autoanalyzes());
+    n.put("tempFiles", t.tempFiles());
+    n.put("tempFileBytes", t.tempFileBytes());
+    n.put("lockWaits", t.lockWaits());
+    n.put("deadlocks", t.deadlocks());
+    n.put("connections", t.connections());
+    n.put("disconnections", t.disconnections());
+    n.put("foldedQueries", t.foldedQueries());
+    return n;
+  }
+
+  private static ObjectNode phase(long count, double totalMs) {
+    var n = NODES.objectNode();
+    n.put("count", count);
+    n.set("totalTimeMs", ms(totalMs));
+    return n;
+  }
+
+  private static ObjectNode source(LogReadResult r) {
+    var n = NODES.objectNode();
+    n.put("source", r.source());
+    n.put("format", Summary.name(r.format()));
+    n.put("logLinePrefix", r.logLinePrefix());
+    n.put("linesRead", r.linesRead());
+    n.put("unparsedLines", r.unparsedLines());
+    n.put("firstUnparsed", r.firstUnparsed());
+    n.put("bytesRead", r.bytesRead());
+    n.put("truncatedLines", r.truncatedLines());
+    return n;
+  }
+
+  private static ObjectNode query(QueryStats q, double slowMs) {
+    var n = NODES.objectNode();
+    n.put("fingerprint", q.fingerprint());
+    n.put("query", q.query());
+    n.put("example", q.example());
+    n.put("calls", q.calls());
+    n.set("totalTimeMs", ms(q.totalTimeMs()));
+    n.set("meanTimeMs", ms(q.meanTimeMs()));
+    n.set("minTimeMs", ms(q.minTimeMs()));
+    n.set("p50TimeMs", ms(q.p50TimeMs()));
+    n.set("p95TimeMs", ms(q.p95TimeMs()));
+    n.set("p99TimeMs", ms(q.p99TimeMs()));
+    n.set("maxTimeMs", ms(q.maxTimeMs()));
+    n.set("firstSeen", time(q.firstSeen()));
+    n.set("lastSeen", time(q.lastSeen()));
+    n.set("databases", counts(q.databases()));
+    n.set("users", counts(q.users()));
+    n.set("applications", counts(q.applications()));
+    n.put("slow", q.meanTimeMs() >= slowMs);
+    return n;
+  }
+
+  private static void addAdvice(ObjectNode root, IndexAdvice advice) {
+    var recs = root.putArray("recommendations");
+    advice.recommendations().forEach(r -> recs.add(recommendation(r)));
+    var skipped = root.putArray("skippedQueries");
+    for (var s : advice.skipped()) {
+      var n = skipped.addObject();
+      n.put("fingerprint", s.fingerprint());
+      n.put("reason", s.reason());
+    }
+  }
+
+  private static ObjectNode recommendation(Recommendation r) {
+    var n = NODES.objectNode();
+    n.put("kind", r.kind() == null ? null : r.kind().name());
+    n.put("schema", r.schema());
+    n.put("table", r.table());
+    n.put("indexName", r.indexName());
+    n.set("columns", strings(r.columns()));
+    n.set("includeColumns", strings(r.includeColumns()));
+    n.put("method", r.method());
+    n.put("where", r.where());
+    n.put("ddl", r.ddl());
+    n.put("rollbackDdl", r.rollbackDdl());
+    n.put("estimatedSizeBytes", r.estimatedSizeBytes());
+    n.set("estimatedImprovementPercent", rounded(r.estimatedImprovementPercent(), 100));
+    n.put("estimateMethod", r.estimateMethod() == null ? null : r.estimateMethod().name());
+    var affected = n.putArray("affectedQueries");
+    for (var a : r.affectedQueries() == null ? List.<Recommendation.AffectedQuery>of()
+        : r.affectedQueries()) {
+      var q = affected.addObject();
+      q.put("fingerprint", a.fingerprint());
+      q.put("calls", a.calls());
+      q.set("costBefore", rounded(a.costBefore(), 100));
+      q.set("costAfter", rounded(a.costAfter(), 100));
+    }
+    n.put("writeOverhead", r.writeOverhead());
+    n.put("reason", r.reason());
+    n.put("guidance", r.guidance());
+    return n;
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    var a = NODES.arrayNode();
+    if (values != null) {
+      values.forEach(a::add);
+    }
+    return a;
+  }
+
+  /** Sorted by name so that the output does not depend on hash order. */
+  private static ObjectNode counts(Map<String, Long> byName) {
+    var n = NODES.objectNode();
+    if (byName != null) {
+      var sorted = new TreeMap<String, Long>();
+      byName.forEach((k, v) -> sorted.merge(k == null ? "" : k, v, Long::sum));
+      sorted.forEach(n::put);
+    }
+    return n;
+  }
+
+  private static JsonNode ms(double value) {
+    return rounded(value, 1000);
+  }
+
+  /** Rounds away float noise (0.1 + 0.2) so that reports diff cleanly; NaN becomes null. */
+  private static JsonNode rounded(double value, int scale) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return NODES.nullNode();
+    }
+    return NODES.numberNode(Math.round(value * scale) / (double) scale);
+  }
+
+  private static JsonNode time(Instant t) {
+    return t == null ? NODES.nullNode() : NODES.textNode(t.toString());
+  }
+}

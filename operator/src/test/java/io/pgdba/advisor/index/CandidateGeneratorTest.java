@@ -1,0 +1,100 @@
+package io.pgdba.advisor.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgdba.catalog.Catalog;
+import io.pgdba.ddl.IndexDdl;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CandidateGeneratorTest {
+
+  private List<String> candidates(Catalog catalog, String sql) {
+    var result = (QueryAnalyzer.Analyzed) new QueryAnalyzer(catalog)
+        .analyze(AdvisorScenario.query("q", sql, 1));
+    return new CandidateGenerator(true).generate(List.of(result.query())).stream()
+        .map(c -> IndexDdl.create(c.definition(), "i").replace(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON public.", ""))
+        .toList();
+  }
+
+  private final Catalog plain = TestCatalogs.catalog(null, TestCatalogs.orders(List.of()),
+      TestCatalogs.tiny());
+
+  @Test
+  void equalityColumnsMostSelectiveFirstThenOneRangeColumn() {
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE created_at > '2025-01-01'"
+        + " AND email = 'a@b' AND customer_id = 5"))
+        .containsExactlyInAnyOrder(
+            "orders USING btree (email)",
+            "orders USING btree (email, customer_id, created_at)");
+  }
+
+  @Test
+  void sortColumnsFollowTheEqualityColumns() {
+    assertThat(candidates(plain,
+        "SELECT * FROM orders WHERE customer_id = 5 ORDER BY created_at LIMIT 10"))
+        .containsExactlyInAnyOrder("orders USING btree (customer_id)",
+            "orders USING btree (customer_id, created_at)");
+  }
+
+  @Test
+  void rareValueOfASkewedColumnGivesAPartialIndex() {
+    assertThat(candidates(plain,
+        "SELECT * FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 5"))
+        .containsExactly("orders USING btree (created_at) WHERE status = 'pending'");
+  }
+
+  @Test
+  void nonSelectivePredicatesGetNothing() {
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE is_gift = true")).isEmpty();
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE status = 'shipped'")).isEmpty();
+  }
+
+  @Test
+  void leadingWildcardCastAndTinyTablesGetNothing() {
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE email LIKE '%x'")).isEmpty();
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE created_at::date = '2025-01-01'"))
+        .isEmpty();
+    assertThat(candidates(plain, "SELECT * FROM countries WHERE code = 'FR'")).isEmpty();
+  }
+
+  @Test
+  void prefixLikeUsesPatternOpsAndFunctionsGetExpressionIndexes() {
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE email LIKE 'ab%'"))
+        .containsExactly("orders USING btree (email text_pattern_ops)");
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE lower(email) = 'a'"))
+        .containsExactly("orders USING btree ((lower(email)))");
+  }
+
+  @Test
+  void joinOnAnUnindexedForeignKeyIsACandidate() {
+    var catalog = TestCatalogs.catalog(null, TestCatalogs.orders(List.of()),
+        TestCatalogs.tiny());
+    assertThat(candidates(catalog,
+        "SELECT 1 FROM orders o JOIN countries c ON c.code = 'x' AND o.customer_id = c.code::int"))
+        .isEmpty();
+    var withCustomers = candidates(catalog,
+        "SELECT 1 FROM countries c JOIN orders o ON o.customer_id = c.code");
+    assertThat(withCustomers).containsExactly("orders USING btree (customer_id)");
+  }
+
+  @Test
+  void candidatesServedByAnExistingIndexAreDropped() {
+    var catalog = TestCatalogs.catalog(null, TestCatalogs.orders(List.of(
+        TestCatalogs.index("o_cust_created", "orders", List.of("customer_id", "created_at"),
+            null, 5, null, false),
+        TestCatalogs.index("o_lower_email", "orders", List.of("lower((email)::text)"), null, 5,
+            null, false))), TestCatalogs.tiny());
+    assertThat(candidates(catalog, "SELECT * FROM orders WHERE customer_id = 5")).isEmpty();
+    assertThat(candidates(catalog,
+        "SELECT * FROM orders WHERE customer_id = 5 AND created_at > now()")).isEmpty();
+    assertThat(candidates(catalog, "SELECT * FROM orders WHERE lower(email) = 'x'")).isEmpty();
+    // A partial index with another predicate does not serve it.
+    var partialOnly = TestCatalogs.catalog(null, TestCatalogs.orders(List.of(
+        TestCatalogs.index("o_cust_p", "orders", List.of("customer_id"), "(is_gift = true)", 5,
+            null, false))));
+    assertThat(candidates(partialOnly, "SELECT * FROM orders WHERE customer_id = 5"))
+        .containsExactly("orders USING btree (customer_id)");
+  }
+}

@@ -1,0 +1,103 @@
+package io.pgdba.advisor.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgdba.advisor.index.Recommendation.EstimateMethod;
+import io.pgdba.advisor.index.Recommendation.Kind;
+import io.pgdba.catalog.Catalog;
+import io.pgdba.testsupport.SystemPostgres15;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The advisor on the system PostgreSQL 15 with HypoPG (skipped when postgresql-15-hypopg is not
+ * installed): same workload, same answers, estimated by HypoPG, and the twin trap avoided.
+ */
+class IndexAdvisorHypopgIT {
+
+  private static SystemPostgres15 pg;
+  private static Connection admin;
+  private static Connection readOnly;
+  private static Catalog catalog;
+
+  @BeforeAll
+  static void setUp() throws SQLException {
+    pg = SystemPostgres15.start();
+    admin = pg.connect("postgres");
+    try (var st = admin.createStatement()) {
+      st.execute("CREATE EXTENSION hypopg");
+    }
+    AdvisorScenario.createSchema(admin);
+    readOnly = pg.connect("postgres");
+    catalog = AdvisorScenario.readOnlyCatalog(readOnly);
+  }
+
+  @AfterAll
+  static void tearDown() throws SQLException {
+    if (pg != null) {
+      readOnly.close();
+      admin.close();
+      pg.close();
+    }
+  }
+
+  @Test
+  void hypopgGivesTheSameRecommendationsAndSaysSo() throws SQLException {
+    assertThat(catalog.extensions()).containsKey("hypopg");
+    var advice = IndexAdvisor.advise(AdvisorScenario.workload(), catalog, readOnly,
+        AdvisorOptions.defaults());
+
+    var creates = advice.recommendations().stream()
+        .filter(r -> r.kind() == Kind.CreateIndex).toList();
+    creates.forEach(r -> System.out.println("hypopg recommendation: " + r.ddl() + "  -- "
+        + r.estimatedImprovementPercent() + " %, " + r.estimatedSizeBytes() + " bytes"));
+    assertThat(creates).extracting(AdvisorScenario::signature)
+        .containsExactlyInAnyOrderElementsOf(AdvisorScenario.expectedCreates());
+    assertThat(creates).allSatisfy(r -> {
+      assertThat(r.estimateMethod()).isEqualTo(EstimateMethod.hypopg);
+      assertThat(r.estimatedSizeBytes()).isPositive();
+    });
+    assertThat(creates).flatExtracting(Recommendation::affectedQueries)
+        .extracting(Recommendation.AffectedQuery::fingerprint)
+        .doesNotContain("indexed", "gift", "suffix", "cast", "tiny", "update");
+    // HypoPG's state is per session and reset after each candidate: nothing is left behind.
+    try (var st = readOnly.createStatement(); var rs = st.executeQuery("select count(*) from hypopg()")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+  }
+
+  @Test
+  void aHypotheticalTwinOfARealIndexIsNeverRecommended() throws Exception {
+    String sql = "SELECT * FROM orders WHERE customer_id = 4242";
+    var explainer = new Explainer(readOnly, catalog.server().majorVersion());
+    double real = explainer.cost(sql);
+    // The trap: HypoPG's twin of orders_customer_id_idx looks at least as cheap as the real one.
+    explainer.query("SELECT * FROM hypopg_create_index('CREATE INDEX ON orders (customer_id)')");
+    double twin;
+    boolean twinUsed;
+    try {
+      var plan = explainer.plan(sql);
+      twin = plan.get("Total Cost").asDouble();
+      twinUsed = plan.toString().contains("btree_orders_customer_id");
+    } finally {
+      explainer.query("SELECT hypopg_reset()");
+    }
+    System.out.printf("twin trap: real index cost %.2f, hypothetical twin %.2f (used: %s)%n",
+        real, twin, twinUsed);
+    assertThat(twin).isLessThanOrEqualTo(real);
+
+    var analyzed = (QueryAnalyzer.Analyzed) new QueryAnalyzer(catalog)
+        .analyze(AdvisorScenario.query("indexed", sql, 1000));
+    assertThat(new CandidateGenerator(true).generate(List.of(analyzed.query()))).isEmpty();
+    var advice = IndexAdvisor.advise(
+        new io.pgdba.workload.Workload(AdvisorScenario.workload().totals(),
+            List.of(AdvisorScenario.query("indexed", sql, 1000))),
+        catalog, readOnly, AdvisorOptions.defaults());
+    assertThat(advice.recommendations()).isEmpty();
+  }
+}

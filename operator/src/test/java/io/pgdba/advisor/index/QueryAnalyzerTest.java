@@ -1,0 +1,104 @@
+package io.pgdba.advisor.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgdba.advisor.index.AnalyzedQuery.Op;
+import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
+import io.pgdba.catalog.Catalog;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueryAnalyzerTest {
+
+  private final Catalog catalog =
+      TestCatalogs.catalog(null, TestCatalogs.orders(List.of()), TestCatalogs.tiny());
+  private final QueryAnalyzer analyzer = new QueryAnalyzer(catalog);
+
+  private AnalyzedQuery analyzed(String sql) {
+    var result = analyzer.analyze(AdvisorScenario.query("q", sql, 1));
+    assertThat(result).isInstanceOf(QueryAnalyzer.Analyzed.class);
+    return ((QueryAnalyzer.Analyzed) result).query();
+  }
+
+  private String skipped(String sql) {
+    var result = analyzer.analyze(AdvisorScenario.query("q", sql, 1));
+    assertThat(result).isInstanceOf(QueryAnalyzer.Skipped.class);
+    return ((QueryAnalyzer.Skipped) result).reason();
+  }
+
+  @Test
+  void collectsEachKindOfPredicateOnTheResolvedTable() {
+    var q = analyzed("SELECT * FROM public.orders o WHERE o.status = 'pending'"
+        + " AND created_at BETWEEN '2025-01-01' AND '2025-02-01' AND customer_id IN (1, 2)"
+        + " AND o.email LIKE 'bob%' AND is_gift IS NULL AND lower(email) = 'x'"
+        + " ORDER BY o.created_at DESC LIMIT 10");
+    var access = q.accesses().get(0);
+    assertThat(access.table().name()).isEqualTo("orders");
+    assertThat(access.predicates()).extracting(Predicate::column, Predicate::op)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("status", Op.EQ),
+            org.assertj.core.groups.Tuple.tuple("created_at", Op.RANGE),
+            org.assertj.core.groups.Tuple.tuple("customer_id", Op.IN),
+            org.assertj.core.groups.Tuple.tuple("email", Op.LIKE_PREFIX),
+            org.assertj.core.groups.Tuple.tuple("is_gift", Op.IS_NULL),
+            org.assertj.core.groups.Tuple.tuple("email", Op.EQ));
+    assertThat(access.predicates().get(0).value()).isEqualTo("pending");
+    assertThat(access.predicates().get(2).sql()).isEqualTo("customer_id IN (1, 2)");
+    assertThat(access.predicates().get(5).function()).isEqualTo("lower");
+    assertThat(access.orderBy()).containsExactly("created_at");
+    assertThat(access.orderDescending()).isTrue();
+    assertThat(access.limit()).isEqualTo(10);
+  }
+
+  @Test
+  void leadingWildcardAndCastsAreNotIndexable() {
+    var q = analyzed("SELECT id FROM orders WHERE email LIKE '%x' AND created_at::date = '2025-01-01'");
+    assertThat(q.accesses().get(0).predicates()).extracting(Predicate::op)
+        .containsExactly(Op.LIKE_INFIX, Op.OPAQUE);
+  }
+
+  @Test
+  void resolvesCtesSubSelectsAndCorrelation() {
+    var q = analyzed("WITH p AS (SELECT id FROM orders WHERE status = 'pending')"
+        + " SELECT * FROM p WHERE EXISTS (SELECT 1 FROM orders o2 WHERE o2.customer_id = 7)");
+    assertThat(q.accesses()).hasSize(2);
+    assertThat(q.accesses()).flatExtracting(a -> a.predicates().stream()
+        .map(Predicate::column).toList()).containsExactlyInAnyOrder("status", "customer_id");
+  }
+
+  @Test
+  void updateAndDeleteWhereClausesAreAnalyzed() {
+    var q = analyzed("UPDATE orders SET status = 'x' WHERE customer_id = 3");
+    assertThat(q.writeTarget().name()).isEqualTo("orders");
+    assertThat(q.accesses().get(0).predicates()).extracting(Predicate::column)
+        .containsExactly("customer_id");
+    assertThat(analyzed("DELETE FROM orders WHERE id = 1").writeTarget().name())
+        .isEqualTo("orders");
+  }
+
+  @Test
+  void joinKeysAreRecordedOnBothSides() {
+    var q = analyzed("SELECT 1 FROM orders o JOIN countries c ON c.code = o.status");
+    assertThat(q.accesses()).allSatisfy(a -> {
+      assertThat(a.joined()).isTrue();
+      assertThat(a.predicates()).extracting(Predicate::op).containsExactly(Op.JOIN);
+    });
+  }
+
+  @Test
+  void everyUnanalyzableQueryGetsAReason() {
+    assertThat(skipped("INSERT INTO orders(id) VALUES (1)")).contains("INSERT");
+    assertThat(skipped("SELECT * FROM pg_class")).contains("system catalog");
+    assertThat(skipped("SELECT * FROM nope WHERE a = 1")).contains("unknown table nope");
+    assertThat(skipped("SELECT id FROM orders WHERE status = 'x' COLLATE \"C\""))
+        .startsWith("SQL parser does not understand");
+    assertThat(skipped("VACUUM orders")).isNotBlank();
+    assertThat(skipped("SELECT 1")).contains("reads no table");
+  }
+
+  @Test
+  void unquotesLikePostgres() {
+    assertThat(QueryAnalyzer.unquote("Orders")).isEqualTo("orders");
+    assertThat(QueryAnalyzer.unquote("\"Order \"\"Items\"\"\"")).isEqualTo("Order \"Items\"");
+  }
+}

@@ -1,0 +1,160 @@
+package io.pgdba.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.advisor.index.Recommendation;
+import io.pgdba.analysis.AnalysisReport;
+import io.pgdba.log.LogFormat;
+import io.pgdba.log.LogReadResult;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+class JsonReportTest {
+
+  private static final ReportOptions ALL = new ReportOptions(0, 1000);
+
+  private static JsonNode json(AnalysisReport report, ReportOptions options) throws Exception {
+    return new ObjectMapper().readTree(JsonReport.render(report, options));
+  }
+
+  private static List<String> keys(JsonNode node) {
+    var keys = new ArrayList<String>();
+    node.fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+
+  @Test
+  void summaryHasTheContractKeysInOrder() throws Exception {
+    var summary = json(ReportFixtures.report(), ALL).get("summary");
+    assertThat(keys(summary)).containsExactly(
+        "format", "linesRead", "unparsedLines", "firstUnparsed", "statements", "distinctQueries",
+        "totalTimeMs", "firstTimestamp", "lastTimestamp", "parse", "bind", "errors", "checkpoints",
+        "autovacuums", "autoanalyzes", "tempFiles", "tempFileBytes", "lockWaits", "deadlocks",
+        "connections", "disconnections", "foldedQueries");
+    assertThat(keys(summary.get("parse"))).containsExactly("count", "totalTimeMs");
+  }
+
+  @Test
+  void summaryAddsUpTheSourcesAndCopiesTheTotals() throws Exception {
+    var summary = json(ReportFixtures.report(), ALL).get("summary");
+    assertThat(summary.get("format").asText()).isEqualTo("stderr");
+    assertThat(summary.get("linesRead").asLong()).isEqualTo(1230);
+    assertThat(summary.get("unparsedLines").asLong()).isEqualTo(2);
+    assertThat(summary.get("firstUnparsed").asText())
+        .isEqualTo("b.log:7: no log_line_prefix match");
+    assertThat(summary.get("statements").asLong()).isEqualTo(1032);
+    assertThat(summary.get("distinctQueries").asLong()).isEqualTo(3);
+    // 0.1 + 0.2 + 9089.7 is 9090.000000000002 in binary floating point
+    assertThat(summary.get("totalTimeMs").toString()).isEqualTo("9090.0");
+    assertThat(summary.get("firstTimestamp").asText()).isEqualTo("2025-03-01T10:00:00.123Z");
+    assertThat(summary.get("lastTimestamp").asText()).isEqualTo("2025-03-01T11:30:00Z");
+    assertThat(summary.get("bind").get("totalTimeMs").asDouble()).isEqualTo(2.25);
+    assertThat(summary.get("tempFileBytes").asLong()).isEqualTo(8 << 20);
+    assertThat(summary.get("disconnections").asLong()).isEqualTo(11);
+  }
+
+  @Test
+  void formatIsMixedWhenSourcesDifferAndNullWhenNoneWasRecognised() throws Exception {
+    var base = ReportFixtures.report();
+    var mixed = new ArrayList<>(base.sources());
+    mixed.add(new LogReadResult("c.csv", LogFormat.CSVLOG, null, 5, 0, null, 100, 0));
+    var mixedReport = new AnalysisReport(mixed, base.workload(), null, List.of());
+    assertThat(json(mixedReport, ALL).at("/summary/format").asText()).isEqualTo("mixed");
+
+    var empty = new AnalysisReport(
+        List.of(new LogReadResult("e.log", null, null, 0, 0, null, 0, 0)), base.workload(), null,
+        List.of());
+    assertThat(json(empty, ALL).at("/summary/format").isNull()).isTrue();
+  }
+
+  @Test
+  void queriesAreSortedByTotalTimeWithEveryField() throws Exception {
+    var queries = json(ReportFixtures.report(), ALL).get("queries");
+    var fingerprints = StreamSupport.stream(queries.spliterator(), false)
+        .map(q -> q.get("fingerprint").asText()).toList();
+    assertThat(fingerprints)
+        .containsExactly("00000000000000aa", "00000000000000bb", "00000000000000cc");
+    var first = queries.get(0);
+    assertThat(keys(first)).containsExactly(
+        "fingerprint", "query", "example", "calls", "totalTimeMs", "meanTimeMs", "minTimeMs",
+        "p50TimeMs", "p95TimeMs", "p99TimeMs", "maxTimeMs", "firstSeen", "lastSeen", "databases",
+        "users", "applications", "slow");
+    assertThat(first.get("example").asText()).isEqualTo("SELECT * FROM orders WHERE id = 42");
+    assertThat(first.get("calls").asLong()).isEqualTo(1000);
+    assertThat(first.get("meanTimeMs").asDouble()).isEqualTo(5.0);
+    assertThat(first.get("p95TimeMs").asDouble()).isEqualTo(36.0);
+  }
+
+  @Test
+  void mapsAreSortedByNameWhateverTheirIterationOrder() throws Exception {
+    var q = json(ReportFixtures.report(), ALL).get("queries").get(0);
+    assertThat(keys(q.get("databases"))).containsExactly("app", "shop");
+    assertThat(keys(q.get("applications"))).containsExactly("psql", "shop-web");
+    assertThat(q.get("databases").get("shop").asLong()).isEqualTo(999);
+  }
+
+  @Test
+  void slowFollowsTheThreshold() throws Exception {
+    var queries = json(ReportFixtures.report(), new ReportOptions(0, 5.0)).get("queries");
+    // means: aa 5.0 (exactly the threshold), bb 2000, cc 3
+    assertThat(queries.get(0).get("slow").asBoolean()).isTrue();
+    assertThat(queries.get(1).get("slow").asBoolean()).isTrue();
+    assertThat(queries.get(2).get("slow").asBoolean()).isFalse();
+    var strict = json(ReportFixtures.report(), new ReportOptions(0, 5.001)).get("queries");
+    assertThat(strict.get(0).get("slow").asBoolean()).isFalse();
+  }
+
+  @Test
+  void topLimitsTheQueriesAndZeroMeansAll() throws Exception {
+    assertThat(json(ReportFixtures.report(), new ReportOptions(2, 1000)).get("queries")).hasSize(2);
+    assertThat(json(ReportFixtures.report(), ALL).get("queries")).hasSize(3);
+  }
+
+  @Test
+  void recommendationsOnlyWithAdviceAndWithEveryFieldOfTheRecord() throws Exception {
+    var without = json(ReportFixtures.report(), ALL);
+    assertThat(keys(without))
+        .containsExactly("summary", "sources", "queries", "warnings");
+    assertThat(without.get("warnings").get(0).asText()).isEqualTo("b.log:7: no prefix match");
+
+    var with = json(ReportFixtures.reportWithAdvice(), ALL);
+    assertThat(keys(with)).containsExactly(
+        "summary", "sources", "queries", "recommendations", "skippedQueries", "warnings");
+    var rec = with.get("recommendations").get(0);
+    var recordFields = Arrays.stream(Recommendation.class.getRecordComponents())
+        .map(c -> c.getName()).toList();
+    assertThat(keys(rec)).containsExactlyElementsOf(recordFields);
+    assertThat(rec.get("kind").asText()).isEqualTo("CreateIndex");
+    assertThat(rec.get("ddl").asText()).startsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS");
+    assertThat(rec.get("estimatedImprovementPercent").asDouble()).isEqualTo(87.46);
+    assertThat(rec.at("/affectedQueries/0/costAfter").asDouble()).isEqualTo(10.0);
+    assertThat(with.at("/skippedQueries/0/reason").asText()).isEqualTo("not a SELECT");
+  }
+
+  @Test
+  void sourcesAreListedPerFile() throws Exception {
+    var sources = json(ReportFixtures.report(), ALL).get("sources");
+    assertThat(sources).hasSize(2);
+    assertThat(keys(sources.get(1))).containsExactly(
+        "source", "format", "logLinePrefix", "linesRead", "unparsedLines", "firstUnparsed",
+        "bytesRead", "truncatedLines");
+    assertThat(sources.get(1).get("unparsedLines").asLong()).isEqualTo(2);
+    assertThat(sources.get(0).get("firstUnparsed").isNull()).isTrue();
+  }
+
+  @Test
+  void sameAnalysisSameBytesAndWriteMatchesRender() {
+    var a = JsonReport.render(ReportFixtures.reportWithAdvice(), ALL);
+    var b = JsonReport.render(ReportFixtures.reportWithAdvice(), ALL);
+    assertThat(a).isEqualTo(b).endsWith("}\n");
+    var out = new StringWriter();
+    JsonReport.write(ReportFixtures.reportWithAdvice(), ALL, out);
+    assertThat(out.toString()).isEqualTo(a);
+  }
+}

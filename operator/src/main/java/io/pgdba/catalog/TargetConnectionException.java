@@ -55,9 +55,10 @@ public final class TargetConnectionException extends RuntimeException {
     String where = hostPort(target);
     String server = firstLine(e.getMessage());
     Throwable root = rootCause(e);
+    Throwable ssl = sslCause(e);
     Reason reason;
     String message;
-    if (root instanceof SSLException || mentionsSsl(server)) {
+    if (ssl != null || mentionsSsl(server)) {
       reason = Reason.SSL;
       message =
           "cannot connect to "
@@ -65,7 +66,11 @@ public final class TargetConnectionException extends RuntimeException {
               + " with sslmode="
               + target.sslMode()
               + ": "
-              + (root instanceof SSLException ? firstLine(root.getMessage()) : server);
+              + (ssl != null
+                  ? sslProblem(ssl)
+                  : server.contains("could not be verified")
+                      ? "the server certificate does not name host " + target.host()
+                      : server);
     } else if (state.startsWith("28")) {
       reason = Reason.AUTHENTICATION_FAILED;
       message = "authentication failed for user \"" + target.user() + "\"";
@@ -122,7 +127,27 @@ public final class TargetConnectionException extends RuntimeException {
 
   private static boolean mentionsSsl(String message) {
     String m = message.toLowerCase(Locale.ROOT);
-    return m.contains("ssl") || m.contains("certificate");
+    return m.contains("ssl")
+        || m.contains("certificate")
+        || (m.contains("hostname") && m.contains("could not be verified"));
+  }
+
+  private static Throwable sslCause(Throwable t) {
+    for (Throwable cur = t; cur != null && cur.getCause() != cur; cur = cur.getCause()) {
+      if (cur instanceof SSLException) {
+        return cur;
+      }
+    }
+    return null;
+  }
+
+  // The JSSE message of an untrusted certificate is a paragraph; say it in words a DBA knows.
+  private static String sslProblem(Throwable ssl) {
+    String m = firstLine(ssl.getMessage());
+    if (m.contains("PKIX path")) {
+      return "the server certificate is not signed by the given CA (sslrootcert)";
+    }
+    return m;
   }
 
   static String hostPort(ConnectionSettings target) {

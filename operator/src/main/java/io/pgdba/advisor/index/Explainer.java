@@ -37,6 +37,7 @@ final class Explainer {
 
   /** The top plan node of {@code EXPLAIN (FORMAT JSON) sql}. */
   JsonNode plan(String sql) throws ExplainException {
+    sql = singleStatement(sql);
     String options = "FORMAT JSON";
     if (PARAMETER.matcher(sql).find()) {
       if (majorVersion < 16) {
@@ -94,6 +95,49 @@ final class Explainer {
       }
       throw new ExplainException(firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * The statement without a trailing semicolon. A text with a second statement is refused:
+   * EXPLAIN covers only the first, and the simple protocol would run the others.
+   */
+  static String singleStatement(String sql) throws ExplainException {
+    String s = sql.strip();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = i + 1;
+        while (end < n && s.charAt(end) != c) {
+          end++;
+        }
+        i = end + 1;
+      } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+        int end = s.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+        int end = s.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else if (c == '$') {
+        int tagEnd = s.indexOf('$', i + 1);
+        String tag = tagEnd < 0 ? null : s.substring(i, tagEnd + 1);
+        if (tag != null && tag.matches("\\$[A-Za-z_]*\\$")) {
+          int end = s.indexOf(tag, tagEnd + 1);
+          i = end < 0 ? n : end + tag.length();
+        } else {
+          i++;
+        }
+      } else if (c == ';') {
+        throw new ExplainException("more than one statement in the query text");
+      } else {
+        i++;
+      }
+    }
+    return s;
   }
 
   private static String firstLine(String message) {

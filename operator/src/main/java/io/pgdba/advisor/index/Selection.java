@@ -23,7 +23,11 @@ final class Selection {
   record Evaluated(Candidate candidate, String name, long sizeBytes, Map<String, Double> costAfter,
       double overheadCost) {}
 
+  /** Share of the workload's weighted cost a second index on the same queries must save. */
+  static final double MATERIAL_SHARE = 0.01;
+
   private final Map<String, Double> before;
+  private final double workloadCost;
   private final Map<String, Long> calls;
   private final double minImprovementPercent;
   private final int maxPerTable;
@@ -36,6 +40,8 @@ final class Selection {
     this.minImprovementPercent = minImprovementPercent;
     this.maxPerTable = maxPerTable;
     this.budget = budget;
+    this.workloadCost = before.entrySet().stream()
+        .mapToDouble(e -> e.getValue() * calls.getOrDefault(e.getKey(), 0L)).sum();
   }
 
   /** Saving of one query with the index, standalone. */
@@ -78,13 +84,20 @@ final class Selection {
         }
         double gain = 0;
         double affectedBefore = 0;
+        boolean overlaps = false;
         for (String fp : e.costAfter().keySet()) {
           double already = best.getOrDefault(fp + "|" + tableKey, 0.0);
           double marginal = saving(e, fp) - already;
           if (marginal > 0) {
             gain += calls.get(fp) * marginal;
             affectedBefore += calls.get(fp) * (before.get(fp) - already);
+            overlaps |= already > 0;
           }
+        }
+        // A second index for queries that a chosen one already helps must matter to the whole
+        // workload, else every query would collect its own slightly better index.
+        if (overlaps && gain < MATERIAL_SHARE * workloadCost) {
+          continue;
         }
         // What it adds to the chosen set must itself clear the bar, measured on the cost that is
         // left once the indexes already chosen are in place.

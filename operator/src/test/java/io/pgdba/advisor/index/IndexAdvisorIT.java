@@ -24,7 +24,7 @@ class IndexAdvisorIT {
 
   @BeforeAll
   static void setUp() throws SQLException {
-    pg = TestPostgres.start(Map.of("max_parallel_workers_per_gather", "0"));
+    pg = TestPostgres.start(Map.of());
     admin = pg.connect("postgres");
     AdvisorScenario.createSchema(admin);
     readOnly = pg.connect("postgres");

@@ -27,5 +27,12 @@ bench: build
 image:
 	$(MVN) -DskipTests -Pimage package
 
+## Regenerates the CRD YAML from the resource classes into crds/ and the chart's crds/.
+crds:
+	$(MVN) -DskipTests process-classes
+	mkdir -p crds helm/pgdba-operator/crds
+	cp operator/target/classes/META-INF/fabric8/*-v1.yml crds/
+	cp operator/target/classes/META-INF/fabric8/*-v1.yml helm/pgdba-operator/crds/
+
 clean:
 	$(MVN) clean

@@ -1,0 +1,99 @@
+package io.pgdba.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.catalog.ConnectionSettings;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * After a build, EXPLAINs the affected queries (in a read-only transaction, without ANALYZE, so
+ * nothing runs) to see whether the planner now uses the index: the observed effect of an apply.
+ */
+public final class PlanVerifier {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An affected query to check: an executable example and its planner cost before the index. */
+  public record QueryExample(String fingerprint, String sql, Double costBefore) {}
+
+  /** One query's plan after the build. */
+  public record QueryCheck(
+      String fingerprint, boolean usesIndex, Double costBefore, Double costAfter, String error) {}
+
+  /** All checks and the index's real size. */
+  public record Verification(List<QueryCheck> checks, long indexSizeBytes) {
+
+    public int usingIndex() {
+      return (int) checks.stream().filter(QueryCheck::usesIndex).count();
+    }
+
+    /** Planner cost saved over the checked queries that had a cost before, percent; or null. */
+    public Double costImprovementPercent() {
+      double before = 0;
+      double after = 0;
+      for (var c : checks) {
+        if (c.costBefore() != null && c.costAfter() != null && c.error() == null) {
+          before += c.costBefore();
+          after += c.costAfter();
+        }
+      }
+      return before <= 0 ? null : Math.round(1000 * (before - after) / before) / 10.0;
+    }
+  }
+
+  public Verification verify(
+      ConnectionSettings settings, String schema, String indexName, List<QueryExample> examples)
+      throws SQLException {
+    try (var c = TargetConnections.open(settings, IndexApplier.APPLICATION_NAME)) {
+      long size = new IndexCatalog(c).sizeBytes(schema, indexName);
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      var checks = new ArrayList<QueryCheck>();
+      for (var q : examples) {
+        checks.add(check(c, q, indexName));
+      }
+      return new Verification(checks, size);
+    }
+  }
+
+  private static QueryCheck check(java.sql.Connection c, QueryExample q, String indexName)
+      throws SQLException {
+    String sql = q.sql() == null ? "" : q.sql().strip();
+    while (sql.endsWith(";")) {
+      sql = sql.substring(0, sql.length() - 1).strip();
+    }
+    if (sql.isEmpty() || sql.contains(";")) {
+      return new QueryCheck(
+          q.fingerprint(), false, q.costBefore(), null, "no single-statement example to explain");
+    }
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
+      rs.next();
+      JsonNode plan = JSON.readTree(rs.getString(1)).path(0).path("Plan");
+      return new QueryCheck(
+          q.fingerprint(), usesIndex(plan, indexName), q.costBefore(),
+          plan.path("Total Cost").asDouble(), null);
+    } catch (SQLException e) {
+      return new QueryCheck(
+          q.fingerprint(), false, q.costBefore(), null, IndexApplier.oneLine(e));
+    } catch (java.io.IOException e) {
+      return new QueryCheck(q.fingerprint(), false, q.costBefore(), null, e.getMessage());
+    } finally {
+      c.rollback();
+    }
+  }
+
+  static boolean usesIndex(JsonNode plan, String indexName) {
+    if (indexName.equals(plan.path("Index Name").asText(null))) {
+      return true;
+    }
+    for (var child : plan.path("Plans")) {
+      if (usesIndex(child, indexName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+package io.pgdba.k8s.analysis;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pgdba.k8s.conditions.Condition;
+import java.util.List;
+
+/**
+ * What the last run found, kept small (bounded lists, truncated texts) whatever the workload: the
+ * details are in the IndexRecommendations and in the engine's reports, not here.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PgAnalysisStatus(
+    @JsonPropertyDescription("The metadata.generation the status reflects.")
+        Long observedGeneration,
+    @JsonPropertyDescription("TargetReachable, LogsRead, Analyzed and Ready.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("When the last successful run finished (RFC 3339).")
+        String lastRunTime,
+    @JsonPropertyDescription("When the next periodic run is due (RFC 3339), if scheduled.")
+        String nextRunTime,
+    @JsonPropertyDescription("Failed runs in a row; drives the retry backoff.")
+        Integer consecutiveFailures,
+    @JsonPropertyDescription("Figures of the last successful run.") Summary summary,
+    @JsonPropertyDescription("IndexRecommendations of this analysis by phase.")
+        RecommendationCounts recommendations,
+    @JsonPropertyDescription(
+            "Per pod and container, the log timestamp up to which lines were read: the next run"
+                + " asks for lines after it only, so no line is counted twice.")
+        List<PodLogPosition> pods) {
+
+  /** Bounded figures of one run. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Summary(
+      @JsonPropertyDescription("Log lines read in the run.") Long linesRead,
+      @JsonPropertyDescription("Lines that belonged to no log record.") Long unparsedLines,
+      @JsonPropertyDescription("Executed statements found.") Long statements,
+      @JsonPropertyDescription("Distinct normalized queries.") Long distinctQueries,
+      @JsonPropertyDescription("The slowest queries by mean time (at most 10).")
+          List<SlowQuery> topSlowQueries,
+      @JsonPropertyDescription("Warnings of the engine (at most 10, one line each).")
+          List<String> warnings) {}
+
+  /** One slow query; the text is truncated. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SlowQuery(
+      @JsonPropertyDescription("Fingerprint of the normalized query.") String fingerprint,
+      @JsonPropertyDescription("The normalized query, truncated to 300 characters.")
+          String query,
+      @JsonPropertyDescription("Executions seen.") Long calls,
+      @JsonPropertyDescription("Mean duration in ms.") Double meanMs,
+      @JsonPropertyDescription("95th percentile duration in ms.") Double p95Ms) {}
+
+  /** Counts of the analysis' recommendations. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RecommendationCounts(
+      @JsonPropertyDescription("All recommendations of this analysis.") Integer total,
+      @JsonPropertyDescription("Waiting for approval.") Integer proposed,
+      @JsonPropertyDescription("Approved, waiting for the maintenance window or building.")
+          Integer approved,
+      @JsonPropertyDescription("Built and valid.") Integer applied,
+      @JsonPropertyDescription("Build failed.") Integer failed,
+      @JsonPropertyDescription("Rolled back.") Integer rolledBack,
+      @JsonPropertyDescription("No longer recommended.") Integer obsolete) {}
+
+  /** How far a pod's container log has been read. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PodLogPosition(
+      @JsonPropertyDescription("Pod name.") String pod,
+      @JsonPropertyDescription("Container name.") String container,
+      @JsonPropertyDescription(
+              "Container ID when last read; a different one means the container restarted and"
+                  + " the previous container's log is read first.")
+          String containerId,
+      @JsonPropertyDescription("Timestamp (RFC 3339, ns) of the last line read.")
+          String readUntil) {}
+}

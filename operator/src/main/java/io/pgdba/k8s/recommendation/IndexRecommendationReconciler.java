@@ -1,0 +1,377 @@
+package io.pgdba.k8s.recommendation;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.pgdba.apply.ApplyOutcome;
+import io.pgdba.apply.IndexApplier;
+import io.pgdba.k8s.analysis.AnalysisSettings;
+import io.pgdba.k8s.analysis.InvalidSpecException;
+import io.pgdba.k8s.analysis.PgAnalysis;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.ApplyMode;
+import io.pgdba.k8s.analysis.TargetCredentials;
+import io.pgdba.k8s.analysis.TargetCredentials.MissingSecretException;
+import io.pgdba.k8s.conditions.Conditions;
+import io.pgdba.k8s.events.EventRecorder;
+import io.pgdba.k8s.jobs.BackgroundJobs;
+import io.pgdba.k8s.recommendation.ApplyJob.Action;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.Effect;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.ObservedEffect;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.QueryCheck;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reconciles an IndexRecommendation: when it is approved (or the analysis applies automatically)
+ * and the maintenance window is open, builds the index on the background pool with the DDL
+ * credentials; on {@code rollback: true} undoes it. Every step reads the catalog first, so a
+ * restart in the middle neither builds twice nor leaves an invalid index. Deleting the resource
+ * never touches the database (no finalizer).
+ */
+@ControllerConfiguration(
+    name = "indexrecommendation",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(maxAttempts = 10, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 300_000)
+public class IndexRecommendationReconciler implements Reconciler<IndexRecommendation> {
+
+  static final String READY = "Ready";
+  static final String APPLIED = "Applied";
+  static final String INVALID_LEFT = "InvalidIndexLeft";
+  static final Duration RETRY = Duration.ofMinutes(1);
+  /** An invalid leftover slows every write on the table: look again soon. */
+  static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
+
+  private final KubernetesClient client;
+  private final BackgroundJobs<ApplyJob.Result> jobs;
+  private final Clock clock;
+  private final EventRecorder events;
+  private final TargetCredentials credentials;
+  private final SimpleInboundEventSource<IndexRecommendation> jobFinished =
+      new SimpleInboundEventSource<>("apply-jobs");
+
+  public IndexRecommendationReconciler(KubernetesClient client,
+      BackgroundJobs<ApplyJob.Result> jobs, Clock clock) {
+    this.client = client;
+    this.jobs = jobs;
+    this.clock = clock;
+    this.events = new EventRecorder(client, clock);
+    this.credentials = new TargetCredentials(client);
+  }
+
+  /** A pool for the reconciler's jobs (the type of its results is internal). */
+  public static BackgroundJobs<ApplyJob.Result> pool(int threads) {
+    return new BackgroundJobs<>("pgdba-apply", threads, 1000);
+  }
+
+  @Override
+  public List<EventSource<?, IndexRecommendation>> prepareEventSources(
+      EventSourceContext<IndexRecommendation> context) {
+    return List.of(jobFinished);
+  }
+
+  @Override
+  public UpdateControl<IndexRecommendation> reconcile(
+      IndexRecommendation rec, Context<IndexRecommendation> context) {
+    var state = new State(rec, clock);
+    var finished = jobs.take(state.key);
+    if (finished.isPresent()) {
+      var outcome = finished.get();
+      if (outcome.value() != null) {
+        return finish(rec, context, state, outcome.value());
+      }
+      state.phase = Phase.Failed;
+      state.failureReason = String.valueOf(outcome.failure());
+      state.conditions.set(READY, false, "InternalError", state.failureReason);
+      return state.patch(rec, context);
+    }
+    if (jobs.isRunning(state.key)) {
+      return UpdateControl.<IndexRecommendation>noUpdate().rescheduleAfter(Duration.ofMinutes(5));
+    }
+    var spec = rec.getSpec();
+    PgAnalysis analysis = client.resources(PgAnalysis.class)
+        .inNamespace(rec.getMetadata().getNamespace()).withName(spec.analysis()).get();
+    AnalysisSettings settings = null;
+    if (analysis != null) {
+      try {
+        settings = AnalysisSettings.of(analysis.getSpec());
+      } catch (InvalidSpecException e) {
+        state.conditions.set(READY, false, "AnalysisInvalid",
+            "PgAnalysis " + spec.analysis() + ": " + e.getMessage());
+        return state.patch(rec, context);
+      }
+    }
+    boolean auto = settings != null && settings.applyMode() == ApplyMode.Auto;
+    boolean obsolete = rec.getMetadata().getAnnotations() != null
+        && rec.getMetadata().getAnnotations().containsKey(RecommendationWriter.OBSOLETE_ANNOTATION);
+    boolean approved = spec.approvedTrue() || (auto && !obsolete);
+    if (approved) {
+      if (state.old == null || state.old.approvedAt() == null) {
+        state.approvedAt = state.nowText();
+      }
+      state.approvedBy = spec.approvedTrue()
+          ? Approvals.approver(rec).orElse("unknown") : "apply.mode=Auto";
+    }
+    if (state.conditionTrue(INVALID_LEFT)) {
+      return submit(rec, context, state, analysis, Action.CLEANUP, state.phase);
+    }
+    if (spec.rollbackTrue()) {
+      boolean wasApplied = state.phase == Phase.Applied || state.phase == Phase.RollingBack
+          || state.phase == Phase.Applying
+          || state.phase == Phase.Failed && state.old != null && state.old.appliedAt() != null
+              && state.old.rolledBackAt() == null && !state.sameGeneration();
+      if (wasApplied) {
+        return submit(rec, context, state, analysis, Action.ROLLBACK, Phase.RollingBack);
+      }
+      if (state.phase != Phase.RolledBack && state.phase != Phase.Failed) {
+        state.conditions.set(READY, true, "NothingToRollBack",
+            "rollback requested but the recommendation was never applied");
+      }
+      return state.patch(rec, context);
+    }
+    if (approved && state.phase != Phase.Applied) {
+      if (state.phase == Phase.Failed && state.sameGeneration()) {
+        return state.patch(rec, context); // a failed build is retried after a spec change only
+      }
+      if (analysis == null) {
+        state.phase = Phase.Approved;
+        state.conditions.set(READY, false, "AnalysisNotFound",
+            "PgAnalysis " + spec.analysis() + " not found");
+        return state.patch(rec, context).rescheduleAfter(RETRY);
+      }
+      var window = analysis.getSpec().apply() == null ? null
+          : analysis.getSpec().apply().maintenanceWindow();
+      if (window != null) {
+        var windows = new MaintenanceWindows(window);
+        Instant now = Instant.now(clock);
+        if (!windows.isOpen(now)) {
+          state.phase = Phase.Approved;
+          var opening = windows.nextOpening(now);
+          state.conditions.set(READY, false, "WaitingForMaintenanceWindow",
+              "approved; the build starts when the window opens at " + opening);
+          return state.patch(rec, context).rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
+        }
+      }
+      return submit(rec, context, state, analysis, Action.APPLY, Phase.Applying);
+    }
+    if (!approved && (state.phase == Phase.Proposed || state.phase == Phase.Approved
+        || state.phase == Phase.Obsolete)) {
+      state.phase = obsolete ? Phase.Obsolete : Phase.Proposed;
+      state.conditions.set(READY, true, obsolete ? "NoLongerRecommended" : "AwaitingApproval",
+          obsolete ? "the latest analysis no longer recommends this index"
+              : "set spec.approved: true to build the index");
+    }
+    return state.patch(rec, context);
+  }
+
+  private UpdateControl<IndexRecommendation> submit(IndexRecommendation rec,
+      Context<IndexRecommendation> context, State state,
+      PgAnalysis analysis, Action action, Phase phase) {
+    if (analysis == null) {
+      state.conditions.set(READY, false, "AnalysisNotFound",
+          "PgAnalysis " + rec.getSpec().analysis() + " not found");
+      return state.patch(rec, context).rescheduleAfter(RETRY);
+    }
+    var target = analysis.getSpec().target();
+    if (target.ddlCredentialsSecret() == null) {
+      state.phase = action == Action.APPLY ? Phase.Approved : state.phase;
+      state.conditions.set(READY, false, "NoDdlCredentials",
+          "PgAnalysis " + analysis.getMetadata().getName()
+              + " has no target.ddlCredentialsSecret: nothing can be applied");
+      return state.patch(rec, context).rescheduleAfter(Duration.ofMinutes(5));
+    }
+    io.pgdba.catalog.ConnectionSettings ddl;
+    try {
+      ddl = credentials.resolve(rec.getMetadata().getNamespace(), target,
+          target.ddlCredentialsSecret());
+    } catch (MissingSecretException e) {
+      state.conditions.set(READY, false, "SecretNotFound", e.getMessage());
+      return state.patch(rec, context).rescheduleAfter(RETRY);
+    }
+    var settings = AnalysisSettings.of(analysis.getSpec());
+    var job = new ApplyJob(action, rec.getSpec(), ddl, new IndexApplier(settings.lockTimeout()));
+    var id = ResourceID.fromResource(rec);
+    if (!jobs.submit(state.key, job, k -> jobFinished.propagateEvent(id))) {
+      return UpdateControl.<IndexRecommendation>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+    }
+    state.phase = phase;
+    if (action == Action.APPLY) {
+      state.applyStartedAt = state.nowText();
+      state.conditions.set(READY, false, "Applying", "building " + rec.getSpec().indexName());
+    } else if (action == Action.ROLLBACK) {
+      state.conditions.set(READY, false, "RollingBack", "running the rollback DDL");
+    }
+    return state.patch(rec, context).rescheduleAfter(Duration.ofMinutes(5));
+  }
+
+  private UpdateControl<IndexRecommendation> finish(IndexRecommendation rec,
+      Context<IndexRecommendation> context, State state, ApplyJob.Result result) {
+    if (result.action() == Action.CLEANUP) {
+      if (result.clean()) {
+        state.conditions.set(INVALID_LEFT, false, "Dropped", "no invalid index is left");
+        return state.patch(rec, context);
+      }
+      return state.patch(rec, context).rescheduleAfter(CLEANUP_RETRY);
+    }
+    if (result.error() != null) {
+      boolean transientError = !"InvalidDdl".equals(result.errorReason());
+      if (transientError) {
+        // the DDL was not tried: stay where we were and try again later
+        state.phase = result.action() == Action.APPLY ? Phase.Approved : Phase.Applied;
+        state.conditions.set(READY, false, result.errorReason(), result.error());
+        return state.patch(rec, context).rescheduleAfter(RETRY);
+      }
+      state.phase = Phase.Failed;
+      state.failureReason = result.error();
+      state.conditions.set(READY, false, result.errorReason(), result.error());
+      events.warning(rec, result.errorReason(), result.error());
+      return state.patch(rec, context);
+    }
+    var outcome = result.outcome();
+    if (outcome.result() == ApplyOutcome.Result.IN_PROGRESS_ELSEWHERE) {
+      state.conditions.set(READY, false, "BuildInProgressElsewhere", outcome.message());
+      return state.patch(rec, context).rescheduleAfter(Duration.ofSeconds(30));
+    }
+    if (!outcome.succeeded()) {
+      state.phase = Phase.Failed;
+      state.failureReason = outcome.message();
+      String reason = result.action() == Action.APPLY ? "ApplyFailed" : "RollbackFailed";
+      state.conditions.set(READY, false, reason, outcome.message());
+      boolean left = outcome.result() == ApplyOutcome.Result.FAILED_INVALID_LEFT;
+      state.conditions.set(INVALID_LEFT, left, left ? "DropTimedOut" : "NoneLeft",
+          left ? "the failed build left an invalid index; it is dropped as soon as possible"
+              : "no invalid index is left");
+      events.warning(rec, reason, outcome.message());
+      var control = state.patch(rec, context);
+      return left ? control.rescheduleAfter(CLEANUP_RETRY) : control;
+    }
+    state.failureReason = null;
+    if (result.action() == Action.APPLY) {
+      state.phase = Phase.Applied;
+      state.appliedIndex = outcome.qualifiedIndexName();
+      state.appliedAt = state.nowText();
+      state.rolledBackAt = null;
+      var v = result.verification();
+      if (v != null) {
+        state.observedEffect = new ObservedEffect(state.nowText(), v.checks().size(),
+            v.usingIndex(), v.indexSizeBytes(), v.costImprovementPercent(),
+            v.checks().stream().map(c -> new QueryCheck(c.fingerprint(), c.usesIndex(),
+                c.costAfter(), c.error())).toList());
+      }
+      String effect = v == null ? "" : "; " + v.usingIndex() + " of " + v.checks().size()
+          + " affected queries use it";
+      state.conditions.set(READY, true, "Applied", outcome.message() + effect);
+      state.conditions.set(APPLIED, true,
+          outcome.result() == ApplyOutcome.Result.ALREADY_PRESENT ? "AlreadyPresent" : "Built",
+          outcome.message());
+      events.normal(rec, "IndexApplied", outcome.message() + effect);
+    } else {
+      state.phase = Phase.RolledBack;
+      state.rolledBackAt = state.nowText();
+      state.conditions.set(READY, true, "RolledBack", outcome.message());
+      state.conditions.set(APPLIED, false, "RolledBack", outcome.message());
+      events.normal(rec, "IndexRolledBack", outcome.message());
+    }
+    return state.patch(rec, context);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<IndexRecommendation> updateErrorStatus(
+      IndexRecommendation rec, Context<IndexRecommendation> context, Exception e) {
+    var state = new State(rec, clock);
+    String message = e.getMessage() == null ? e.getClass().getSimpleName()
+        : e.getMessage().lines().findFirst().orElse("");
+    state.conditions.set(READY, false, "ReconcileError", message);
+    state.patch(rec, context);
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** The status being built for this reconcile, starting from the previous one. */
+  private static final class State {
+    final IndexRecommendationStatus old;
+    final String key;
+    final long generation;
+    final Clock clock;
+    final Conditions conditions;
+    Phase phase;
+    String approvedBy;
+    String approvedAt;
+    String appliedIndex;
+    String applyStartedAt;
+    String appliedAt;
+    String rolledBackAt;
+    String failureReason;
+    ObservedEffect observedEffect;
+
+    State(IndexRecommendation rec, Clock clock) {
+      this.old = rec.getStatus();
+      this.key = rec.getMetadata().getNamespace() + "/" + rec.getMetadata().getName();
+      this.generation = rec.getMetadata().getGeneration() == null
+          ? 0 : rec.getMetadata().getGeneration();
+      this.clock = clock;
+      this.conditions = new Conditions(old == null ? null : old.conditions(), generation, clock);
+      for (var type : List.of(READY, APPLIED, INVALID_LEFT)) {
+        conditions.keep(type);
+      }
+      this.phase = old == null || old.phase() == null ? Phase.Proposed : old.phase();
+      if (old != null) {
+        approvedBy = old.approvedBy();
+        approvedAt = old.approvedAt();
+        appliedIndex = old.appliedIndex();
+        applyStartedAt = old.applyStartedAt();
+        appliedAt = old.appliedAt();
+        rolledBackAt = old.rolledBackAt();
+        failureReason = old.failureReason();
+        observedEffect = old.observedEffect();
+      }
+      if (old == null) {
+        conditions.set(READY, true, "AwaitingApproval", "set spec.approved: true to build the index");
+      }
+    }
+
+    boolean sameGeneration() {
+      return old != null && Objects.equals(old.observedGeneration(), generation);
+    }
+
+    boolean conditionTrue(String type) {
+      return conditions.get(type).map(c -> c.isTrue()).orElse(false);
+    }
+
+    String nowText() {
+      return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** Writes the whole status and caches it for the next reconcile (see PgAnalysisReconciler). */
+    UpdateControl<IndexRecommendation> patch(
+        IndexRecommendation rec, Context<IndexRecommendation> context) {
+      var spec = rec.getSpec();
+      var status = new IndexRecommendationStatus(generation, phase, conditions.toList(),
+          approvedBy, approvedAt, appliedIndex, applyStartedAt, appliedAt, rolledBackAt,
+          failureReason,
+          new Effect(spec.estimatedImprovementPercent(), spec.estimatedSizeBytes()),
+          observedEffect);
+      rec.setStatus(status);
+      if (!status.equals(old)) {
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rec, context, r -> {
+          r.setStatus(status);
+          return r;
+        });
+      }
+      return UpdateControl.noUpdate();
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package io.pgdba.k8s.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pgdba.k8s.LogDrivenEngine;
+import io.pgdba.k8s.analysis.PgAnalysis;
+import io.pgdba.k8s.analysis.PgAnalysisSpec;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.ApplyPolicy;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.ConfigMapLogRef;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.Logs;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.SecretCredentials;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.Target;
+import io.pgdba.k8s.conditions.Condition;
+import io.pgdba.k8s.conditions.Conditions;
+import io.pgdba.k8s.recommendation.IndexRecommendation;
+import io.pgdba.k8s.recommendation.IndexRecommendationSpec;
+import io.pgdba.k8s.recommendation.Phase;
+import io.pgdba.k8s.recommendation.RecommendationNames;
+import io.pgdba.testsupport.TestPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real JOSDK operator in-process against the Fabric8 mock API server (CRUD mode, generated
+ * CRDs loaded) and a real PostgreSQL: analysis, approval, build, rollback and the failure paths.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIT {
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+  static TestPostgres pg;
+  static PgdbaOperator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = TestPostgres.start();
+    try (var c = pg.connect("postgres");
+        var st = c.createStatement()) {
+      st.execute("CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int, note text)");
+      st.execute(
+          "INSERT INTO orders SELECT g, g % 5000, 'n' || g FROM generate_series(1, 50000) g");
+      st.execute("ANALYZE orders");
+      st.execute("CREATE ROLE pgdba_ro LOGIN PASSWORD 'ro-secret-value' IN ROLE pg_read_all_stats");
+      st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgdba_ro");
+    }
+    loadCrds(client);
+    operator = new PgdbaOperator(client, new LogDrivenEngine(),
+        new OperatorSettings(Set.of(), 4, 2, 2, null, null, Duration.ofSeconds(5)),
+        Clock.systemUTC());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  /** The CRDs the build generated, as a cluster would have them installed. */
+  static void loadCrds(KubernetesClient client) throws IOException {
+    try (var files = Files.list(Path.of("target/classes/META-INF/fabric8"))) {
+      for (var f : files.filter(p -> p.toString().endsWith("-v1.yml")).toList()) {
+        try (var in = Files.newInputStream(f)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+  }
+
+  static String logLine(String ts, double ms, String sql) {
+    return ts + " " + ts.substring(0, 10) + " " + ts.substring(11, 19)
+        + ".000 UTC [42] LOG:  duration: " + ms + " ms  statement: " + sql + "\n";
+  }
+
+  static void secrets(String ns) {
+    client.secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("pg-ro").endMetadata()
+        .withStringData(Map.of("username", "pgdba_ro", "password", "ro-secret-value"))
+        .build()).create();
+    client.secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("pg-ddl").endMetadata()
+        .withStringData(Map.of("username", "postgres", "password", "postgres"))
+        .build()).create();
+  }
+
+  static PgAnalysis analysis(String ns, String name, int port, Logs logs, String lockTimeout) {
+    var a = new PgAnalysis();
+    a.getMetadata().setName(name);
+    a.getMetadata().setNamespace(ns);
+    a.setSpec(new PgAnalysisSpec(
+        new Target("localhost", port, "postgres", "disable",
+            new SecretCredentials("pg-ro", null, null),
+            new SecretCredentials("pg-ddl", null, null)),
+        logs, null, null, new ApplyPolicy(null, null, lockTimeout)));
+    return client.resource(a).create();
+  }
+
+  static PgAnalysis get(String ns, String name) {
+    return client.resources(PgAnalysis.class).inNamespace(ns).withName(name).get();
+  }
+
+  static Condition condition(PgAnalysis a, String type) {
+    assertThat(a.getStatus()).isNotNull();
+    var found = Conditions.find(a.getStatus().conditions(), type);
+    assertThat(found).as("condition " + type).isPresent();
+    return found.get();
+  }
+
+  static List<IndexRecommendation> recommendations(String ns, String analysis) {
+    return client.resources(IndexRecommendation.class).inNamespace(ns)
+        .withLabel(RecommendationNames.ANALYSIS_LABEL, analysis).list().getItems();
+  }
+
+  static IndexRecommendation editSpec(String ns, String name,
+      UnaryOperator<IndexRecommendationSpec> change, Map<String, String> annotations) {
+    return client.resources(IndexRecommendation.class).inNamespace(ns).withName(name)
+        .edit(r -> {
+          r.setSpec(change.apply(r.getSpec()));
+          if (!annotations.isEmpty()) {
+            var a = r.getMetadata().getAnnotations() == null
+                ? new HashMap<String, String>() : new HashMap<>(r.getMetadata().getAnnotations());
+            a.putAll(annotations);
+            r.getMetadata().setAnnotations(a);
+          }
+          return r;
+        });
+  }
+
+  static IndexRecommendationSpec approved(IndexRecommendationSpec s, Boolean approved,
+      Boolean rollback) {
+    return new IndexRecommendationSpec(s.analysis(), s.kind(), s.schema(), s.table(),
+        s.indexName(), s.columns(), s.includeColumns(), s.method(), s.where(), s.ddl(),
+        s.rollbackDdl(), s.estimatedSizeBytes(), s.estimatedImprovementPercent(),
+        s.estimateMethod(), s.affectedQueries(), s.writeOverhead(), s.reason(), s.guidance(),
+        approved, rollback);
+  }
+
+  static IndexRecommendation recommendation(String ns, String name) {
+    return client.resources(IndexRecommendation.class).inNamespace(ns).withName(name).get();
+  }
+
+  static Phase phase(String ns, String name) {
+    var r = recommendation(ns, name);
+    return r == null || r.getStatus() == null ? null : r.getStatus().phase();
+  }
+
+  /** null when absent, else pg_index.indisvalid. */
+  static Boolean indexValid(String index) throws Exception {
+    try (Connection c = pg.connect("postgres");
+        var ps = c.prepareStatement(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?)")) {
+      ps.setString(1, index);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBoolean(1) : null;
+      }
+    }
+  }
+
+  @Test
+  void podLogsToRecommendationsThenApprovalBuildsAndRollbackDrops() throws Exception {
+    String ns = "shop";
+    secrets(ns);
+    client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName("db-1").withLabels(Map.of("cnpg.io/cluster", "db"))
+        .endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("pg").endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Running")
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .addNewContainerStatus().withName("postgres").withContainerID("containerd://a1")
+        .withRestartCount(0).withReady(true).endContainerStatus().endStatus()
+        .build()).create();
+    String log = logLine("2026-11-24T09:00:00.100000000Z", 250.0,
+            "SELECT * FROM orders WHERE customer_id = 42")
+        + logLine("2026-11-24T09:00:01.100000000Z", 270.0,
+            "SELECT * FROM orders WHERE customer_id = 7")
+        + logLine("2026-11-24T09:00:02.500000000Z", 5.0, "SELECT * FROM nothere WHERE x = 1");
+    server.expect().get()
+        .withPath("/api/v1/namespaces/shop/pods/db-1/log?pretty=false&container=postgres"
+            + "&timestamps=true")
+        .andReturn(200, log)
+        .always();
+    analysis(ns, "orders-db", pg.port(),
+        new Logs(Map.of("cnpg.io/cluster", "db"), "postgres", null, null, null, null), null);
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var a = get(ns, "orders-db");
+      assertThat(condition(a, "Ready").status()).isEqualTo("True");
+      assertThat(a.getStatus().summary().linesRead()).isEqualTo(3);
+      assertThat(a.getStatus().summary().statements()).isEqualTo(2);
+      assertThat(a.getStatus().pods()).singleElement().satisfies(p -> {
+        assertThat(p.pod()).isEqualTo("db-1");
+        assertThat(p.readUntil()).isEqualTo("2026-11-24T09:00:02.500Z");
+      });
+      assertThat(a.getStatus().recommendations().proposed()).isEqualTo(1);
+    });
+    var analysis = get(ns, "orders-db");
+    assertThat(condition(analysis, "TargetReachable").reason()).isEqualTo("Connected");
+    assertThat(condition(analysis, "Ready").observedGeneration())
+        .isEqualTo(analysis.getMetadata().getGeneration());
+    assertThat(client.getKubernetesSerialization().asJson(analysis.getStatus()))
+        .doesNotContain("ro-secret-value").hasSizeLessThan(100_000);
+    var rec = recommendations(ns, "orders-db").get(0);
+    assertThat(rec.getSpec().indexName()).isEqualTo("orders_customer_id_pgdba_idx");
+    assertThat(rec.getMetadata().getLabels())
+        .containsEntry(RecommendationNames.TABLE_LABEL, "orders")
+        .containsEntry(RecommendationNames.KIND_LABEL, "create-index");
+    assertThat(rec.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(analysis.getMetadata().getUid()));
+    assertThat(rec.getMetadata().getName())
+        .isEqualTo(RecommendationNames.name("orders-db", new LogDrivenEngine()
+            .analyze(new io.pgdba.analysis.AnalysisRequest(List.of(new io.pgdba.log.LogSource(
+                "l", () -> new java.io.ByteArrayInputStream(log.getBytes()))), null, null,
+                new io.pgdba.catalog.ConnectionSettings("localhost", pg.port(), "postgres",
+                    "postgres", "postgres", "disable", null, 5), null, 0))
+            .advice().recommendations().get(0)));
+    String name = rec.getMetadata().getName();
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Proposed));
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("AnalysisSucceeded"));
+
+    editSpec(ns, name, s -> approved(s, true, null), Map.of("pgdba.io/approved-by", "alice"));
+    await().atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Applied));
+    assertThat(indexValid("orders_customer_id_pgdba_idx")).isTrue();
+    var applied = recommendation(ns, name).getStatus();
+    assertThat(applied.approvedBy()).isEqualTo("alice");
+    assertThat(applied.appliedIndex()).isEqualTo("public.orders_customer_id_pgdba_idx");
+    assertThat(applied.observedEffect().queriesChecked()).isEqualTo(1);
+    assertThat(applied.observedEffect().queriesUsingIndex()).isEqualTo(1);
+    assertThat(applied.observedEffect().indexSizeBytes()).isPositive();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(get(ns, "orders-db").getStatus().recommendations().applied()).isEqualTo(1));
+
+    editSpec(ns, name, s -> approved(s, true, true), Map.of());
+    await().atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.RolledBack));
+    assertThat(indexValid("orders_customer_id_pgdba_idx")).isNull();
+
+    // Git takes the rollback back: the index is built again; deleting the resource keeps it.
+    editSpec(ns, name, s -> approved(s, true, false), Map.of());
+    await().atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Applied));
+    client.resources(IndexRecommendation.class).inNamespace(ns).withName(name).delete();
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(recommendation(ns, name)).isNull());
+    assertThat(indexValid("orders_customer_id_pgdba_idx")).isTrue();
+  }
+
+  @Test
+  void aLockHeldOnTheTableFailsTheBuildCleanly() throws Exception {
+    String ns = "locked";
+    secrets(ns);
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("uploaded-log").endMetadata()
+        .withData(Map.of("postgresql.log",
+            "2026-11-24 09:00:00.000 UTC [42] LOG:  duration: 300.0 ms  statement:"
+                + " SELECT * FROM orders WHERE note = 'n42'\n"))
+        .build()).create();
+    analysis(ns, "uploaded", pg.port(),
+        new Logs(null, null, new ConfigMapLogRef("uploaded-log", "postgresql.log"), "stderr",
+            null, null), "1s");
+    await().atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(recommendations(ns, "uploaded")).hasSize(1));
+    String name = recommendations(ns, "uploaded").get(0).getMetadata().getName();
+
+    try (Connection holder = pg.connect("postgres")) {
+      holder.setAutoCommit(false);
+      try (var st = holder.createStatement()) {
+        st.execute("INSERT INTO orders VALUES (0, 1, 'an open transaction')");
+      }
+      editSpec(ns, name, s -> approved(s, true, null), Map.of());
+      await().atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Failed));
+      var failed = recommendation(ns, name).getStatus();
+      assertThat(failed.failureReason()).contains("lock timeout");
+      assertThat(Conditions.find(failed.conditions(), "Ready").orElseThrow().reason())
+          .isEqualTo("ApplyFailed");
+      holder.rollback();
+    }
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(indexValid("orders_note_pgdba_idx")).isNull();
+      var status = recommendation(ns, name).getStatus();
+      assertThat(Conditions.find(status.conditions(), "InvalidIndexLeft"))
+          .hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("False"));
+    });
+    assertThat(phase(ns, name)).isEqualTo(Phase.Failed);
+  }
+
+  @Test
+  void aMissingSecretIsAConditionNamingIt() {
+    String ns = "nosecret";
+    analysis(ns, "no-secret", pg.port(),
+        new Logs(null, null, new ConfigMapLogRef("whatever", "log"), null, null, null), null);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var a = get(ns, "no-secret");
+      var reachable = condition(a, "TargetReachable");
+      assertThat(reachable.status()).isEqualTo("False");
+      assertThat(reachable.reason()).isEqualTo("SecretNotFound");
+      assertThat(reachable.message()).contains("nosecret/pg-ro");
+      assertThat(condition(a, "Ready").status()).isEqualTo("False");
+      assertThat(a.getStatus().consecutiveFailures()).isEqualTo(1);
+      assertThat(a.getStatus().nextRunTime()).isNotNull();
+    });
+  }
+
+  @Test
+  void anUnreachableDatabaseIsAConditionNamingIt() throws Exception {
+    String ns = "down";
+    secrets(ns);
+    int closedPort;
+    try (var s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    analysis(ns, "down", closedPort,
+        new Logs(null, null, new ConfigMapLogRef("whatever", "log"), null, null, null), null);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var a = get(ns, "down");
+      var reachable = condition(a, "TargetReachable");
+      assertThat(reachable.status()).isEqualTo("False");
+      assertThat(reachable.reason()).isEqualTo("ConnectionFailed");
+      assertThat(reachable.message()).contains("localhost:" + closedPort + "/postgres")
+          .doesNotContain("ro-secret-value");
+    });
+  }
+
+  @Test
+  void aBadFieldIsAConditionNamingTheField() {
+    String ns = "bad";
+    analysis(ns, "both-sources", pg.port(),
+        new Logs(Map.of("app", "pg"), null, new ConfigMapLogRef("log", "log"), null, null, null),
+        null);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var ready = condition(get(ns, "both-sources"), "Ready");
+      assertThat(ready.status()).isEqualTo("False");
+      assertThat(ready.reason()).isEqualTo("InvalidSpec");
+      assertThat(ready.message()).startsWith("spec.logs:");
+    });
+  }
+}

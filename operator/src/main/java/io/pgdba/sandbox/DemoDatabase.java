@@ -33,29 +33,28 @@ public final class DemoDatabase implements AutoCloseable {
   }
 
   /** Starts the server in a fresh data directory and creates the schema, data and roles. */
-  public static DemoDatabase start() throws IOException, SQLException {
+  public static DemoDatabase start(int port, String readerPassword, String ddlPassword)
+      throws IOException, SQLException {
     Path dataDir = Files.createTempDirectory("pgdba-sandbox-pg");
     var pg =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDir)
             .setCleanDataDirectory(true)
+            .setPort(port)
             .setServerConfig("logging_collector", "on")
             .setServerConfig("log_directory", "log")
             .setServerConfig("log_filename", "postgresql.log")
             .setServerConfig("log_min_duration_statement", "0")
-            .setServerConfig("log_line_prefix", "%m [%p] %q%u@%d/%a ")
+            // quoted: the embedded server's options pass through a shell
+            .setServerConfig("log_line_prefix", "'%m [%p] %q%u@%d/%a '")
             .setServerConfig("log_checkpoints", "on")
             .setServerConfig("log_connections", "on")
             .setServerConfig("log_disconnections", "on")
             .setServerConfig("log_temp_files", "0")
             .start();
-    var random = new Random();
     var db =
         new DemoDatabase(
-            pg,
-            dataDir.resolve("log").resolve("postgresql.log"),
-            "reader-" + Long.toHexString(random.nextLong()),
-            "ddl-" + Long.toHexString(random.nextLong()));
+            pg, dataDir.resolve("log").resolve("postgresql.log"), readerPassword, ddlPassword);
     db.createSchema();
     return db;
   }
@@ -86,9 +85,9 @@ public final class DemoDatabase implements AutoCloseable {
     try (var c = connectAsSuperuser("postgres"); var s = c.createStatement()) {
       s.execute("CREATE DATABASE " + DATABASE);
       s.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD 'shop'");
-      s.execute("CREATE ROLE " + READER_USER + " LOGIN PASSWORD '" + readerPassword + "'");
+      s.execute("CREATE ROLE " + READER_USER + " LOGIN PASSWORD " + literal(readerPassword));
       s.execute("GRANT pg_read_all_stats, pg_read_all_data TO " + READER_USER);
-      s.execute("CREATE ROLE " + DDL_USER + " LOGIN PASSWORD '" + ddlPassword + "'");
+      s.execute("CREATE ROLE " + DDL_USER + " LOGIN PASSWORD " + literal(ddlPassword));
     }
     try (var c = connectAsSuperuser(DATABASE); var s = c.createStatement()) {
       s.execute(
@@ -113,7 +112,7 @@ public final class DemoDatabase implements AutoCloseable {
                    now() - (g % 1000) * interval '1 day'
             FROM generate_series(1, 50000) g;
           INSERT INTO orders
-            SELECT g, 1 + (g * 7919) % 50000,
+            SELECT g, 1 + (g::bigint * 7919) % 50000,
                    CASE WHEN g % 500 = 0 THEN 'pending' WHEN g % 10 = 0 THEN 'cancelled'
                         ELSE 'shipped' END,
                    (g * 31) % 20000,
@@ -162,6 +161,10 @@ public final class DemoDatabase implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
   }
 
   @Override

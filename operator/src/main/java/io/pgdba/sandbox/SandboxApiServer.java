@@ -70,6 +70,25 @@ public final class SandboxApiServer implements AutoCloseable {
     podLogs.put(namespace + "/" + pod, new PodLog(file));
   }
 
+  /**
+   * What {@code kubectl get <plural> -n <namespace>} prints, rendered the way the API server
+   * renders tables for kubectl (printer columns of the CRD).
+   */
+  public String table(String apiPath) {
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + apiPath))
+              .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      return Tables.text(response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Writes a kubeconfig that points {@code kubectl} at this server. */
   public Path writeKubeconfig(Path file, String namespace) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());

@@ -100,6 +100,49 @@ final class Tables {
     }
   }
 
+  /** Renders a Table document as kubectl prints it: upper-case headers, columns 3 apart. */
+  static String text(String tableJson) {
+    try {
+      JsonNode table = JSON.readTree(tableJson);
+      List<String> headers = new ArrayList<>();
+      List<Integer> shown = new ArrayList<>();
+      var defs = table.get("columnDefinitions");
+      for (int i = 0; i < defs.size(); i++) {
+        if (defs.get(i).path("priority").asInt(0) == 0) {
+          headers.add(defs.get(i).get("name").asText().toUpperCase(java.util.Locale.ROOT));
+          shown.add(i);
+        }
+      }
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(headers);
+      for (JsonNode row : table.get("rows")) {
+        List<String> cells = new ArrayList<>();
+        for (int i : shown) {
+          cells.add(row.get("cells").get(i).asText());
+        }
+        rows.add(cells);
+      }
+      int[] width = new int[headers.size()];
+      rows.forEach(r -> {
+        for (int i = 0; i < r.size(); i++) {
+          width[i] = Math.max(width[i], r.get(i).length());
+        }
+      });
+      var out = new StringBuilder();
+      for (var r : rows) {
+        var line = new StringBuilder();
+        for (int i = 0; i < r.size(); i++) {
+          line.append(i == r.size() - 1 ? r.get(i) : String.format("%-" + (width[i] + 3) + "s",
+              r.get(i)));
+        }
+        out.append(line.toString().stripTrailing()).append('\n');
+      }
+      return out.toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String age(String timestamp) {
     try {
       var d = Duration.between(Instant.parse(timestamp), Instant.now());

@@ -57,7 +57,7 @@ public final class LogDrivenEngine implements AnalysisEngine {
         throw new AnalysisException(AnalysisException.Reason.LOG_UNREADABLE,
             source.name() + ": " + e.getMessage(), e);
       }
-      sources.add(new LogReadResult(source.name(), null, null, lines, 0, null, 0));
+      sources.add(new LogReadResult(source.name(), null, null, lines, 0, null, 0, 0));
     }
     var recommendations = new ArrayList<Recommendation>();
     var queries = new ArrayList<QueryStats>();

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "PostgreSQL DBA assistant: log analysis, index advice, Kubernetes operator.",
-    subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {AnalyzeCommand.class, OperatorCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit status for an unreadable input or an unreachable target (2 is picocli's usage error). */

@@ -27,7 +27,7 @@ class AnalysisSummaryTest {
   }
 
   private static LogReadResult source(String name, long lines, long unparsed) {
-    return new LogReadResult(name, LogFormat.STDERR, "%m ", lines, unparsed, null, lines * 80);
+    return new LogReadResult(name, LogFormat.STDERR, "%m ", lines, unparsed, null, lines * 80, 0);
   }
 
   @Test

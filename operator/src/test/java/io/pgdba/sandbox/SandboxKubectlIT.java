@@ -1,0 +1,101 @@
+package io.pgdba.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's sandbox commands, run with the real kubectl binary: apply the examples, wait for
+ * the analysis, approve a recommendation, see the index in PostgreSQL, roll it back.
+ */
+class SandboxKubectlIT {
+
+  @TempDir static Path dir;
+  static Sandbox sandbox;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(SandboxApiServerIT.onPath("kubectl"), "kubectl is not installed");
+    sandbox = Sandbox.prepare(new Sandbox.Options(54330, Path.of("../examples/sandbox"), dir, 0,
+        150));
+    sandbox.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  @Test
+  void approveAndRollBackWithKubectl() throws Exception {
+    // the examples name port 54329; this test's database listens on 54330
+    String applied = kubectl("apply", "-f", "../examples/sandbox/00-namespace.yaml",
+        "-f", "../examples/sandbox/10-secrets.yaml");
+    assertThat(applied).contains("namespace/shop created", "secret/shop-db-reader created");
+    String pga = java.nio.file.Files.readString(Path.of("../examples/sandbox/20-pganalysis.yaml"))
+        .replace("port: 54329", "port: 54330");
+    Path pgaFile = dir.resolve("pga.yaml");
+    java.nio.file.Files.writeString(pgaFile, pga);
+    assertThat(kubectl("apply", "-f", pgaFile.toString()))
+        .contains("pganalysis.pgdba.io/shop-db created");
+
+    assertThat(kubectl("wait", "--for=condition=Ready", "pga/shop-db", "-n", "shop",
+        "--timeout=180s")).contains("condition met");
+    assertThat(kubectl("get", "pga", "-n", "shop")).contains("shop-db", "True");
+
+    String names = kubectl("get", "idxrec", "-n", "shop", "-l", "pgdba.io/analysis=shop-db",
+        "-o", "jsonpath={range .items[?(@.spec.kind==\"CreateIndex\")]}{.metadata.name}"
+            + " {.spec.indexName}{\"\\n\"}{end}");
+    assertThat(names).isNotBlank();
+    String[] first = names.lines().findFirst().orElseThrow().split(" ");
+    String rec = first[0];
+    String index = first[1];
+
+    assertThat(kubectl("patch", "idxrec", rec, "-n", "shop", "--type=merge",
+        "-p", "{\"spec\":{\"approved\":true}}")).contains("patched");
+    assertThat(kubectl("wait", "--for=jsonpath={.status.phase}=Applied", "idxrec/" + rec,
+        "-n", "shop", "--timeout=180s")).contains("condition met");
+    assertThat(indexValid(index)).isTrue();
+
+    assertThat(kubectl("patch", "idxrec", rec, "-n", "shop", "--type=merge",
+        "-p", "{\"spec\":{\"rollback\":true}}")).contains("patched");
+    assertThat(kubectl("wait", "--for=jsonpath={.status.phase}=RolledBack", "idxrec/" + rec,
+        "-n", "shop", "--timeout=180s")).contains("condition met");
+    assertThat(indexValid(index)).isFalse();
+  }
+
+  private static boolean indexValid(String index) throws SQLException {
+    try (var c = sandbox.database().connectAsSuperuser(DemoDatabase.DATABASE);
+        var ps = c.prepareStatement(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                + " WHERE c.relname = ?")) {
+      ps.setString(1, index);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  static String kubectl(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig",
+        sandbox.kubeconfig().toString(), "--cache-dir", dir.resolve("cache").toString()));
+    cmd.addAll(List.of(args));
+    var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), out).isZero();
+    return out;
+  }
+}

@@ -1,7 +1,5 @@
 package io.pgdba.catalog;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,8 +14,7 @@ import org.postgresql.PGProperty;
  * {@code readOnlyMode=always}). Either alone would refuse INSERT, CREATE TABLE and CREATE INDEX;
  * both survive a proxy that drops one. HypoPG works in such a session (it writes nothing).
  *
- * <p>The password travels only in the driver {@link Properties}, never in the JDBC URL, which
- * drivers and pools log.
+ * <p>The password travels only in the driver properties ({@link JdbcTarget}), never in the URL.
  */
 public final class ReadOnlySession {
 
@@ -59,25 +56,14 @@ public final class ReadOnlySession {
     return open(target, SessionOptions.defaults());
   }
 
-  /** The JDBC URL: host, port and database only (IPv6 in brackets, the name URL-encoded). */
   static String url(ConnectionSettings target) {
-    String host = target.host().contains(":") ? "[" + target.host() + "]" : target.host();
-    return "jdbc:postgresql://"
-        + host
-        + ":"
-        + target.port()
-        + "/"
-        + URLEncoder.encode(target.database(), StandardCharsets.UTF_8);
+    return JdbcTarget.url(target);
   }
 
-  /** Driver properties: credentials, TLS, timeouts and the read-only startup options. */
+  /** Driver properties: {@link JdbcTarget}'s plus timeouts and the read-only startup options. */
   static Properties properties(ConnectionSettings target, SessionOptions options) {
-    var p = new Properties();
-    PGProperty.USER.set(p, target.user());
-    if (target.password() != null) {
-      PGProperty.PASSWORD.set(p, target.password());
-    }
-    PGProperty.APPLICATION_NAME.set(p, options.applicationName());
+    var p = JdbcTarget.properties(target, options.applicationName(),
+        (int) Math.max(1, options.connectTimeout().toSeconds()));
     PGProperty.OPTIONS.set(
         p,
         "-c default_transaction_read_only=on"
@@ -87,17 +73,6 @@ public final class ReadOnlySession {
             + millis(options.lockTimeout()));
     PGProperty.READ_ONLY.set(p, true);
     PGProperty.READ_ONLY_MODE.set(p, "always");
-    // libpq's sslmode names are pgjdbc's; both default to prefer.
-    PGProperty.SSL_MODE.set(p, target.sslMode() == null ? "prefer" : target.sslMode());
-    if (target.sslRootCert() != null) {
-      PGProperty.SSL_ROOT_CERT.set(p, target.sslRootCert().toString());
-    }
-    int connectSeconds =
-        target.connectTimeoutSeconds() > 0
-            ? target.connectTimeoutSeconds()
-            : (int) Math.max(1, options.connectTimeout().toSeconds());
-    PGProperty.CONNECT_TIMEOUT.set(p, connectSeconds);
-    PGProperty.LOGIN_TIMEOUT.set(p, connectSeconds);
     if (options.simpleQueryProtocol()) {
       PGProperty.PREFER_QUERY_MODE.set(p, "simple");
     }

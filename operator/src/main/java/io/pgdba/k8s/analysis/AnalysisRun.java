@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgdba.analysis.AnalysisException;
 import io.pgdba.analysis.AnalysisRequest;
-import io.pgdba.apply.TargetConnections;
 import io.pgdba.catalog.ConnectionSettings;
+import io.pgdba.catalog.ReadOnlySession;
+import io.pgdba.catalog.TargetConnectionException;
 import io.pgdba.k8s.analysis.PgAnalysisStatus.PodLogPosition;
 import io.pgdba.log.LogReaderOptions;
 import io.pgdba.log.LogSource;
@@ -60,16 +61,19 @@ final class AnalysisRun implements Callable<RunResult> {
   public RunResult call() {
     started = Instant.now(clock);
     String prefix = settings.logOptions().logLinePrefix();
-    try (var c = TargetConnections.open(target, "pgdba-operator")) {
+    // the same read-only session the engine opens: the probe can write nothing either
+    try (var c = ReadOnlySession.open(target)) {
       if (settings.prefixFromTarget()) {
         try (var st = c.createStatement(); var rs = st.executeQuery("SHOW log_line_prefix")) {
           prefix = rs.next() ? rs.getString(1) : null;
         }
       }
+    } catch (TargetConnectionException e) {
+      return fail(TARGET_REACHABLE, connectionReason(e.reason()), firstLine(e.getMessage()));
     } catch (SQLException e) {
-      return fail(TARGET_REACHABLE, connectionReason(e),
-          "cannot connect to " + target.host() + ":" + target.port() + "/" + target.database()
-              + ": " + firstLine(e.getMessage()));
+      var failure = TargetConnectionException.from(e, target);
+      return fail(TARGET_REACHABLE, connectionReason(failure.reason()),
+          firstLine(failure.getMessage()));
     }
     var logOptions = new LogReaderOptions(settings.logOptions().format(), prefix);
     var logs = spec.logs();
@@ -142,15 +146,9 @@ final class AnalysisRun implements Callable<RunResult> {
     return RunResult.failed(generation, Instant.now(clock), condition, reason, message);
   }
 
-  private static String connectionReason(SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    if (state.equals("28P01") || state.equals("28000")) {
-      return "AuthenticationFailed";
-    }
-    if (state.equals("3D000")) {
-      return "DatabaseMissing";
-    }
-    return "ConnectionFailed";
+  private static String connectionReason(TargetConnectionException.Reason reason) {
+    return reason == TargetConnectionException.Reason.UNREACHABLE
+        ? "ConnectionFailed" : camel(reason.name());
   }
 
   static String camel(String enumName) {

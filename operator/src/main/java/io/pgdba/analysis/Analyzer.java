@@ -1,7 +1,6 @@
 package io.pgdba.analysis;
 
 import io.pgdba.advisor.index.IndexAdvice;
-import io.pgdba.log.LogEvent;
 import io.pgdba.log.LogEventAssembler;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
@@ -72,23 +71,18 @@ public final class Analyzer {
       }
       return builder.build();
     }
-    // Three stages, each on its own thread: reading and parsing lines (here), assembling events,
-    // fingerprinting and counting. No stage is half the work, so on two cores this pipeline keeps
-    // both busy where a two-stage split would leave one waiting for the heavier half.
-    try (var events = new Pipe<LogEvent>(Analyzer::weight);
-        var records = new Pipe<LogRecord>(Analyzer::weight)) {
-      var toBuilder = events.into(builder);
+    // Reading and parsing lines on this thread; assembling events and fingerprinting on the
+    // pipe's worker: the two halves cost about the same, so two cores go nearly twice as fast.
+    try (var pipe = new Pipe<LogRecord>(Analyzer::weight)) {
       for (var source : request.logs()) {
         // one assembler per source: statement/duration pairing never crosses files
-        var assembler = new LogEventAssembler(toBuilder);
-        var sender = records.into(assembler);
+        var assembler = new LogEventAssembler(builder);
+        var sender = pipe.into(assembler);
         results.add(readSource(reader, source, sender, progress));
         sender.flush();
-        records.run(assembler::finish);
+        pipe.run(assembler::finish);
       }
-      records.run(toBuilder::flush);
-      records.finish();
-      events.finish();
+      pipe.finish();
     }
     return builder.build();
   }
@@ -114,20 +108,6 @@ public final class Analyzer {
     } catch (IOException e) {
       throw unreadable(source, e);
     }
-  }
-
-  /** The text an event holds, roughly: what it costs to keep it queued. */
-  private static long weight(LogEvent event) {
-    if (event instanceof LogEvent.ExecutedStatement s) {
-      return 128 + len(s.text());
-    }
-    if (event instanceof LogEvent.ExplainedStatement s) {
-      return 128 + len(s.queryText()) + len(s.plan());
-    }
-    if (event instanceof LogEvent.LogError e) {
-      return 128 + len(e.message()) + len(e.statement());
-    }
-    return 128;
   }
 
   /** The text a record holds, roughly: what it costs to keep it queued. */

@@ -5,14 +5,13 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * Hands items from one thread to one worker thread, so that successive stages of the analysis
- * (parsing lines, assembling events, fingerprinting) run on several cores. Items and tasks keep
- * their order (one worker), so the result is the same as a single-threaded run.
+ * Hands items from the reading thread to one worker thread, so that reading and parsing lines
+ * runs on one core while assembling events and fingerprinting queries runs on another. Items and
+ * tasks keep their order (one worker), so the result is the same as a single-threaded run.
  *
  * <p>Memory stays bounded: a batch is sent when it holds {@value #BATCH_ITEMS} items or about
  * {@value #BATCH_WEIGHT} characters of text, and at most {@value #QUEUED_BATCHES} batches wait.
@@ -28,8 +27,6 @@ final class Pipe<T> implements AutoCloseable {
 
   private static final Batch<Object> END = new Batch<>(null, null, null);
 
-  private static final AtomicInteger COUNT = new AtomicInteger();
-
   private final BlockingQueue<Batch<?>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final ToLongFunction<? super T> weigher;
   private final Thread worker;
@@ -39,7 +36,7 @@ final class Pipe<T> implements AutoCloseable {
   /** @param weigher an item's approximate size in characters, to bound the batches' memory */
   Pipe(ToLongFunction<? super T> weigher) {
     this.weigher = weigher;
-    worker = new Thread(this::drain, "pgdba-pipe-" + COUNT.incrementAndGet());
+    worker = new Thread(this::drain, "pgdba-workload");
     worker.setDaemon(true);
     worker.start();
   }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An open-addressing map from 64-bit fingerprint to accumulator: the per-statement lookup boxes
- * nothing. Removal happens only in batches (folding), by rebuilding.
+ * An open-addressing map (linear probing) from 64-bit fingerprint to accumulator: the
+ * per-statement lookup boxes nothing.
  */
 final class FingerprintTable {
 
@@ -45,14 +45,36 @@ final class FingerprintTable {
     return list;
   }
 
-  /** Replaces the content by {@code kept}. */
-  void retainOnly(List<QueryAccumulator> kept) {
-    int cap = 64;
-    while (kept.size() * 2 > cap) {
-      cap *= 2;
+  /**
+   * Removes one entry by backward-shift deletion (no tombstones): the entries after it in its
+   * probe run move back when their home slot allows. Cheaper than a rebuild when folding a tenth.
+   */
+  void remove(long key) {
+    int mask = keys.length - 1;
+    int i = slot(key, mask);
+    while (values[i] != null && keys[i] != key) {
+      i = (i + 1) & mask;
     }
-    rebuild(kept, Math.max(cap, keys.length / 2 >= kept.size() * 2 ? keys.length : cap));
-    size = kept.size();
+    if (values[i] == null) {
+      return;
+    }
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      if (values[j] == null) {
+        break;
+      }
+      int home = slot(keys[j], mask);
+      boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (!staysPut) {
+        keys[i] = keys[j];
+        values[i] = values[j];
+        i = j;
+      }
+    }
+    values[i] = null;
+    keys[i] = 0;
+    size--;
   }
 
   private void rebuild(List<QueryAccumulator> all, int capacity) {

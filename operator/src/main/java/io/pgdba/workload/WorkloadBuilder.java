@@ -181,12 +181,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         atThreshold++;
       }
     }
-    var kept = new ArrayList<QueryAccumulator>(all.size() - n);
     for (int i = 0; i < ranks.length; i++) {
       var acc = all.get(i);
       boolean fold = ranks[i] < threshold || (ranks[i] == threshold && atThreshold-- > 0);
       if (!fold) {
-        kept.add(acc);
         continue;
       }
       if (acc.calls > 0) {
@@ -194,8 +192,8 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       }
       other.absorb(acc);
       retainedBytes -= acc.bytes;
+      table.remove(acc.hash);
     }
-    table.retainOnly(kept);
   }
 
   /** Calls in the high bits, then the float bits of the total time (ordered as non-negative). */

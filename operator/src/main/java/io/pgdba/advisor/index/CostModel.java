@@ -66,17 +66,22 @@ final class CostModel implements Evaluator {
   }
 
   @Override
-  public void begin(Candidate candidate) {
+  public Estimate evaluate(Candidate candidate, List<AnalyzedQuery> queries,
+      Map<String, Double> before) throws ExplainException {
     current = candidate;
+    try {
+      var after = new java.util.LinkedHashMap<String, Double>();
+      for (AnalyzedQuery q : queries) {
+        String fp = q.stats().fingerprint();
+        after.put(fp, costWith(q, before.get(fp)));
+      }
+      return new Estimate(after, sizeBytes());
+    } finally {
+      current = null;
+    }
   }
 
-  @Override
-  public void end() {
-    current = null;
-  }
-
-  @Override
-  public double costWith(AnalyzedQuery query, double before) throws ExplainException {
+  private double costWith(AnalyzedQuery query, double before) throws ExplainException {
     double saving = 0;
     double floor = 0;
     for (TableAccess access : query.accesses()) {
@@ -97,8 +102,7 @@ final class CostModel implements Evaluator {
     return Math.max(Math.min(before, floor), before - saving);
   }
 
-  @Override
-  public long sizeBytes() throws ExplainException {
+  private long sizeBytes() throws ExplainException {
     return estimateSize(current.table(), current.definition());
   }
 

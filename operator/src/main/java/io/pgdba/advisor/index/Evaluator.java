@@ -2,24 +2,28 @@ package io.pgdba.advisor.index;
 
 import io.pgdba.advisor.index.Explainer.ExplainException;
 import io.pgdba.advisor.index.Recommendation.EstimateMethod;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Estimates what one candidate index would do to the planner cost of a query: HypoPG's
- * hypothetical indexes when available, else the advisor's own cost model.
+ * Estimates what one candidate index would do to the planner cost of the queries reading its
+ * table: HypoPG's hypothetical indexes when available, else the advisor's own cost model.
  */
 interface Evaluator {
 
   EstimateMethod method();
 
-  /** Prepares the evaluation of {@code candidate} (e.g. creates its hypothetical index). */
-  void begin(Candidate candidate) throws ExplainException;
+  /**
+   * The candidate's effect.
+   *
+   * @param queries the analyzed queries that read the candidate's table
+   * @param before per fingerprint, the planner cost today
+   */
+  Estimate evaluate(Candidate candidate, List<AnalyzedQuery> queries, Map<String, Double> before)
+      throws ExplainException;
 
-  /** The cost of {@code query} with the candidate in place; {@code before} without it. */
-  double costWith(AnalyzedQuery query, double before) throws ExplainException;
-
-  /** The candidate's estimated size in bytes. */
-  long sizeBytes() throws ExplainException;
-
-  /** Undoes {@link #begin}; always called, also after a failure. */
-  void end();
+  /**
+   * @param costAfter per fingerprint, the cost with the candidate (equal to before: no gain)
+   */
+  record Estimate(Map<String, Double> costAfter, long sizeBytes) {}
 }

@@ -147,25 +147,17 @@ public final class IndexAdvisor {
   private Selection.Evaluated evaluate(Candidate c, List<AnalyzedQuery> analyzed,
       Map<String, Double> before, Evaluator evaluator, CostModel model, Map<Table, Long> writes,
       Set<String> taken) {
-    Map<String, Double> after = new LinkedHashMap<>();
-    long size;
+    var reading = analyzed.stream()
+        .filter(q -> q.accesses().stream().anyMatch(a -> a.table().equals(c.table())))
+        .toList();
+    Evaluator.Estimate estimate;
     try {
-      evaluator.begin(c);
-      model.begin(c);
-      for (AnalyzedQuery q : analyzed) {
-        boolean reads = q.accesses().stream().anyMatch(a -> a.table().equals(c.table()));
-        if (reads) {
-          String fp = q.stats().fingerprint();
-          after.put(fp, evaluator.costWith(q, before.get(fp)));
-        }
-      }
-      size = evaluator.sizeBytes();
+      estimate = evaluator.evaluate(c, reading, before);
     } catch (ExplainException | RuntimeException e) {
       return null; // an index HypoPG or the planner cannot take is no advice of ours
-    } finally {
-      evaluator.end();
-      model.end();
     }
+    var after = estimate.costAfter();
+    long size = estimate.sizeBytes();
     long tableWrites = writes.getOrDefault(c.table(), 0L);
     double overhead = tableWrites * model.maintenanceCostPerWrite(c.table());
     return new Selection.Evaluated(c, IndexDdl.name(c.definition(), taken), size, after,

@@ -39,7 +39,7 @@ final class AdvisorScenario {
         order_id bigint not null references orders(id), product_code text not null,
         qty int not null);
       insert into order_items select i, (i + 1) / 2, 'P' || (i % 500), i % 7 + 1
-        from generate_series(1, 400000) i;
+        from generate_series(1, 200000) i;
       create table events(id bigint primary key, session_id int not null, payload text);
       insert into events select i, i % 10000, md5(i::text) from generate_series(1, 100000) i;
       analyze;

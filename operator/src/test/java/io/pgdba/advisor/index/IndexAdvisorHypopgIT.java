@@ -100,6 +100,15 @@ class IndexAdvisorHypopgIT {
 
     var analyzed = (QueryAnalyzer.Analyzed) new QueryAnalyzer(catalog)
         .analyze(AdvisorScenario.query("indexed", sql, 1000));
+    // A wider hypothetical index only replaces the real one: compared against hypothetical twins
+    // of the existing indexes, it gains nothing.
+    var orders = catalog.table("public", "orders").orElseThrow();
+    var wider = new Candidate(io.pgdba.ddl.IndexDefinition.btree("public", "orders", List.of(
+        io.pgdba.ddl.IndexKey.column("customer_id"), io.pgdba.ddl.IndexKey.column("total"))),
+        orders, "test", java.util.Set.of("indexed"));
+    var estimate = new HypopgEvaluator(explainer)
+        .evaluate(wider, List.of(analyzed.query()), java.util.Map.of("indexed", real));
+    assertThat(estimate.costAfter().get("indexed")).isEqualTo(real);
     assertThat(new CandidateGenerator(true).generate(List.of(analyzed.query()))).isEmpty();
     var advice = IndexAdvisor.advise(
         new io.pgdba.workload.Workload(AdvisorScenario.workload().totals(),

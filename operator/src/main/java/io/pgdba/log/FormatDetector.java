@@ -82,7 +82,7 @@ final class FormatDetector {
       long depth = 0;
       for (String line : sample) {
         int at = prefix.match(line, fields);
-        if (at >= 0 && Severity.at(line, at) != null) {
+        if (at >= 0 && fields.severity != null) {
           count++;
           depth += fields.elementsMatched;
         }

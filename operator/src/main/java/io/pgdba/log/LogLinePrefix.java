@@ -1,13 +1,16 @@
 package io.pgdba.log;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A {@code log_line_prefix} compiled into a sequence of literal and field matchers, so that a
  * stderr line is split by a few {@code startsWith}/{@code indexOf} calls instead of a regular
  * expression. Shaped fields (timestamps, numbers, session id) are scanned by their shape; free-text
- * fields (user, database, application, host...) end where the next literal of the prefix starts.
+ * fields (user, database, application, host...) end where the next literal of the prefix starts,
+ * and at a later occurrence of it when only that leaves a severity after the prefix. Not thread
+ * safe: one instance per reader.
  */
 final class LogLinePrefix {
 
@@ -42,9 +45,38 @@ final class LogLinePrefix {
   private final Element[] elements;
   private final Timestamps timestamps = new Timestamps();
 
+  /** Index of the first free-text element, -1 when there is none (nothing to search). */
+  private final int firstText;
+
+  /** Index of the {@code %d} element of a {@code %u@%d} sequence, else -1. */
+  private final int userAtDatabase;
+
+  /** Scratch of {@link #search}: the end chosen for each free-text element, -1 when not yet. */
+  private final int[] ends;
+
+  /** Scratch of {@link #walk}: the element the last walk failed at (length when none did). */
+  private int failedAt;
+
   private LogLinePrefix(String pattern, Element[] elements) {
     this.pattern = pattern;
     this.elements = elements;
+    int text = -1;
+    int userAt = -1;
+    for (int k = elements.length - 1; k >= 0; k--) {
+      if (isText(elements[k].kind)) {
+        text = k;
+      }
+      if (k >= 2
+          && elements[k].kind == Kind.DATABASE
+          && elements[k - 1].kind == Kind.LITERAL
+          && elements[k - 1].text.equals("@")
+          && elements[k - 2].kind == Kind.USER) {
+        userAt = k;
+      }
+    }
+    this.firstText = text;
+    this.userAtDatabase = userAt;
+    this.ends = new int[elements.length];
   }
 
   String pattern() {
@@ -143,32 +175,99 @@ final class LogLinePrefix {
   }
 
   /**
-   * Matches the prefix at the start of {@code line}, filling {@code out}; returns the index where
-   * the severity starts, or -1 when the line does not carry this prefix.
+   * Matches the prefix at the start of {@code line}, filling {@code out} (with {@link
+   * PrefixFields#severity} when a severity follows); returns the index where the severity starts,
+   * or -1 when the line does not carry this prefix. When it carries the prefix but no severity
+   * follows it, the index is where the severity should have been and {@code out.severity} is null.
+   *
+   * <p>A free-text field first ends at the first occurrence of the literal after it. When that
+   * leaves no severity after the prefix (an application name with a space, a user name with an
+   * {@code @}...), later occurrences are tried, last field first, at most {@link #MAX_TRIES} splits
+   * within the first {@link #SEARCH_LIMIT} characters, so that garbage costs linear time.
    */
   int match(String line, PrefixFields out) {
+    int p = walk(line, out, null, Integer.MAX_VALUE);
+    if (out.severity != null || firstText < 0 || (p < 0 && failedAt <= firstText)) {
+      return p;
+    }
+    int found = search(line, out);
+    // No split puts a severity after the prefix: report the first one, as it was.
+    return found >= 0 ? found : walk(line, out, null, Integer.MAX_VALUE);
+  }
+
+  /** Splits tried after the first one, at most. */
+  static final int MAX_TRIES = 64;
+
+  /** Free-text fields are searched for their end within this many first characters of a line. */
+  static final int SEARCH_LIMIT = 4096;
+
+  /**
+   * Depth-first search over the ends of the free-text fields, the last field moving first: as the
+   * first try, each field prefers its first possible end.
+   */
+  private int search(String line, PrefixFields out) {
+    int[] ends = this.ends;
+    Arrays.fill(ends, -1);
+    int limit = Math.min(line.length(), SEARCH_LIMIT);
+    for (int tries = 0; tries < MAX_TRIES; tries++) {
+      int p = walk(line, out, ends, limit);
+      if (out.severity != null) {
+        return p;
+      }
+      // Move the end of the last free-text field before the failure to its next occurrence.
+      int k = failedAt - 1;
+      while (true) {
+        while (k >= 0 && !isText(elements[k].kind)) {
+          k--;
+        }
+        if (k < 0) {
+          return -1;
+        }
+        int next = ends[k] < 0 ? -1 : textEnd(line, ends[k] + 1, elements[k].stopText, limit);
+        if (next >= 0) {
+          ends[k] = next;
+          Arrays.fill(ends, k + 1, ends.length, -1);
+          break;
+        }
+        k--;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * One pass over the elements. With {@code ends}, a free-text field ends where {@code ends} says,
+   * else at its first end before {@code limit}, recorded in {@code ends}. Sets {@link #failedAt}.
+   */
+  private int walk(String line, PrefixFields out, int[] ends, int limit) {
     out.clear();
     int p = 0;
     int n = line.length();
-    for (Element e : elements) {
+    Element[] elements = this.elements;
+    for (int k = 0; k < elements.length; k++) {
+      Element e = elements[k];
       out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
           if (!line.startsWith(e.text, p)) {
+            failedAt = k;
             return -1;
           }
           p += e.text.length();
         }
         case STOP_IF_NOT_SESSION -> {
           // A background process writes nothing from %q on: the severity follows at once.
-          if (Severity.at(line, p) != null) {
+          String severity = Severity.at(line, p);
+          if (severity != null) {
             out.elementsMatched--;
+            out.severity = severity;
             return p;
           }
         }
         case TIME, TIME_MS, SESSION_START -> {
           int end = Timestamps.scan(line, p, true);
           if (end < 0) {
+            failedAt = k;
             return -1;
           }
           if (e.kind != Kind.SESSION_START) {
@@ -179,6 +278,7 @@ final class LogLinePrefix {
         case TIME_EPOCH -> {
           int end = scanWhile(line, p, "0123456789.");
           if (end == p) {
+            failedAt = k;
             return -1;
           }
           out.timestamp = Timestamps.parseEpoch(line, p, end);
@@ -194,6 +294,7 @@ final class LogLinePrefix {
             end++;
           }
           if (end == start && e.kind != Kind.LEADER_PID) {
+            failedAt = k;
             return -1;
           }
           if (e.kind == Kind.PID) {
@@ -206,6 +307,7 @@ final class LogLinePrefix {
         case SESSION_ID -> {
           int end = scanWhile(line, p, "0123456789abcdef.");
           if (end == p) {
+            failedAt = k;
             return -1;
           }
           out.sessionId = line.substring(p, end);
@@ -214,32 +316,79 @@ final class LogLinePrefix {
         case SQLSTATE -> {
           int end = scanWhile(line, p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
           if (end - p != 5) {
+            failedAt = k;
             return -1;
           }
           out.sqlState = line.substring(p, end);
           p = end;
         }
         default -> {
-          int end = textEnd(line, p, e.stopText);
+          int end;
+          if (ends == null) {
+            end = textEnd(line, p, e.stopText, limit);
+          } else if (ends[k] >= 0) {
+            end = ends[k];
+          } else {
+            end = textEnd(line, p, e.stopText, limit);
+            ends[k] = end;
+          }
           if (end < 0) {
+            failedAt = k;
             return -1;
           }
           String value = e.padded ? line.substring(p, end).trim() : line.substring(p, end);
           // PostgreSQL writes [unknown] where csvlog and jsonlog leave the field empty.
           assign(e.kind, value.isEmpty() || value.equals("[unknown]") ? null : value, out);
+          if (k == userAtDatabase) {
+            splitUserAtDatabase(out);
+          }
           p = end;
         }
       }
     }
+    failedAt = elements.length;
+    out.severity = Severity.at(line, p);
     return p;
   }
 
-  private static int textEnd(String line, int p, String stopText) {
-    if (stopText != null) {
-      return line.indexOf(stopText, p);
+  /**
+   * In {@code %u@%d} the {@code @} is ambiguous when the user name has one (a Kerberos principal
+   * {@code alice@EXAMPLE.COM}, a cloud IAM e-mail): the first {@code @} would leave {@code
+   * EXAMPLE.COM@shop} as the database. Database names with an {@code @} are much rarer than such
+   * user names, so the last {@code @} splits them.
+   */
+  private static void splitUserAtDatabase(PrefixFields out) {
+    String database = out.database;
+    int at = database == null || out.user == null ? -1 : database.lastIndexOf('@');
+    if (at >= 0) {
+      out.user = out.user + '@' + database.substring(0, at);
+      out.database = database.substring(at + 1);
     }
-    int space = line.indexOf(' ', p);
-    return space < 0 ? -1 : space;
+  }
+
+  private static boolean isText(Kind kind) {
+    return switch (kind) {
+      case APPLICATION, USER, DATABASE, REMOTE_HOST_PORT, REMOTE_HOST, BACKEND_TYPE, COMMAND_TAG,
+          VXID -> true;
+      default -> false;
+    };
+  }
+
+  /** Where a free-text field starting at {@code p} ends: its stop text, else a space. */
+  private static int textEnd(String line, int p, String stopText, int limit) {
+    if (limit == Integer.MAX_VALUE) {
+      return line.indexOf(stopText == null ? " " : stopText, p);
+    }
+    // bounded, so that the search over a huge garbage line stays linear in SEARCH_LIMIT
+    String stop = stopText == null ? " " : stopText;
+    char first = stop.charAt(0);
+    int last = Math.min(limit, line.length()) - stop.length();
+    for (int i = p; i <= last; i++) {
+      if (line.charAt(i) == first && line.startsWith(stop, i)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static void assign(Kind kind, String value, PrefixFields out) {

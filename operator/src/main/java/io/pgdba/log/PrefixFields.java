@@ -14,6 +14,9 @@ final class PrefixFields {
   String sqlState;
   Long queryId;
 
+  /** The severity after the prefix ({@link Severity#at}), null when none follows it. */
+  String severity;
+
   /** Prefix elements the last match went through (fewer when %q stopped it). */
   int elementsMatched;
 
@@ -28,5 +31,6 @@ final class PrefixFields {
     host = null;
     sqlState = null;
     queryId = null;
+    severity = null;
   }
 }

@@ -45,7 +45,7 @@ final class StderrParser implements RecordParser {
       return;
     }
     int severityStart = prefix.match(text, fields);
-    String severity = severityStart < 0 ? null : Severity.at(text, severityStart);
+    String severity = severityStart < 0 ? null : fields.severity;
     if (severity != null) {
       String message = text.substring(severityStart + severity.length() + 3);
       if (Severity.isPart(severity)) {

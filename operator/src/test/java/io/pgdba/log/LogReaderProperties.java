@@ -83,6 +83,74 @@ class LogReaderProperties {
     check(bytes, null);
   }
 
+  /** What PostgreSQL accepts in application_name (printable ASCII, 63 bytes), in lower case. */
+  @Provide
+  Arbitrary<String> applicationName() {
+    return Arbitraries.strings()
+        .withChars("abcdefghijklmnopqrstuvwxyz0123456789 @/,.-_[]()=+#!?':;\"")
+        .ofMinLength(1)
+        .ofMaxLength(63);
+  }
+
+  /** User names as Kerberos principals and cloud IAM e-mails make them. */
+  @Provide
+  Arbitrary<String> userName() {
+    return Arbitraries.strings()
+        .withChars("abcdefghijklmnopqrstuvwxyz0123456789@._-")
+        .ofMinLength(0)
+        .ofMaxLength(40)
+        .map(s -> "u" + s);
+  }
+
+  /**
+   * With the application last in the prefix, any application name (spaces, {@code @}, {@code /},
+   * {@code ]}...) reads back as written, the prefix being detected or given.
+   */
+  @Property(tries = 200)
+  void applicationNamesReadBackAsWritten(
+      @ForAll("applicationName") String app,
+      @ForAll("userName") String user,
+      @ForAll boolean detect)
+      throws IOException {
+    String[][] cases = {
+      // prefix, a background process's line head, a session line head
+      {"%m [%p] %q%u@%d/%a ", "2024-05-01 10:00:00.001 UTC [7] ", "[8] " + user + "@shop/" + app},
+      {
+        "%m [%p] %q[user=%u,db=%d,app=%a] ",
+        "2024-05-01 10:00:00.001 UTC [7] ",
+        "[8] [user=" + user + ",db=shop,app=" + app + "]"
+      },
+      {
+        "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+        "2024-05-01 10:00:00 UTC [7]: [1-1] user=,db=,app=,client= ",
+        "[8]: [2-1] user=" + user + ",db=shop,app=" + app + ",client=10.0.0.5"
+      }
+    };
+    for (String[] c : cases) {
+      String prefix = c[0];
+      String session = c[1].substring(0, c[1].indexOf('[')) + c[2];
+      String log =
+          c[1] + "LOG:  checkpoint starting: time\n"
+              + session + " LOG:  duration: 1.000 ms  statement: select 1\n"
+              + session + " DETAIL:  x\n";
+      var records = new ArrayList<LogRecord>();
+      var result =
+          new LogReader(new LogReaderOptions(LogFormat.STDERR, detect ? null : prefix))
+              .read(
+                  new LogSource(
+                      "gen", () -> new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8))),
+                  records::add);
+      assertThat(result.unparsedLines()).as(prefix + "\n" + log).isZero();
+      assertThat(result.logLinePrefix()).isEqualTo(prefix);
+      assertThat(records).hasSize(2);
+      LogRecord r = records.get(1);
+      assertThat(r.application()).as(log).isEqualTo(app.equals("[unknown]") ? null : app);
+      assertThat(r.user()).as(log).isEqualTo(user);
+      assertThat(r.database()).isEqualTo("shop");
+      assertThat(r.detail()).isEqualTo("x");
+    }
+  }
+
   private static void check(byte[] bytes, LogFormat format) throws IOException {
     var events = new ArrayList<LogEvent>();
     var assembler = new LogEventAssembler(events::add);

@@ -77,6 +77,61 @@ class LogReaderTest {
     assertThat(rds.records.get(2).statement()).isEqualTo("selec 1");
   }
 
+  @Test
+  void freeTextFieldsWithSpacesAndPunctuationAreDetectedAndRead() {
+    var auto = LogCollector.fixture("stderr-app-names.log");
+    var given =
+        LogCollector.fixture(
+            "stderr-app-names.log", new LogReaderOptions(LogFormat.STDERR, "%m [%p] %q%u@%d/%a "));
+    for (var c : List.of(auto, given)) {
+      assertThat(c.result.logLinePrefix()).isEqualTo("%m [%p] %q%u@%d/%a ");
+      assertThat(c.result.unparsedLines()).as(c.result.firstUnparsed()).isZero();
+      assertThat(c.records)
+          .extracting(LogRecord::application)
+          .containsExactly(
+              null,
+              null,
+              null,
+              "PostgreSQL JDBC Driver",
+              "PostgreSQL JDBC Driver",
+              "psql",
+              "pgAdmin 4 - DB:shop",
+              null,
+              "batch, nightly [v2]");
+      assertThat(c.records)
+          .extracting(LogRecord::user)
+          .containsExactly(
+              null,
+              null,
+              "postgres",
+              "postgres",
+              "postgres",
+              "first.last",
+              "alice@EXAMPLE.COM",
+              null,
+              "app");
+      assertThat(c.records)
+          .extracting(LogRecord::database)
+          .containsExactly(null, null, "shop", "shop", "shop", "shop", "shop", null, "shop");
+      LogRecord execute = c.records.get(4);
+      assertThat(execute.detail()).isEqualTo("Parameters: $1 = '42'");
+      LogRecord error = c.records.get(6);
+      assertThat(error.severity()).isEqualTo("ERROR");
+      assertThat(error.statement()).isEqualTo("select * from missing");
+      assertThat(c.records.get(8).message()).endsWith("select 4\n  from t");
+    }
+  }
+
+  @Test
+  void aLineWithThePrefixButNoSeverityIsReportedAsSuch() {
+    var c =
+        LogCollector.text(
+            "2026-11-24 11:40:00.127 UTC [103] postgres@shop/psql hello world\n",
+            new LogReaderOptions(LogFormat.STDERR, "%m [%p] %q%u@%d/%a "));
+    assertThat(c.result.unparsedLines()).isEqualTo(1);
+    assertThat(c.result.firstUnparsed()).contains("no severity (LOG:, ERROR:...) after");
+  }
+
   private static String prefixOf(String fixture) {
     var c = LogCollector.fixture(fixture);
     assertThat(c.result.unparsedLines()).as(c.result.firstUnparsed()).isZero();

@@ -14,7 +14,7 @@
 #   BENCH_DIR [/tmp/pgdba-bench]   cache and outputs (the PG corpus needs a dir postgres can write)
 #   HEAP      [256m]  -Xmx of the pgdba run
 #   PGBADGER  [auto]  auto: run pgBadger -j 1 when installed; 0: skip it
-#   SHARED_BENCH [/work/shared/bench/logs]  where make-corpus.sh lives
+#   SHARED_BENCH [../shared/bench/logs beside the project]  where make-corpus.sh lives
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +25,7 @@ CORPUS_MB=${CORPUS_MB:-25}
 BENCH_DIR=${BENCH_DIR:-/tmp/pgdba-bench}
 HEAP=${HEAP:-256m}
 PGBADGER=${PGBADGER:-auto}
-SHARED_BENCH=${SHARED_BENCH:-/work/shared/bench/logs}
+SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench/logs}
 PG15=/usr/lib/postgresql/15/bin
 # the prefix both corpus sources write; pgBadger needs it spelled out, pgdba detects it
 PREFIX='%t [%p]: user=%u,db=%d,app=%a,client=%h '

@@ -10,7 +10,7 @@ test:
 
 ## Builds operator/target/pgdba.jar without running tests.
 build:
-	$(MVN) -DskipTests package
+	$(MVN) -q -DskipTests package
 
 $(JAR):
 	$(MVN) -DskipTests package

@@ -57,6 +57,11 @@ final class LogLinePrefix {
   /** Scratch of {@link #walk}: the element the last walk failed at (length when none did). */
   private int failedAt;
 
+  /** Scratch of {@link #search}: the fields and position met at the first free-text field. */
+  private final PrefixFields atFirstText = new PrefixFields();
+
+  private int atFirstTextPosition;
+
   private LogLinePrefix(String pattern, Element[] elements) {
     this.pattern = pattern;
     this.elements = elements;
@@ -210,7 +215,8 @@ final class LogLinePrefix {
     Arrays.fill(ends, -1);
     int limit = Math.min(line.length(), SEARCH_LIMIT);
     for (int tries = 0; tries < MAX_TRIES; tries++) {
-      int p = walk(line, out, ends, limit);
+      // the elements before the first free-text field match the same way every time
+      int p = tries == 0 ? walk(line, out, ends, limit) : resume(line, out, ends, limit);
       if (out.severity != null) {
         return p;
       }
@@ -241,10 +247,20 @@ final class LogLinePrefix {
    */
   private int walk(String line, PrefixFields out, int[] ends, int limit) {
     out.clear();
-    int p = 0;
+    return walk(line, out, ends, limit, 0, 0);
+  }
+
+  /** A walk of {@link #search} from the first free-text field, as the first one left it. */
+  private int resume(String line, PrefixFields out, int[] ends, int limit) {
+    out.copyFrom(atFirstText);
+    return walk(line, out, ends, limit, firstText, atFirstTextPosition);
+  }
+
+  private int walk(String line, PrefixFields out, int[] ends, int limit, int from, int at) {
+    int p = at;
     int n = line.length();
     Element[] elements = this.elements;
-    for (int k = 0; k < elements.length; k++) {
+    for (int k = from; k < elements.length; k++) {
       Element e = elements[k];
       out.elementsMatched++;
       switch (e.kind) {
@@ -323,6 +339,11 @@ final class LogLinePrefix {
           p = end;
         }
         default -> {
+          if (k == firstText && ends != null && from == 0) {
+            atFirstText.copyFrom(out);
+            atFirstText.elementsMatched--; // counted again when resumed
+            atFirstTextPosition = p;
+          }
           int end;
           if (ends == null) {
             end = textEnd(line, p, e.stopText, limit);

@@ -33,4 +33,18 @@ final class PrefixFields {
     queryId = null;
     severity = null;
   }
+
+  void copyFrom(PrefixFields o) {
+    elementsMatched = o.elementsMatched;
+    timestamp = o.timestamp;
+    pid = o.pid;
+    sessionId = o.sessionId;
+    database = o.database;
+    user = o.user;
+    application = o.application;
+    host = o.host;
+    sqlState = o.sqlState;
+    queryId = o.queryId;
+    severity = o.severity;
+  }
 }

@@ -166,7 +166,12 @@ class LogLinePrefixTest {
     assertThat(f.application).isNull();
     assertThat(f.pid).isEqualTo(57);
     // a session line with the search in it, then a background line: nothing is left over
+    assertThat(afterPrefix(CNPG, TS + "[58] u@d/x LOG:  a")).isEqualTo("LOG:  a");
+    int depth = f.elementsMatched;
     assertThat(afterPrefix(CNPG, TS + "[58] u@d/x y LOG:  a")).isEqualTo("LOG:  a");
+    assertThat(f.elementsMatched).isEqualTo(depth); // what detection ranks prefixes by
+    assertThat(f.pid).isEqualTo(58);
+    assertThat(f.timestamp).isNotNull();
     assertThat(afterPrefix(CNPG, TS + "[59] WARNING:  b")).isEqualTo("WARNING:  b");
     assertThat(f.user).isNull();
     assertThat(f.application).isNull();

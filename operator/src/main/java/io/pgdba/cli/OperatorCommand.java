@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.pgdba.k8s.analysis.AnalysisEngine;
-import io.pgdba.k8s.operator.HealthServer;
 import io.pgdba.k8s.operator.OperatorSettings;
 import io.pgdba.k8s.operator.PgdbaOperator;
+import io.pgdba.metrics.MetricsServer;
+import io.pgdba.metrics.PgdbaMetrics;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,9 +33,12 @@ public final class OperatorCommand implements Callable<Integer> {
           + " (env PGDBA_WATCH_NAMESPACES).")
   String[] namespaces;
 
-  @Option(names = "--health-port", defaultValue = "${env:PGDBA_HEALTH_PORT:-8081}",
-      description = "Port of /healthz and /readyz; 0 disables (env PGDBA_HEALTH_PORT).")
-  int healthPort;
+  // --health-port: the name before /metrics joined the probes on this port
+  @Option(names = {"--metrics-port", "--health-port"},
+      defaultValue = "${env:PGDBA_METRICS_PORT:-8080}",
+      description = "Port of /metrics, /healthz and /readyz; 0 disables"
+          + " (env PGDBA_METRICS_PORT).")
+  int metricsPort;
 
   @Option(names = "--reconcile-threads", defaultValue = "${env:PGDBA_RECONCILE_THREADS:-5}",
       description = "Reconcile threads (env PGDBA_RECONCILE_THREADS).")
@@ -76,8 +81,9 @@ public final class OperatorCommand implements Callable<Integer> {
         applyThreads, blank(leaderElection) ? null : leaderElection,
         blank(leaseNamespace) ? null : leaseNamespace, Duration.ofSeconds(shutdownSeconds));
     var client = new KubernetesClientBuilder().build();
-    var operator = new PgdbaOperator(client, AnalysisEngine.analyzer(), settings,
-        Clock.systemUTC());
+    var registry = PgdbaMetrics.newPrometheusRegistry();
+    var operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(), settings,
+        Clock.systemUTC(), registry);
     try {
       operator.start();
     } catch (KubernetesClientException | OperatorException e) {
@@ -88,13 +94,21 @@ public final class OperatorCommand implements Callable<Integer> {
       client.close();
       return 1;
     }
-    HealthServer health = healthPort > 0
-        ? new HealthServer(healthPort, operator::alive, operator::ready) : null;
+    MetricsServer server;
+    try {
+      server = metricsPort > 0
+          ? MetricsServer.start(metricsPort, registry, operator::alive, operator::ready) : null;
+    } catch (UncheckedIOException e) {
+      System.err.println("pgdba operator: " + e.getMessage());
+      operator.close();
+      client.close();
+      return 1;
+    }
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
-      if (health != null) {
-        health.close();
+      if (server != null) {
+        server.close();
       }
       client.close();
       stopped.countDown();

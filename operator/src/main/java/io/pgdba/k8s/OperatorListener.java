@@ -2,11 +2,11 @@ package io.pgdba.k8s;
 
 import io.pgdba.apply.ApplyOutcome;
 import io.pgdba.k8s.analysis.PgAnalysis;
-import io.pgdba.k8s.analysis.PgAnalysisStatus.RecommendationCounts;
 import io.pgdba.k8s.analysis.RunResult;
 import io.pgdba.k8s.recommendation.IndexRecommendation;
 import io.pgdba.k8s.recommendation.Phase;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * What the reconcilers did, for whoever counts it (the metrics): each method is optional and
@@ -19,14 +19,27 @@ public interface OperatorListener {
   /** A run finished and its result was written (figures in {@code result.report()}). */
   default void analysisSucceeded(PgAnalysis analysis, RunResult result, Duration took) {}
 
-  /** A run failed; {@code condition} is TargetReachable, LogsRead or Analyzed. */
-  default void analysisFailed(PgAnalysis analysis, String condition, String reason) {}
+  /**
+   * A run failed, or could not start (a missing Secret: {@code took} is zero).
+   *
+   * @param condition the condition that failed: TargetReachable, LogsRead or Analyzed
+   * @param reason that condition's CamelCase reason (a fixed set, never a message)
+   */
+  default void analysisFailed(
+      PgAnalysis analysis, String condition, String reason, Duration took) {}
 
-  /** The analysis' recommendations by phase, after each status write. */
-  default void recommendationCounts(PgAnalysis analysis, RecommendationCounts counts) {}
+  /** The analysis' IndexRecommendations as the reconcile saw them, after each status write. */
+  default void recommendations(
+      PgAnalysis analysis, Collection<IndexRecommendation> recommendations) {}
 
-  /** A recommendation's phase after a status write. */
+  /** The PgAnalysis is gone (its recommendations go by garbage collection). */
+  default void analysisDeleted(PgAnalysis analysis) {}
+
+  /** A recommendation's phase after each reconcile that wrote, or kept, its status. */
   default void recommendationPhase(IndexRecommendation recommendation, Phase phase) {}
+
+  /** The IndexRecommendation is gone. */
+  default void recommendationDeleted(IndexRecommendation recommendation) {}
 
   /** An apply (index build, or drop for a DropIndex) ended. */
   default void indexApplied(

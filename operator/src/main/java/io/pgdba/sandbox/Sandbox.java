@@ -98,8 +98,8 @@ public final class Sandbox implements AutoCloseable {
     }
     kubeconfig = api.writeKubeconfig(options.workDir().resolve("kubeconfig"), "shop");
     var registry = PgdbaMetrics.newPrometheusRegistry();
-    operator = new PgdbaOperator(client, AnalysisEngine.analyzer(), OperatorSettings.defaults(),
-        Clock.systemUTC());
+    operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(),
+        OperatorSettings.defaults(), Clock.systemUTC(), registry);
     metrics = MetricsServer.start(options.metricsPort(), registry, operator::alive,
         operator::ready);
     operator.start();

@@ -197,7 +197,7 @@ class HelmChartTest {
     assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
     assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http-metrics");
     assertThat(env(container))
-        .containsEntry("PGDBA_HEALTH_PORT", "9099")
+        .containsEntry("PGDBA_METRICS_PORT", "9099")
         .containsEntry("PGDBA_WATCH_NAMESPACES", "")
         .containsEntry("PGDBA_LEADER_ELECTION", "")
         .containsEntry("PGDBA_SHUTDOWN_TIMEOUT", "30");

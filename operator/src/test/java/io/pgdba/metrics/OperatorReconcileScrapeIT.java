@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.pgdba.chart.ChartFiles;
-import io.pgdba.k8s.analysis.PgAnalysisReconciler;
-import io.pgdba.k8s.analysis.RunResult;
-import io.pgdba.k8s.jobs.BackgroundJobs;
+import io.pgdba.k8s.operator.OperatorSettings;
+import io.pgdba.k8s.operator.PgdbaOperator;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,31 +25,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real PgAnalysis reconciler (k8s.analysis), on a JOSDK operator with JOSDK's Micrometer
- * metrics, reconciles a PgAnalysis whose Secret is missing against the Fabric8 mock API server with
- * the generated CRDs; {@code /metrics} is then scraped over HTTP. What the dashboard reads of
- * JOSDK's meters must be there under the real controller name, and the exposition must pass
- * promtool. (The reconciler does not call PgdbaMetrics yet; ReconcileScrapeIT covers those.)
+ * The operator as {@code pgdba operator} wires it ({@link PgdbaOperator#metered}) reconciles a
+ * PgAnalysis whose Secret is missing against the Fabric8 mock API server with the generated CRDs;
+ * {@code /metrics} is then scraped over HTTP. pgdba's failure meters must carry the analysis and
+ * the condition reason, what the dashboard reads of JOSDK's meters must be there under the real
+ * controller name, the exposition must pass promtool, and deleting the analysis must remove its
+ * series. (OperatorIT scrapes after successful runs, builds and rollbacks on a real PostgreSQL.)
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorReconcileScrapeIT {
 
   static KubernetesClient client;
 
-  private Operator operator;
+  private PgdbaOperator operator;
   private MetricsServer server;
-  private BackgroundJobs<RunResult> jobs;
 
   @AfterEach
   void stop() {
     if (operator != null) {
-      operator.stop();
+      operator.close();
     }
     if (server != null) {
       server.close();
-    }
-    if (jobs != null) {
-      jobs.close();
     }
   }
 
@@ -66,23 +60,15 @@ class OperatorReconcileScrapeIT {
     }
     var registry = PgdbaMetrics.newPrometheusRegistry();
     operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withCloseClientOnStop(false));
-    jobs = new BackgroundJobs<>("test-analysis", 1, 10);
-    operator.register(
-        new PgAnalysisReconciler(
+        PgdbaOperator.metered(
             client,
             request -> {
               throw new AssertionError("the engine must not run without credentials");
             },
-            jobs,
-            Clock.systemUTC()),
-        c -> c.settingNamespaces(Set.of("shop")));
-    server = MetricsServer.start(0, registry, () -> true, () -> true);
+            new OperatorSettings(Set.of("shop"), 2, 1, 1, null, null, Duration.ofSeconds(5)),
+            Clock.systemUTC(),
+            registry);
+    server = MetricsServer.start(0, registry, operator::alive, operator::ready);
     operator.start();
 
     var analysis =
@@ -113,11 +99,21 @@ class OperatorReconcileScrapeIT {
                                 .get("status")))
                     .contains("SecretNotFound"));
 
-    var http = HttpClient.newHttpClient();
-    var uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
-    var scrape =
-        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    var scrape = scrape();
 
+    // pgdba's own meters: the run failed for the reason of the condition, never its message
+    assertThat(scrape)
+        .contains(
+            "pgdba_analysis_failures_total{analysis=\"orders\",namespace=\"shop\","
+                + "reason=\"SecretNotFound\"} 1.0")
+        .contains(
+            "pgdba_analysis_runs_total{analysis=\"orders\",namespace=\"shop\","
+                + "result=\"failed\"} 1.0")
+        .contains("pgdba_analysis_failing{analysis=\"orders\",namespace=\"shop\"} 1.0")
+        .doesNotContain("shop/missing")
+        // no connection was tried: whether the target answers is unknown, not "no"
+        .doesNotContain("pgdba_target_reachable{")
+        .contains("pgdba_index_builds_total{result=\"failed\"} 0.0");
     assertThat(scrape)
         .contains(
             "operator_sdk_controllers_execution_reconcile_success_total{controller=\"pganalysis\"")
@@ -142,5 +138,24 @@ class OperatorReconcileScrapeIT {
     // failures are counted from the first failure on; the rest must be there after one reconcile
     josdkUsed.removeIf(n -> n.endsWith("_failure_total"));
     assertThat(names).containsAll(josdkUsed);
+
+    // A deleted analysis leaves no series behind (the reconciler sees Delete events too).
+    client
+        .genericKubernetesResources("pgdba.io/v1alpha1", "PgAnalysis")
+        .inNamespace("shop")
+        .withName("orders")
+        .delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(scrape()).doesNotContain("analysis=\"orders\""));
+    Promtool.run(scrape(), "check", "metrics");
+  }
+
+  private String scrape() throws Exception {
+    var uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

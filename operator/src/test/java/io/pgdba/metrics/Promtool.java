@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs Prometheus' promtool (Debian package prometheus); tests skip where it is absent. */
-final class Promtool {
+public final class Promtool {
 
   private Promtool() {}
 
-  static Path require() {
+  public static Path require() {
     var path = System.getenv().getOrDefault("PATH", "");
     for (var dir : path.split(File.pathSeparator)) {
       var candidate = Path.of(dir, "promtool");
@@ -30,7 +30,7 @@ final class Promtool {
   }
 
   /** Runs promtool with {@code args} and {@code stdin}; asserts exit 0, returns the output. */
-  static String run(String stdin, String... args) throws IOException, InterruptedException {
+  public static String run(String stdin, String... args) throws IOException, InterruptedException {
     var command = new ArrayList<String>(List.of(require().toString()));
     command.addAll(List.of(args));
     var process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * Fabric8 mock API server; then {@code /metrics} is scraped over HTTP and checked against promtool
  * and against every metric name the dashboard and the alert rules use.
  *
- * <p>The reconciler stands in for the PgAnalysis reconciler (on branch h-operator): it records
- * pgdba's meters in the same calls, on ConfigMaps, so this test does not wait for the CRDs.
+ * <p>The reconciler stands in for the real ones: it records every pgdba meter, on ConfigMaps, so
+ * that all names the dashboard uses are present without a database. OperatorReconcileScrapeIT
+ * and OperatorIT scrape the real operator, wired by {@code PgdbaOperator.metered}.
  */
 @EnableKubernetesMockClient(crud = true)
 class ReconcileScrapeIT {

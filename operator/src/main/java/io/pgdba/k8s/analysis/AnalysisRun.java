@@ -143,7 +143,9 @@ final class AnalysisRun implements Callable<RunResult> {
   }
 
   private RunResult fail(String condition, String reason, String message) {
-    return RunResult.failed(generation, Instant.now(clock), condition, reason, message);
+    // from the start of the run: the duration of a failed run is worth counting too
+    return new RunResult(generation, started, Instant.now(clock), null, null, 0, condition,
+        reason, message);
   }
 
   private static String connectionReason(TargetConnectionException.Reason reason) {

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = "pganalysis",
     maxReconciliationInterval =
-        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES),
+    // Called on Delete events too (no finalizer needed): the metrics forget a deleted analysis.
+    triggerReconcilerOnAllEvents = true)
 @GradualRetry(
     maxAttempts = 10,
     initialInterval = 2000,
@@ -105,6 +107,15 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   @Override
   public UpdateControl<PgAnalysis> reconcile(PgAnalysis resource, Context<PgAnalysis> context) {
     String key = key(resource);
+    if (context.isPrimaryResourceDeleted()) {
+      jobs.take(key);
+      listener.analysisDeleted(resource);
+      return UpdateControl.noUpdate();
+    }
+    if (resource.isMarkedForDeletion()) {
+      // someone else's finalizer holds it: nothing to run for a resource on its way out
+      return UpdateControl.noUpdate();
+    }
     long generation = generation(resource);
     var old = resource.getStatus();
     var finished = jobs.take(key);
@@ -135,8 +146,15 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     Instant now = Instant.now(clock);
     if (!due(old, generation, now)) {
       var refreshed = withCounts(old, counts(context));
-      var control = Objects.equals(refreshed, old)
-          ? UpdateControl.<PgAnalysis>noUpdate() : patch(resource, context, refreshed);
+      UpdateControl<PgAnalysis> control;
+      if (Objects.equals(refreshed, old)) {
+        // nothing to write, but a restarted operator's metrics still learn the counts
+        listener.recommendations(resource,
+            context.getSecondaryResources(IndexRecommendation.class));
+        control = UpdateControl.noUpdate();
+      } else {
+        control = patch(resource, context, refreshed);
+      }
       return rescheduleAtNextRun(control, old, now);
     }
     var target = resource.getSpec().target();
@@ -146,7 +164,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
           credentials.resolve(namespace(resource), target, target.credentialsSecret());
     } catch (MissingSecretException e) {
       return failed(resource, context, old, generation, AnalysisRun.TARGET_REACHABLE,
-          "SecretNotFound", e.getMessage());
+          "SecretNotFound", e.getMessage(), Duration.ZERO);
     }
     // A periodic run goes on from where the last one stopped; a changed spec is a new analysis
     // of the whole log still available.
@@ -192,7 +210,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     long generation = generation(resource);
     if (!result.succeeded()) {
       return failed(resource, context, old, generation, result.failedCondition(),
-          result.reason(), result.message());
+          result.reason(), result.message(),
+          Duration.between(result.startedAt(), result.finishedAt()));
     }
     var report = result.report();
     var advice = report.advice() == null ? List.<io.pgdba.advisor.index.Recommendation>of()
@@ -225,7 +244,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   }
 
   private UpdateControl<PgAnalysis> failed(PgAnalysis resource, Context<PgAnalysis> context,
-      PgAnalysisStatus old, long generation, String condition, String reason, String message) {
+      PgAnalysisStatus old, long generation, String condition, String reason, String message,
+      Duration took) {
     var conditions = conditions(old, generation);
     // Conditions before the failing one held, those after it could not be evaluated.
     switch (condition) {
@@ -250,7 +270,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     if (failures == 1 || old == null || !Objects.equals(old.observedGeneration(), generation)) {
       events.warning(resource, reason, message);
     }
-    listener.analysisFailed(resource, condition, reason);
+    listener.analysisFailed(resource, condition, reason, took);
     return patch(resource, context, status).rescheduleAfter(backoff);
   }
 
@@ -347,9 +367,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
       r.setStatus(status);
       return r;
     });
-    if (status.recommendations() != null) {
-      listener.recommendationCounts(resource, status.recommendations());
-    }
+    listener.recommendations(resource,
+        context.getSecondaryResources(IndexRecommendation.class));
     return UpdateControl.noUpdate();
   }
 

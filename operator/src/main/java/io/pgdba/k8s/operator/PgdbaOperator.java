@@ -4,12 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.AnalysisEngine;
 import io.pgdba.k8s.analysis.PgAnalysisReconciler;
 import io.pgdba.k8s.analysis.RunResult;
 import io.pgdba.k8s.jobs.BackgroundJobs;
 import io.pgdba.k8s.recommendation.IndexRecommendationReconciler;
+import io.pgdba.metrics.PgdbaMetrics;
 import java.time.Clock;
 
 /**
@@ -27,6 +30,18 @@ public final class PgdbaOperator implements AutoCloseable {
   public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
       Clock clock) {
     this(client, engine, settings, clock, OperatorListener.NONE, null);
+  }
+
+  /**
+   * The operator as it runs in a cluster (and in the sandbox): pgdba's own meters and JOSDK's
+   * (per controller, not per resource) in {@code registry}, e.g. {@link
+   * PgdbaMetrics#newPrometheusRegistry()} served by {@code MetricsServer}.
+   */
+  public static PgdbaOperator metered(KubernetesClient client, AnalysisEngine engine,
+      OperatorSettings settings, Clock clock, MeterRegistry registry) {
+    return new PgdbaOperator(client, engine, settings, clock,
+        new MetricsListener(new PgdbaMetrics(registry, PgdbaMetrics.DEFAULT_TOP_QUERIES, clock)),
+        MicrometerMetrics.withoutPerResourceMetrics(registry));
   }
 
   /**

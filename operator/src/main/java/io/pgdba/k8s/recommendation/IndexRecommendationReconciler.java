@@ -50,7 +50,9 @@ import java.util.concurrent.TimeUnit;
     // Own status writes then also come back, and find nothing to change.
     generationAwareEventProcessing = false,
     maxReconciliationInterval =
-        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES),
+    // Called on Delete events too (no finalizer needed): the metrics forget it.
+    triggerReconcilerOnAllEvents = true)
 @GradualRetry(
     maxAttempts = 10,
     initialInterval = 2000,
@@ -103,6 +105,14 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   @Override
   public UpdateControl<IndexRecommendation> reconcile(
       IndexRecommendation rec, Context<IndexRecommendation> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      listener.recommendationDeleted(rec);
+      return UpdateControl.noUpdate();
+    }
+    if (rec.isMarkedForDeletion()) {
+      // someone else's finalizer holds it: deleting never drops an index, so nothing to do
+      return UpdateControl.noUpdate();
+    }
     var state = new State(rec, clock, listener);
     var finished = jobs.take(state.key);
     if (finished.isPresent()) {
@@ -396,8 +406,9 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           r.setStatus(status);
           return r;
         });
-        listener.recommendationPhase(rec, phase);
       }
+      // unchanged too: a restarted operator's metrics learn the phase on the first resync
+      listener.recommendationPhase(rec, phase);
       return UpdateControl.noUpdate();
     }
   }

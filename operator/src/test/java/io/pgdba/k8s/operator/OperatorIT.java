@@ -23,9 +23,16 @@ import io.pgdba.k8s.recommendation.IndexRecommendation;
 import io.pgdba.k8s.recommendation.IndexRecommendationSpec;
 import io.pgdba.k8s.recommendation.Phase;
 import io.pgdba.k8s.recommendation.RecommendationNames;
+import io.pgdba.metrics.MetricsServer;
+import io.pgdba.metrics.PgdbaMetrics;
+import io.pgdba.metrics.Promtool;
 import io.pgdba.testsupport.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +49,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real JOSDK operator in-process against the Fabric8 mock API server (CRUD mode, generated
- * CRDs loaded) and a real PostgreSQL: analysis, approval, build, rollback and the failure paths.
+ * CRDs loaded) and a real PostgreSQL: analysis, approval, build, rollback and the failure paths,
+ * wired with its metrics as {@code pgdba operator} runs it, so each step is also checked in a
+ * scrape of {@code /metrics}.
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorIT {
@@ -51,6 +60,7 @@ class OperatorIT {
   static KubernetesClient client;
   static TestPostgres pg;
   static PgdbaOperator operator;
+  static MetricsServer metrics;
 
   @BeforeAll
   static void start() throws Exception {
@@ -70,9 +80,11 @@ class OperatorIT {
       st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgdba_ro");
     }
     loadCrds(client);
-    operator = new PgdbaOperator(client, new LogDrivenEngine(),
+    var registry = PgdbaMetrics.newPrometheusRegistry();
+    operator = PgdbaOperator.metered(client, new LogDrivenEngine(),
         new OperatorSettings(Set.of(), 4, 2, 2, null, null, Duration.ofSeconds(5)),
-        Clock.systemUTC());
+        Clock.systemUTC(), registry);
+    metrics = MetricsServer.start(0, registry, operator::alive, operator::ready);
     operator.start();
   }
 
@@ -80,6 +92,9 @@ class OperatorIT {
   static void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (pg != null) {
       pg.close();
@@ -95,6 +110,19 @@ class OperatorIT {
         }
       }
     }
+  }
+
+  static String scrape() throws Exception {
+    var uri = URI.create("http://127.0.0.1:" + metrics.port() + "/metrics");
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The value of one series ({@code name{labels}}) in the scrape, NaN when it is absent. */
+  static double sample(String scrape, String series) {
+    return scrape.lines().filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+        .findFirst().orElse(Double.NaN);
   }
 
   static String logLine(String ts, double ms, String sql) {
@@ -351,6 +379,24 @@ class OperatorIT {
         .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Proposed));
     assertThat(client.v1().events().inNamespace(ns).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("AnalysisSucceeded"));
+    String labels = "analysis=\"orders-db\",namespace=\"shop\"";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
+        .contains("pgdba_analysis_runs_total{" + labels + ",result=\"success\"} 1.0")
+        .contains("pgdba_analysis_failing{" + labels + "} 0.0")
+        .contains("pgdba_target_reachable{" + labels + "} 1.0")
+        .contains("pgdba_log_lines_read_total{" + labels + "} 3.0")
+        .contains("pgdba_statements_total{" + labels + "} 2.0")
+        .contains("pgdba_analysis_duration_seconds_count{" + labels + "} ")
+        .contains("pgdba_recommendations{analysis=\"orders-db\",kind=\"CreateIndex\","
+            + "namespace=\"shop\",phase=\"Proposed\"} 1.0")
+        .contains("pgdba_recommendation_phase{analysis=\"orders-db\",kind=\"CreateIndex\","
+            + "namespace=\"shop\",phase=\"Proposed\",recommendation=\"" + name
+            + "\",table=\"orders\"} 1.0")
+        .contains("pgdba_recommendation_estimated_improvement_percent{" + labels
+            + ",recommendation=\"" + name + "\"} 90.0")
+        .doesNotContain("ro-secret-value"));
+    double builds = sample(scrape(), "pgdba_index_builds_total{result=\"success\"}");
+    double rollbacks = sample(scrape(), "pgdba_index_rollbacks_total{result=\"success\"}");
 
     editSpec(ns, name, s -> approved(s, true, null), Map.of("pgdba.io/approved-by", "alice"));
     await().atMost(Duration.ofSeconds(60))
@@ -362,6 +408,14 @@ class OperatorIT {
     assertThat(applied.observedEffect().queriesChecked()).isEqualTo(1);
     assertThat(applied.observedEffect().queriesUsingIndex()).isEqualTo(1);
     assertThat(applied.observedEffect().indexSizeBytes()).isPositive();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var scrape = scrape();
+      assertThat(sample(scrape, "pgdba_index_builds_total{result=\"success\"}"))
+          .isEqualTo(builds + 1);
+      assertThat(scrape).contains("pgdba_recommendation_phase{analysis=\"orders-db\","
+          + "kind=\"CreateIndex\",namespace=\"shop\",phase=\"Applied\",recommendation=\""
+          + name + "\",table=\"orders\"} 1.0");
+    });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(get(ns, "orders-db").getStatus().recommendations().applied()).isEqualTo(1));
 
@@ -369,6 +423,9 @@ class OperatorIT {
     await().atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.RolledBack));
     assertThat(indexValid("orders_customer_id_pgdba_idx")).isNull();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        sample(scrape(), "pgdba_index_rollbacks_total{result=\"success\"}"))
+        .isEqualTo(rollbacks + 1));
 
     // Git takes the rollback back: the index is built again; deleting the resource keeps it.
     editSpec(ns, name, s -> approved(s, true, false), Map.of());
@@ -378,6 +435,11 @@ class OperatorIT {
     await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(recommendation(ns, name)).isNull());
     assertThat(indexValid("orders_customer_id_pgdba_idx")).isTrue();
+    // its series go with it; the analysis' stay
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
+        .doesNotContain("recommendation=\"" + name + "\"")
+        .contains("pgdba_analysis_runs_total{" + labels + ",result=\"success\"} 1.0"));
+    Promtool.run(scrape(), "check", "metrics");
   }
 
   @Test
@@ -435,6 +497,11 @@ class OperatorIT {
       assertThat(a.getStatus().consecutiveFailures()).isEqualTo(1);
       assertThat(a.getStatus().nextRunTime()).isNotNull();
     });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
+        .contains("pgdba_analysis_failures_total{analysis=\"no-secret\",namespace=\"nosecret\","
+            + "reason=\"SecretNotFound\"} ")
+        .contains("pgdba_analysis_failing{analysis=\"no-secret\",namespace=\"nosecret\"} 1.0")
+        .doesNotContain("pgdba_target_reachable{analysis=\"no-secret\""));
   }
 
   @Test
@@ -455,6 +522,10 @@ class OperatorIT {
       assertThat(reachable.message()).contains("localhost:" + closedPort, "connection refused")
           .doesNotContain("ro-secret-value");
     });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape())
+        .contains("pgdba_analysis_failures_total{analysis=\"down\",namespace=\"down\","
+            + "reason=\"ConnectionFailed\"} ")
+        .contains("pgdba_target_reachable{analysis=\"down\",namespace=\"down\"} 0.0"));
   }
 
   @Test

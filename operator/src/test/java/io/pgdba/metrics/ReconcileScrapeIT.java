@@ -177,13 +177,8 @@ class ReconcileScrapeIT {
     return response.body();
   }
 
-  /** Sample names in the exposition, e.g. {@code x_bucket} of a histogram {@code x}. */
   private static Set<String> scrapedNames() {
-    return scrape
-        .lines()
-        .filter(l -> !l.isBlank() && !l.startsWith("#"))
-        .map(l -> l.split("[{ ]", 2)[0])
-        .collect(Collectors.toCollection(TreeSet::new));
+    return MonitoringNames.scraped(scrape);
   }
 
   @Test
@@ -193,13 +188,8 @@ class ReconcileScrapeIT {
 
   @Test
   void everyMetricTheDashboardReadsIsScraped() throws Exception {
-    var dashboard = new ObjectMapper().readTree(ChartFiles.dashboard().toFile());
-    var expressions = new ArrayList<String>();
-    dashboard.findValues("expr").forEach(e -> expressions.add(e.asText()));
-    dashboard.path("templating").path("list")
-        .forEach(v -> expressions.add(v.path("definition").asText("")));
-    var used = new TreeSet<String>();
-    expressions.forEach(e -> used.addAll(PromQlNames.of(e)));
+    var expressions = MonitoringNames.dashboardExpressions();
+    var used = MonitoringNames.dashboard();
 
     // every panel of the issue reads something: a broken extraction must not pass silently
     assertThat(expressions).hasSizeGreaterThan(20);

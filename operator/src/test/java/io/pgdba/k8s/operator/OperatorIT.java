@@ -25,6 +25,7 @@ import io.pgdba.k8s.recommendation.Phase;
 import io.pgdba.k8s.recommendation.RecommendationNames;
 import io.pgdba.metrics.MetricsServer;
 import io.pgdba.metrics.PgdbaMetrics;
+import io.pgdba.metrics.MonitoringNames;
 import io.pgdba.metrics.Promtool;
 import io.pgdba.testsupport.TestPostgres;
 import java.io.IOException;
@@ -45,7 +46,10 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The real JOSDK operator in-process against the Fabric8 mock API server (CRUD mode, generated
@@ -54,6 +58,7 @@ import org.junit.jupiter.api.Test;
  * scrape of {@code /metrics}.
  */
 @EnableKubernetesMockClient(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorIT {
 
   static KubernetesMockServer server;
@@ -168,6 +173,26 @@ class OperatorIT {
         .addNewContainerStatus().withName("postgres").withContainerID("containerd://" + name)
         .withRestartCount(0).withReady(true).endContainerStatus().endStatus()
         .build()).create();
+  }
+
+  /**
+   * Runs last, after successful and failed analyses, a build and a rollback: every metric the
+   * shipped dashboard and alert rules read is in the real operator's scrape.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void everyMetricOfTheDashboardAndTheAlertsIsInTheScrape() throws Exception {
+    var scraped = MonitoringNames.scraped(scrape());
+    var expected = new java.util.TreeSet<String>(MonitoringNames.dashboard());
+    expected.addAll(MonitoringNames.rules());
+    // JOSDK creates its failure counters when a reconcile throws, which ours never do (errors are
+    // conditions); an observed effect exists while a recommendation is Applied (asserted there)
+    expected.removeAll(java.util.Set.of(
+        "operator_sdk_controllers_execution_reconcile_failure_total",
+        "operator_sdk_reconciliations_failed_total",
+        "pgdba_recommendation_observed_improvement_percent"));
+    assertThat(expected).hasSizeGreaterThan(15);
+    assertThat(scraped).containsAll(expected);
   }
 
   @Test
@@ -415,6 +440,9 @@ class OperatorIT {
       assertThat(scrape).contains("pgdba_recommendation_phase{analysis=\"orders-db\","
           + "kind=\"CreateIndex\",namespace=\"shop\",phase=\"Applied\",recommendation=\""
           + name + "\",table=\"orders\"} 1.0");
+      // what EXPLAIN showed after the build, for the dashboard's estimated-vs-observed panel
+      assertThat(scrape).contains("pgdba_recommendation_observed_improvement_percent{"
+          + "analysis=\"orders-db\",namespace=\"shop\",recommendation=\"" + name + "\"}");
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(get(ns, "orders-db").getStatus().recommendations().applied()).isEqualTo(1));

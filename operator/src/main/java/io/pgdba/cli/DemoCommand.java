@@ -2,8 +2,10 @@ package io.pgdba.cli;
 
 import io.pgdba.sandbox.DemoScript;
 import io.pgdba.sandbox.Sandbox;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
         stop.await();
       }
       return 0;
-    } catch (java.io.IOException | IllegalStateException | java.sql.SQLException e) {
+    } catch (IOException | IllegalStateException | SQLException e) {
       System.err.println("pgdba demo: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }

@@ -1,5 +1,9 @@
 package io.pgdba.sandbox;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgdba.k8s.analysis.PgAnalysis;
 import io.pgdba.k8s.recommendation.IndexRecommendation;
 import io.pgdba.k8s.recommendation.Phase;
@@ -9,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -34,7 +39,7 @@ public final class DemoScript {
   public void run() throws SQLException {
     step("kubectl apply -f examples/sandbox/");
     for (var m : sandbox.applyExamples()) {
-      out.printf("%s/%s created%n", m.getKind().toLowerCase(java.util.Locale.ROOT),
+      out.printf("%s/%s created%n", m.getKind().toLowerCase(Locale.ROOT),
           m.getMetadata().getName());
     }
 
@@ -51,7 +56,7 @@ public final class DemoScript {
     var status = analysis.getStatus();
     if (status.summary() != null) {
       step("kubectl get pga shop-db -n shop -o jsonpath='{.status.summary}'  (abridged)");
-      out.println(io.fabric8.kubernetes.client.utils.Serialization.asYaml(status.summary())
+      out.println(Serialization.asYaml(status.summary())
           .replaceFirst("^---\\n", ""));
     }
 
@@ -112,8 +117,7 @@ public final class DemoScript {
 
   private void patch(String name, String json) {
     sandbox.client().resources(IndexRecommendation.class).inNamespace(NS).withName(name)
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
   }
 
   private IndexRecommendation awaitPhase(String name, Phase phase) {
@@ -142,8 +146,8 @@ public final class DemoScript {
       }
     }
     T last = get.get();
-    String state = last instanceof io.fabric8.kubernetes.api.model.HasMetadata h
-        ? io.fabric8.kubernetes.client.utils.Serialization.asYaml(h) : String.valueOf(last);
+    String state = last instanceof HasMetadata h
+        ? Serialization.asYaml(h) : String.valueOf(last);
     throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for "
         + what + "; last state:\n" + state);
   }

@@ -2,6 +2,7 @@ package io.pgdba.sandbox;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -135,11 +137,11 @@ public final class Sandbox implements AutoCloseable {
         .withNewSpec().addNewContainer().withName(container).withImage("postgres:17")
         .endContainer().endSpec().build()).createOr(r -> r.update());
     // status is a subresource: what the kubelet would report once the container started
-    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+    pod.setStatus(new PodStatusBuilder().withPhase("Running")
         .addNewContainerStatus().withName(container).withReady(true).withRestartCount(0)
         .withContainerID("containerd://sandbox-" + name)
         .withContainerID("containerd://sandbox-" + name)
-        .withNewState().withNewRunning().withStartedAt(java.time.Instant.now().toString())
+        .withNewState().withNewRunning().withStartedAt(Instant.now().toString())
         .endRunning().endState().endContainerStatus().build());
     client.pods().inNamespace(ns).resource(pod).updateStatus();
     api.servePodLog(ns, name, db.logFile());

@@ -12,6 +12,11 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * An in-process Kubernetes API for the local sandbox: the Fabric8 mock server in CRUD mode, plus what
@@ -35,7 +41,7 @@ public final class SandboxApiServer implements AutoCloseable {
 
   public SandboxApiServer() {
     // the mock server logs every request at INFO through java.util.logging
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
+    Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     var crud = new KubernetesMixedDispatcher(expectations);
     this.server =
@@ -76,13 +82,13 @@ public final class SandboxApiServer implements AutoCloseable {
    */
   public String table(String apiPath) {
     try {
-      var http = java.net.http.HttpClient.newHttpClient();
-      var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + apiPath))
+      var response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url() + apiPath))
               .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+          HttpResponse.BodyHandlers.ofString());
       return Tables.text(response.body());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -172,6 +172,8 @@ final class QueryAnalyzer {
     msg = msg.strip();
     int nl = msg.indexOf('\n');
     msg = nl < 0 ? msg : msg.substring(0, nl);
+    // JSqlParser wraps its ParseException: the class name tells a user nothing
+    msg = msg.replaceFirst("^([a-z]\\w*\\.)+\\w*Exception: ", "");
     return msg.length() > 160 ? msg.substring(0, 157) + "..." : msg;
   }
 

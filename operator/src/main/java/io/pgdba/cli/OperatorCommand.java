@@ -81,6 +81,16 @@ public final class OperatorCommand implements Callable<Integer> {
         applyThreads, blank(leaderElection) ? null : leaderElection,
         blank(leaseNamespace) ? null : leaseNamespace, Duration.ofSeconds(shutdownSeconds));
     var client = new KubernetesClientBuilder().build();
+    try {
+      // informers retry forever in the background: without this a missing cluster is silence
+      client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      System.err.println("pgdba operator: cannot reach the Kubernetes API at "
+          + client.getMasterUrl() + ": " + firstLine(e)
+          + " (set KUBECONFIG, or run in a pod with a service account)");
+      client.close();
+      return 1;
+    }
     var registry = PgdbaMetrics.newPrometheusRegistry();
     var operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(), settings,
         Clock.systemUTC(), registry);
@@ -104,6 +114,9 @@ public final class OperatorCommand implements Callable<Integer> {
       client.close();
       return 1;
     }
+    System.err.printf("pgdba operator: watching %s through %s; metrics and health on %s%n",
+        watched.isEmpty() ? "all namespaces" : String.join(",", watched), client.getMasterUrl(),
+        server == null ? "no port" : "port " + server.port());
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

@@ -1,5 +1,6 @@
 package io.pgdba.sandbox;
 
+import io.pgdba.ddl.Identifiers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,9 +86,9 @@ public final class DemoDatabase implements AutoCloseable {
     try (var c = connectAsSuperuser("postgres"); var s = c.createStatement()) {
       s.execute("CREATE DATABASE " + DATABASE);
       s.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD 'shop'");
-      s.execute("CREATE ROLE " + READER_USER + " LOGIN PASSWORD " + literal(readerPassword));
+      s.execute("CREATE ROLE " + READER_USER + " LOGIN PASSWORD " + Identifiers.literal(readerPassword));
       s.execute("GRANT pg_read_all_stats, pg_read_all_data TO " + READER_USER);
-      s.execute("CREATE ROLE " + DDL_USER + " LOGIN PASSWORD " + literal(ddlPassword));
+      s.execute("CREATE ROLE " + DDL_USER + " LOGIN PASSWORD " + Identifiers.literal(ddlPassword));
     }
     try (var c = connectAsSuperuser(DATABASE); var s = c.createStatement()) {
       s.execute(
@@ -161,10 +162,6 @@ public final class DemoDatabase implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
   }
 
   @Override

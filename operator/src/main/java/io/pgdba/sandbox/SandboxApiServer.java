@@ -38,6 +38,7 @@ public final class SandboxApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final Discovery discovery = new Discovery();
   private final Map<String, PodLog> podLogs = new ConcurrentHashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
 
   public SandboxApiServer() {
     // the mock server logs every request at INFO through java.util.logging
@@ -82,7 +83,7 @@ public final class SandboxApiServer implements AutoCloseable {
    */
   public String table(String apiPath) {
     try {
-      var response = HttpClient.newHttpClient().send(
+      var response = http.send(
           HttpRequest.newBuilder(URI.create(url() + apiPath))
               .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
           HttpResponse.BodyHandlers.ofString());

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,7 @@ class SandboxApiServerIT {
 
   @BeforeAll
   static void start() throws IOException {
-    assumeTrue(onPath("kubectl"), "kubectl is not installed");
+    assumeTrue(Kubectl.installed(), "kubectl is not installed");
     api = new SandboxApiServer();
     api.start(0);
     var crd = new CustomResourceDefinitionBuilder()
@@ -97,22 +94,6 @@ class SandboxApiServerIT {
   }
 
   static String kubectl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-        "--cache-dir", dir.resolve("cache").toString()));
-    cmd.addAll(List.of(args));
-    var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), out).isZero();
-    return out;
-  }
-
-  static boolean onPath(String exe) {
-    for (String d : System.getenv("PATH").split(":")) {
-      if (Files.isExecutable(Path.of(d, exe))) {
-        return true;
-      }
-    }
-    return false;
+    return new Kubectl(kubeconfig, dir.resolve("cache")).run(args);
   }
 }

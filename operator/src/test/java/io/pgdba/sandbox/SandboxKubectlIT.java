@@ -3,12 +3,8 @@ package io.pgdba.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +21,7 @@ class SandboxKubectlIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(SandboxApiServerIT.onPath("kubectl"), "kubectl is not installed");
+    assumeTrue(Kubectl.installed(), "kubectl is not installed");
     sandbox = Sandbox.prepare(new Sandbox.Options(54330, Path.of("../examples/sandbox"), dir, 0,
         150));
     sandbox.start();
@@ -89,13 +85,6 @@ class SandboxKubectlIT {
   }
 
   static String kubectl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig",
-        sandbox.kubeconfig().toString(), "--cache-dir", dir.resolve("cache").toString()));
-    cmd.addAll(List.of(args));
-    var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), out).isZero();
-    return out;
+    return new Kubectl(sandbox.kubeconfig(), dir.resolve("cache")).run(args);
   }
 }

@@ -1,6 +1,8 @@
 package io.pgdba.analysis;
 
 import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.finding.Finding;
+import io.pgdba.finding.Findings;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.workload.Workload;
 import java.util.List;
@@ -11,9 +13,23 @@ import java.util.List;
  * @param sources what reading each log source gave, in input order (empty for pg_stat_statements)
  * @param advice index advice, null when no target database was given
  * @param warnings things the user should know (first unparsed line, no HypoPG, ...), one line each
+ * @param findings the table, query and configuration advisors' findings, most severe first (empty
+ *     without a target database)
  */
 public record AnalysisReport(
     List<LogReadResult> sources,
     Workload workload,
     IndexAdvice advice,
-    List<String> warnings) {}
+    List<String> warnings,
+    List<Finding> findings) {
+
+  public AnalysisReport {
+    findings = findings == null ? List.of() : Findings.sorted(findings);
+  }
+
+  /** A report without findings (log analysis only, or a target step that gave none). */
+  public AnalysisReport(
+      List<LogReadResult> sources, Workload workload, IndexAdvice advice, List<String> warnings) {
+    this(sources, workload, advice, warnings, List.of());
+  }
+}

@@ -1,6 +1,7 @@
 package io.pgdba.analysis;
 
 import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.finding.Finding;
 import io.pgdba.log.LogEventAssembler;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
@@ -50,12 +51,15 @@ public final class Analyzer {
       warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
     }
     IndexAdvice advice = null;
+    List<Finding> findings = List.of();
     if (request.target() != null) {
       var result = targetStep.run(request, workload, warnings);
       workload = result.workload();
       advice = result.advice();
+      findings = result.findings();
     }
-    return new AnalysisReport(List.copyOf(results), workload, advice, List.copyOf(warnings));
+    return new AnalysisReport(
+        List.copyOf(results), workload, advice, List.copyOf(warnings), findings);
   }
 
   private static Workload readLogs(

@@ -8,8 +8,12 @@ import io.pgdba.catalog.SessionOptions;
 import io.pgdba.catalog.StatStatementsUnavailableException;
 import io.pgdba.catalog.StatStatementsWorkloadReader;
 import io.pgdba.catalog.TargetConnectionException;
+import io.pgdba.finding.AdvisorContext;
+import io.pgdba.finding.Finding;
+import io.pgdba.finding.FindingAdvisor;
 import io.pgdba.workload.Workload;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,9 +23,20 @@ import java.util.List;
 public final class DatabaseTargetStep implements TargetStep {
 
   private final SessionOptions sessionOptions;
+  private final List<FindingAdvisor> findingAdvisors;
+
+  public DatabaseTargetStep(SessionOptions sessionOptions, List<FindingAdvisor> findingAdvisors) {
+    this.sessionOptions = sessionOptions;
+    this.findingAdvisors = List.copyOf(findingAdvisors);
+  }
 
   public DatabaseTargetStep(SessionOptions sessionOptions) {
-    this.sessionOptions = sessionOptions;
+    this(sessionOptions, defaultFindingAdvisors());
+  }
+
+  /** The table, query and configuration advisors, in the order their findings are gathered. */
+  public static List<FindingAdvisor> defaultFindingAdvisors() {
+    return List.of();
   }
 
   public DatabaseTargetStep() {
@@ -54,7 +69,9 @@ public final class DatabaseTargetStep implements TargetStep {
             + ": improvements are estimated with the planner's cost model instead");
       }
       var advice = IndexAdvisor.advise(workload, catalog, session, request.advisorOptions());
-      return new Result(workload, advice);
+      var context = new AdvisorContext(session, catalog, workload, logWorkload != null,
+          request.advisorSettings(), warnings);
+      return new Result(workload, advice, findings(context));
     } catch (TargetConnectionException e) {
       throw new AnalysisException(reason(e.reason()), e.getMessage(), null);
     } catch (StatStatementsUnavailableException e) {
@@ -64,6 +81,37 @@ public final class DatabaseTargetStep implements TargetStep {
       var classified = TargetConnectionException.from(e, target);
       throw new AnalysisException(reason(classified.reason()), classified.getMessage(), null);
     }
+  }
+
+  /**
+   * Runs every finding advisor; one that fails loses only its own findings, and a warning names it
+   * with the server's one-line reason (never a stack trace, never the connection string).
+   */
+  private List<Finding> findings(AdvisorContext context) throws SQLException {
+    var findings = new ArrayList<Finding>();
+    for (var advisor : findingAdvisors) {
+      try {
+        findings.addAll(advisor.advise(context));
+      } catch (SQLException e) {
+        if (context.session().isClosed()) {
+          throw e;
+        }
+        if (!context.session().getAutoCommit()) {
+          context.session().rollback();
+        }
+        context.warnings().add("the " + advisor.name() + " advisor stopped: "
+            + firstLine(e.getMessage()));
+      }
+    }
+    return findings;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   private static String where(ConnectionSettings target) {

@@ -1,6 +1,7 @@
 package io.pgdba.analysis;
 
 import io.pgdba.advisor.index.IndexAdvice;
+import io.pgdba.finding.Finding;
 import io.pgdba.workload.Workload;
 import java.util.List;
 
@@ -13,8 +14,20 @@ import java.util.List;
 @FunctionalInterface
 public interface TargetStep {
 
-  /** What the target gave: the workload analysed (the logs' or pg_stat_statements') and advice. */
-  record Result(Workload workload, IndexAdvice advice) {}
+  /**
+   * What the target gave: the workload analysed (the logs' or pg_stat_statements'), index advice
+   * and the other advisors' findings.
+   */
+  record Result(Workload workload, IndexAdvice advice, List<Finding> findings) {
+
+    public Result {
+      findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+
+    public Result(Workload workload, IndexAdvice advice) {
+      this(workload, advice, List.of());
+    }
+  }
 
   /**
    * Runs the target part of {@code request} (whose {@code target()} is set).

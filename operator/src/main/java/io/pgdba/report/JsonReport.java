@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.advisor.index.Recommendation;
 import io.pgdba.analysis.AnalysisReport;
+import io.pgdba.finding.Finding;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.workload.QueryStats;
 import io.pgdba.workload.WorkloadTotals;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  *
  * <p>Top level: {@code summary}, {@code sources[]}, {@code queries[]} (by total time, descending),
  * {@code recommendations[]} and {@code skippedQueries[]} (only when index advice was asked for),
- * {@code warnings[]}.
+ * {@code findings[]} (the table, query and configuration advisors', most severe first), {@code
+ * warnings[]}.
  */
 public final class JsonReport {
 
@@ -72,6 +74,8 @@ public final class JsonReport {
     if (report.advice() != null) {
       addAdvice(root, report.advice());
     }
+    var findings = root.putArray("findings");
+    report.findings().forEach(f -> findings.add(finding(f)));
     var warnings = root.putArray("warnings");
     report.warnings().forEach(warnings::add);
     return root;
@@ -187,6 +191,32 @@ public final class JsonReport {
     n.put("reason", r.reason());
     n.put("guidance", r.guidance());
     return n;
+  }
+
+  /** The one rendering of a finding, whichever advisor made it (the findings model). */
+  public static ObjectNode finding(Finding f) {
+    var n = NODES.objectNode();
+    n.put("category", f.category().jsonName());
+    n.put("kind", f.kind());
+    n.put("severity", f.severity().jsonName());
+    n.put("object", f.object());
+    n.put("title", f.title());
+    var evidence = n.putObject("evidence");
+    f.evidence().forEach((k, v) -> evidence.set(k, evidenceValue(v)));
+    n.put("advice", f.advice());
+    n.put("sql", f.sql());
+    n.put("rollbackSql", f.rollbackSql());
+    return n;
+  }
+
+  private static JsonNode evidenceValue(Object v) {
+    if (v instanceof Double d) {
+      return rounded(d, 1000);
+    }
+    if (v instanceof Float d) {
+      return rounded(d, 1000);
+    }
+    return v == null ? NODES.nullNode() : MAPPER.valueToTree(v);
   }
 
   private static ArrayNode strings(List<String> values) {

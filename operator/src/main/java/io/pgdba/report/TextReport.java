@@ -2,8 +2,11 @@ package io.pgdba.report;
 
 import io.pgdba.advisor.index.Recommendation;
 import io.pgdba.analysis.AnalysisReport;
+import io.pgdba.finding.Finding;
+import io.pgdba.finding.Severity;
 import io.pgdba.workload.QueryStats;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,6 +36,7 @@ public final class TextReport {
         slow.subList(0, Math.min(top, slow.size())));
     unread(out, report);
     advice(out, report);
+    findings(out, report);
     return out.toString();
   }
 
@@ -140,6 +144,45 @@ public final class TextReport {
           .append(skipped.get(0).fingerprint()).append(": ").append(skipped.get(0).reason())
           .append('\n');
     }
+  }
+
+  /** Most severe first; each with its evidence, advice and SQL, whichever advisor made it. */
+  private static void findings(StringBuilder out, AnalysisReport report) {
+    var findings = report.findings();
+    if (findings.isEmpty()) {
+      return;
+    }
+    var bySeverity = new EnumMap<Severity, Long>(Severity.class);
+    findings.forEach(f -> bySeverity.merge(f.severity(), 1L, Long::sum));
+    out.append("\nFindings: ").append(findings.size()).append(" (")
+        .append(count(bySeverity.getOrDefault(Severity.CRITICAL, 0L))).append(" critical, ")
+        .append(count(bySeverity.getOrDefault(Severity.WARNING, 0L))).append(" warning, ")
+        .append(count(bySeverity.getOrDefault(Severity.INFO, 0L))).append(" info)\n");
+    int i = 1;
+    for (Finding f : findings) {
+      out.append("  ").append(i++).append(". [").append(f.severity().jsonName()).append("] ")
+          .append(f.kind()).append(" on ").append(f.object()).append(": ")
+          .append(f.title()).append('\n');
+      if (!f.evidence().isEmpty()) {
+        var evidence = new StringBuilder();
+        f.evidence().forEach((k, v) -> evidence.append(evidence.length() == 0 ? "" : ", ")
+            .append(k).append(' ').append(evidenceText(v)));
+        appendField(out, "evidence", evidence.toString());
+      }
+      appendField(out, "advice", f.advice());
+      appendField(out, "sql", f.sql());
+      appendField(out, "rollback", f.rollbackSql());
+    }
+  }
+
+  private static String evidenceText(Object v) {
+    if (v instanceof Double d) {
+      return num(d);
+    }
+    if (v instanceof Long || v instanceof Integer) {
+      return count(((Number) v).longValue());
+    }
+    return String.valueOf(v);
   }
 
   private static String headline(Recommendation r) {

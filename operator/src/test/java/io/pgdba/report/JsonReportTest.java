@@ -120,12 +120,12 @@ class JsonReportTest {
   void recommendationsOnlyWithAdviceAndWithEveryFieldOfTheRecord() throws Exception {
     var without = json(ReportFixtures.report(), ALL);
     assertThat(keys(without))
-        .containsExactly("summary", "sources", "queries", "warnings");
+        .containsExactly("summary", "sources", "queries", "findings", "warnings");
     assertThat(without.get("warnings").get(0).asText()).isEqualTo("b.log:7: no prefix match");
 
     var with = json(ReportFixtures.reportWithAdvice(), ALL);
     assertThat(keys(with)).containsExactly(
-        "summary", "sources", "queries", "recommendations", "skippedQueries", "warnings");
+        "summary", "sources", "queries", "recommendations", "skippedQueries", "findings", "warnings");
     var rec = with.get("recommendations").get(0);
     var recordFields = Arrays.stream(Recommendation.class.getRecordComponents())
         .map(c -> c.getName()).toList();

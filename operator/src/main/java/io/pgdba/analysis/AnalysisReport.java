@@ -3,6 +3,7 @@ package io.pgdba.analysis;
 import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.finding.Finding;
 import io.pgdba.finding.Findings;
+import io.pgdba.history.HistoryReport;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.workload.Workload;
 import java.util.List;
@@ -15,21 +16,32 @@ import java.util.List;
  * @param warnings things the user should know (first unparsed line, no HypoPG, ...), one line each
  * @param findings the table, query and configuration advisors' findings, most severe first (empty
  *     without a target database)
+ * @param history what comparing this run with the stored history gave, null without history
  */
 public record AnalysisReport(
     List<LogReadResult> sources,
     Workload workload,
     IndexAdvice advice,
     List<String> warnings,
-    List<Finding> findings) {
+    List<Finding> findings,
+    HistoryReport history) {
 
   public AnalysisReport {
     findings = findings == null ? List.of() : Findings.sorted(findings);
   }
 
+  public AnalysisReport(List<LogReadResult> sources, Workload workload, IndexAdvice advice,
+      List<String> warnings, List<Finding> findings) {
+    this(sources, workload, advice, warnings, findings, null);
+  }
+
   /** A report without findings (log analysis only, or a target step that gave none). */
   public AnalysisReport(
       List<LogReadResult> sources, Workload workload, IndexAdvice advice, List<String> warnings) {
-    this(sources, workload, advice, warnings, List.of());
+    this(sources, workload, advice, warnings, List.of(), null);
+  }
+
+  public AnalysisReport withHistory(HistoryReport history) {
+    return new AnalysisReport(sources, workload, advice, warnings, findings, history);
   }
 }

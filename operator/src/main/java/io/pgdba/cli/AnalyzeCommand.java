@@ -8,6 +8,14 @@ import io.pgdba.analysis.Analyzer;
 import io.pgdba.catalog.ConnectionSettings;
 import io.pgdba.catalog.ConnectionSettingsParser;
 import io.pgdba.catalog.ConnectionStringException;
+import io.pgdba.history.History;
+import io.pgdba.history.HistoryDatabase;
+import io.pgdba.history.HistoryException;
+import io.pgdba.history.HistoryOptions;
+import io.pgdba.history.HistoryReport;
+import io.pgdba.history.HistoryStore;
+import io.pgdba.history.RunContext;
+import io.pgdba.history.Target;
 import io.pgdba.log.LogFormat;
 import io.pgdba.log.LogReaderOptions;
 import io.pgdba.log.LogSource;
@@ -16,8 +24,11 @@ import io.pgdba.report.ReportOptions;
 import io.pgdba.report.SqlReport;
 import io.pgdba.report.TextReport;
 import io.pgdba.workload.WorkloadOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -114,10 +125,66 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Distinct queries kept before the rarest are folded into 'other' (default 20000).")
   Integer maxFingerprints;
 
+  @Option(
+      names = "--history",
+      paramLabel = "DIR|URI",
+      description = {
+        "Keep this run in a history and compare it with the runs before: a directory (an"
+            + " embedded PostgreSQL is kept there, e.g. ~/.pgdba) or a postgresql:// URI.",
+        "Adds trends and regressions to the report."
+      })
+  String history;
+
+  @Option(
+      names = "--history-name",
+      paramLabel = "NAME",
+      description = "The name this run's history is kept under (default: the --db database,"
+          + " else 'default'); runs are compared only with runs of the same name.")
+  String historyName;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "NAME",
+      description = "With --history: also compare with the baseline NAME.")
+  String baseline;
+
+  @Option(
+      names = "--save-baseline",
+      paramLabel = "NAME",
+      description = "With --history: keep this run as the baseline NAME (replacing it).")
+  String saveBaseline;
+
+  @Option(
+      names = "--target",
+      paramLabel = "SELECTOR:METRIC<=MS",
+      description = {
+        "With --history: a limit per query, several allowed. SELECTOR is a fingerprint or"
+            + " ~regex on the query; METRIC is mean, p95, total or calls.",
+        "Example: --target '~FROM orders:p95<=50'"
+      })
+  List<String> targets = new ArrayList<>();
+
+  @Option(
+      names = "--min-change",
+      paramLabel = "PERCENT",
+      defaultValue = "20",
+      description = "With --history: smaller changes are not reported, however significant"
+          + " (default ${DEFAULT-VALUE}).")
+  double minChangePercent;
+
+  @Option(
+      names = "--history-retention",
+      paramLabel = "DAYS",
+      defaultValue = "400",
+      description = "With --history: runs older than this are deleted (default"
+          + " ${DEFAULT-VALUE}).")
+  int retentionDays;
+
   @Option(names = "--stats", hidden = true, description = "Print throughput and heap to stderr.")
   boolean stats;
 
   private ConnectionSettings target;
+  private List<Target> parsedTargets = List.of();
 
   @Override
   public Integer call() {
@@ -139,6 +206,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return Main.EXIT_FAILURE;
     }
     progress.done();
+    if (history != null) {
+      try {
+        report = report.withHistory(recordHistory(report));
+      } catch (HistoryException e) {
+        spec.commandLine().getErr().println("pgdba: " + e.getMessage());
+        return Main.EXIT_FAILURE;
+      }
+    }
     render(report);
     if (stats) {
       spec.commandLine().getErr().println(runStats.summary(report));
@@ -161,6 +236,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (logs.stream().filter("-"::equals).count() > 1) {
       throw new ParameterException(cl, "--log -: standard input can be read only once");
     }
+    if (history == null && (baseline != null || saveBaseline != null || !targets.isEmpty())) {
+      throw new ParameterException(cl, "--baseline, --save-baseline and --target need --history");
+    }
+    if (retentionDays < 1) {
+      throw new ParameterException(cl, "--history-retention must be at least 1 day, got "
+          + retentionDays);
+    }
+    if (minChangePercent < 0 || Double.isNaN(minChangePercent)) {
+      throw new ParameterException(cl, "--min-change must be >= 0, got " + minChangePercent);
+    }
+    parsedTargets = new ArrayList<>();
+    for (var t : targets) {
+      try {
+        parsedTargets.add(Target.parse(t));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cl, "--target " + e.getMessage());
+      }
+    }
     if (logs.isEmpty() && db == null) {
       throw new ParameterException(cl, "give --log FILE... or --db URI (or both)");
     }
@@ -170,6 +263,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
       } catch (ConnectionStringException e) {
         throw new ParameterException(cl, "--db: " + e.getMessage());
       }
+    }
+  }
+
+  private HistoryReport recordHistory(AnalysisReport report) throws HistoryException {
+    var workload = report.workload();
+    var totals = workload.totals();
+    var recordedAt = totals.lastTimestamp() != null && !logs.isEmpty()
+        ? totals.lastTimestamp() : Instant.now();
+    var name = historyName != null ? historyName
+        : target != null ? target.database() + "@" + target.host() + ":" + target.port()
+        : "default";
+    var run = new RunContext(name, recordedAt, logs.isEmpty() ? null : totals.firstTimestamp(),
+        logs.isEmpty() ? null : totals.lastTimestamp(),
+        logs.isEmpty() ? "pg_stat_statements" : "logs", null, null, List.of());
+    var options = HistoryOptions.defaults().with(baseline, saveBaseline, parsedTargets,
+        Duration.ofDays(retentionDays), minChangePercent);
+    try (var db = HistoryDatabase.open(history, ConnectionSettingsParser.fromSystem())) {
+      return History.recordAndCompare(HistoryStore.open(db.dataSource()), run, workload, options);
+    } catch (IOException e) {
+      throw new HistoryException("--history " + history + ": " + e.getMessage());
     }
   }
 

@@ -11,6 +11,7 @@ import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.advisor.index.Recommendation;
 import io.pgdba.analysis.AnalysisReport;
 import io.pgdba.finding.Finding;
+import io.pgdba.history.HistoryReport;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.workload.QueryStats;
 import io.pgdba.workload.WorkloadTotals;
@@ -29,7 +30,8 @@ import java.util.TreeMap;
  *
  * <p>Top level: {@code summary}, {@code sources[]}, {@code queries[]} (by total time, descending),
  * {@code recommendations[]} and {@code skippedQueries[]} (only when index advice was asked for),
- * {@code findings[]} (the table, query and configuration advisors', most severe first), {@code
+ * {@code findings[]} (the table, query and configuration advisors', most severe first), with
+ * {@code --history} {@code history}, {@code trends[]} and {@code regressions[]}, then {@code
  * warnings[]}.
  */
 public final class JsonReport {
@@ -76,6 +78,9 @@ public final class JsonReport {
     }
     var findings = root.putArray("findings");
     report.findings().forEach(f -> findings.add(finding(f)));
+    if (report.history() != null) {
+      addHistory(root, report.history());
+    }
     var warnings = root.putArray("warnings");
     report.warnings().forEach(warnings::add);
     return root;
@@ -191,6 +196,44 @@ public final class JsonReport {
     n.put("reason", r.reason());
     n.put("guidance", r.guidance());
     return n;
+  }
+
+  /** {@code history} (where the run was stored), {@code trends[]} and {@code regressions[]}. */
+  private static void addHistory(ObjectNode root, HistoryReport h) {
+    var n = root.putObject("history");
+    n.put("analysis", h.analysis());
+    n.put("runId", h.runId());
+    n.put("priorRuns", h.priorRuns());
+    n.put("baseline", h.baseline());
+    n.put("runsDeleted", h.runsDeleted());
+    var trends = root.putArray("trends");
+    for (var t : h.trends()) {
+      var o = trends.addObject();
+      o.put("fingerprint", t.fingerprint());
+      o.put("query", t.query());
+      o.put("metric", t.metric().jsonName());
+      o.put("direction", t.direction());
+      o.set("before", ms(t.before()));
+      o.set("after", ms(t.after()));
+      o.set("changePercent", rounded(t.changePercent(), 100));
+      o.set("since", time(t.since()));
+      o.put("runs", t.runs());
+    }
+    var regressions = root.putArray("regressions");
+    for (var r : h.regressions()) {
+      var o = regressions.addObject();
+      o.put("kind", r.kind());
+      o.put("fingerprint", r.fingerprint());
+      o.put("query", r.query());
+      o.put("metric", r.metric().jsonName());
+      o.set("before", r.before() == null ? NODES.nullNode() : ms(r.before()));
+      o.set("after", ms(r.after()));
+      o.set("changePercent",
+          r.changePercent() == null ? NODES.nullNode() : rounded(r.changePercent(), 100));
+      o.set("since", time(r.since()));
+      var evidence = o.putObject("evidence");
+      r.evidence().forEach((k, v) -> evidence.set(k, evidenceValue(v)));
+    }
   }
 
   /** The one rendering of a finding, whichever advisor made it (the findings model). */

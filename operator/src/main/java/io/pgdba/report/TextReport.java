@@ -37,6 +37,7 @@ public final class TextReport {
     unread(out, report);
     advice(out, report);
     findings(out, report);
+    history(out, report);
     return out.toString();
   }
 
@@ -173,6 +174,39 @@ public final class TextReport {
       appendField(out, "sql", f.sql());
       appendField(out, "rollback", f.rollbackSql());
     }
+  }
+
+  /** Regressions first (what to look at), then the trends of the whole window. */
+  private static void history(StringBuilder out, AnalysisReport report) {
+    var h = report.history();
+    if (h == null) {
+      return;
+    }
+    out.append("\nHistory: run ").append(h.runId()).append(" of ").append(h.analysis())
+        .append(", compared with ").append(count(h.priorRuns())).append(" earlier runs")
+        .append(h.baseline() == null ? "" : " and baseline " + h.baseline())
+        .append(h.runsDeleted() > 0 ? "; " + count(h.runsDeleted()) + " old runs deleted" : "")
+        .append('\n');
+    out.append("  Regressions: ").append(h.regressions().size()).append('\n');
+    for (var r : h.regressions()) {
+      out.append("    - ").append(r.kind()).append(' ').append(r.fingerprint()).append(": ")
+          .append(r.metric().jsonName()).append(' ')
+          .append(r.before() == null ? "new" : num(r.before()) + " -> ")
+          .append(r.before() == null ? " " : "").append(num(r.after()))
+          .append(r.changePercent() == null ? "" : " (" + signed(r.changePercent()) + "%)")
+          .append("  ").append(truncate(r.query(), 60)).append('\n');
+    }
+    out.append("  Trends: ").append(h.trends().size()).append('\n');
+    for (var t : h.trends()) {
+      out.append("    - ").append(t.direction()).append(' ').append(t.fingerprint())
+          .append(": mean ").append(num(t.before())).append(" -> ").append(num(t.after()))
+          .append(" ms (").append(signed(t.changePercent())).append("%) since ")
+          .append(t.since()).append("  ").append(truncate(t.query(), 60)).append('\n');
+    }
+  }
+
+  private static String signed(double percent) {
+    return (percent > 0 ? "+" : "") + num(percent);
   }
 
   private static String evidenceText(Object v) {

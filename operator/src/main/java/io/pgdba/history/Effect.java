@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * What an applied index did to the queries it was for, measured from the runs before and after
@@ -16,7 +18,7 @@ import java.util.Map;
  * @param meanAfterMs likewise after
  * @param callsBefore calls of the affected queries in the runs before
  * @param callsAfter calls in the runs after
- * @param score the difference in standard errors (positive: faster after)
+ * @param score the difference of the log levels in standard errors (positive: faster after)
  */
 public record Effect(
     String outcome,
@@ -45,8 +47,8 @@ public record Effect(
           0, after.calls == 0 ? "no run since the index was applied has seen its queries"
               : "no run before the index was applied saw its queries");
     }
-    double se = Math.sqrt(before.variance() + after.variance());
-    double score = se == 0 ? 0 : (before.mean() - after.mean()) / se;
+    double se = Math.sqrt(before.logVariance() + after.logVariance());
+    double score = (before.logMean() - after.logMean()) / se;
     double relative = Math.abs(after.mean() - before.mean()) / before.mean();
     var figures = String.format(Locale.ROOT, "mean %s ms → %s ms over %,d calls",
         ms(before.mean()), ms(after.mean()), after.calls);
@@ -67,49 +69,67 @@ public record Effect(
         : String.format(Locale.ROOT, "%.2f", v);
   }
 
-  /** One side's calls-weighted mean and the variance of that mean. */
-  private record Side(long calls, double totalMs, double variance) {
+  /**
+   * One side: the calls-weighted mean (what the summary says), and the mean of the runs' log
+   * means with its variance (what the score uses: run levels vary by ratios, and a side whose
+   * runs disagree is known only as well as they agree, however many calls each had).
+   */
+  private record Side(long calls, double totalMs, double logMean, double logVariance) {
+
+    /** Run-to-run noise assumed for a side of one run, whose own disagreement is unknown. */
+    private static final double SINGLE_RUN_NOISE = 0.10;
+    private static final double FLOOR = 0.02;
 
     double mean() {
       return calls == 0 ? Double.NaN : totalMs / calls;
     }
 
     static Side of(Map<String, List<QueryPoint>> series, Collection<String> fingerprints,
-        java.util.function.Predicate<QueryPoint> side, boolean last) {
-      long calls = 0;
-      double total = 0;
-      double withinVariance = 0;
-      var runMeans = new java.util.TreeMap<Long, double[]>();
+        Predicate<QueryPoint> side, boolean last) {
+      var runs = new TreeMap<Long, double[]>();
       for (var fp : fingerprints) {
         var points = series.getOrDefault(fp, List.of()).stream().filter(side).toList();
         int from = last ? Math.max(0, points.size() - RUNS_PER_SIDE) : 0;
         int to = last ? points.size() : Math.min(points.size(), RUNS_PER_SIDE);
         for (var p : points.subList(from, to)) {
-          calls += p.calls();
-          total += p.totalMs();
-          withinVariance += p.spreadMs() * p.spreadMs() * p.calls();
-          runMeans.computeIfAbsent(p.runId(), k -> new double[2]);
-          runMeans.get(p.runId())[0] += p.totalMs();
-          runMeans.get(p.runId())[1] += p.calls();
+          var run = runs.computeIfAbsent(p.runId(), k -> new double[3]);
+          run[0] += p.totalMs();
+          run[1] += p.calls();
+          run[2] += p.spreadMs() * p.spreadMs() * p.calls();
         }
+      }
+      long calls = 0;
+      double total = 0;
+      double logSum = 0;
+      double sampling = 0;
+      var logs = new double[runs.size()];
+      int i = 0;
+      for (var run : runs.values()) {
+        calls += (long) run[1];
+        total += run[0];
+        double mean = run[0] / run[1];
+        logs[i++] = Math.log(Math.max(mean, 1e-6));
+        logSum += logs[i - 1];
+        // the relative standard error of this run's mean, from its executions' spread
+        sampling += run[2] / run[1] / run[1] / (mean * mean);
       }
       if (calls == 0) {
-        return new Side(0, 0, 0);
+        return new Side(0, 0, Double.NaN, Double.NaN);
       }
-      double mean = total / calls;
-      // the mean's variance: executions' spread over the calls, or the runs' disagreement over
-      // the runs, whichever is larger (a query whose runs differ by the hour is not known better
-      // because each run had many calls)
-      double sampling = withinVariance / calls / calls;
-      double between = 0;
-      if (runMeans.size() >= 2) {
-        for (var r : runMeans.values()) {
-          double m = r[0] / r[1];
-          between += (m - mean) * (m - mean);
+      int n = logs.length;
+      double logMean = logSum / n;
+      double between;
+      if (n >= 2) {
+        double squares = 0;
+        for (var l : logs) {
+          squares += (l - logMean) * (l - logMean);
         }
-        between = between / (runMeans.size() - 1) / runMeans.size();
+        between = squares / (n - 1);
+      } else {
+        between = SINGLE_RUN_NOISE * SINGLE_RUN_NOISE;
       }
-      return new Side(calls, total, Math.max(sampling, between));
+      double variance = between / n + sampling / n / n + FLOOR * FLOOR;
+      return new Side(calls, total, logMean, variance);
     }
   }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The real jar ({@code target/pgdba.jar}, built by {@code package}) run as a user runs it, on a
  * hand-written stderr log whose figures are known: five executed statements in three queries.
  */
-class AnalyzeCommandIT {
+public class AnalyzeCommandIT {
 
   private static final Path JAR = Path.of("target", "pgdba.jar");
   private static final String PREFIX = "%t [%p]: user=%u,db=%d,app=%a,client=%h ";
@@ -34,8 +34,8 @@ class AnalyzeCommandIT {
   @TempDir static Path dir;
   static Path known;
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() throws IOException {
+  public record Run(int exit, String out, String err) {
+    public JsonNode json() throws IOException {
       return JSON.readTree(out);
     }
   }
@@ -49,7 +49,7 @@ class AnalyzeCommandIT {
     }
   }
 
-  static Run pgdba(byte[] stdin, String... args) throws Exception {
+  public static Run pgdba(byte[] stdin, String... args) throws Exception {
     var cmd = new ArrayList<String>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
@@ -66,7 +66,7 @@ class AnalyzeCommandIT {
     return new Run(process.exitValue(), out.get(), err.get());
   }
 
-  static Run pgdba(String... args) throws Exception {
+  public static Run pgdba(String... args) throws Exception {
     return pgdba(null, args);
   }
 

@@ -1,0 +1,281 @@
+package io.pgdba.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgdba.cli.AnalyzeCommandIT;
+import io.pgdba.testsupport.TestPostgres;
+import io.pgdba.workload.QueryStats;
+import io.pgdba.workload.Workload;
+import io.pgdba.workload.WorkloadTotals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A sequence of real analyses kept in real history stores: a real PostgreSQL runs a workload and
+ * logs it, each phase's log is analysed by the pgdba jar with {@code --history}. Three steady
+ * runs, then the table grows five-fold (the query gets slower: a regression, a deviation from
+ * the baseline kept at the first run), then an index is created (the query gets faster: a trend,
+ * and the index's effect measured from the stored series).
+ */
+class HistoryIT {
+
+  private static final String SECRET = "h1st0ry-Secret";
+
+  @TempDir static Path dir;
+  static TestPostgres pg;
+  static long offset;
+  static int phase;
+  static Instant indexCreatedAt;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = TestPostgres.start(Map.ofEntries(
+        Map.entry("logging_collector", "on"),
+        Map.entry("lc_messages", "C"),
+        Map.entry("log_directory", "log"),
+        Map.entry("log_filename", "postgresql.log"),
+        Map.entry("log_min_duration_statement", "0"),
+        Map.entry("log_line_prefix", "'%m [%p] %q%u@%d/%a '")));
+    try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+      st.execute("set log_min_duration_statement = -1");
+      st.execute("create database shop");
+      st.execute("create database history");
+      st.execute("create role keeper login password '" + SECRET + "'");
+      st.execute("alter database history owner to keeper");
+    }
+    try (var c = pg.connect("shop"); var st = c.createStatement()) {
+      st.execute("set log_min_duration_statement = -1");
+      st.execute("create table orders (id int primary key, customer int not null,"
+          + " total numeric not null)");
+      st.execute("insert into orders select g, g % 2000, g % 997"
+          + " from generate_series(1, 100000) g");
+      st.execute("analyze orders");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  /** Runs the workload once and returns the log lines it wrote, as a file of their own. */
+  static Path workload() throws Exception {
+    phase++;
+    try (Connection c = pg.connect("shop")) {
+      try (var ps = c.prepareStatement("select * from orders where customer = ?")) {
+        for (int i = 0; i < 30; i++) {
+          ps.setInt(1, i * 7);
+          ps.executeQuery().close();
+        }
+      }
+      try (var ps = c.prepareStatement("select total from orders where id = ?")) {
+        for (int i = 0; i < 100; i++) {
+          ps.setInt(1, 1 + i * 13);
+          ps.executeQuery().close();
+        }
+      }
+      c.createStatement().execute("select 'phase-" + phase + "-end'");
+    }
+    Path log = pg.dataDirectory().resolve("log").resolve("postgresql.log");
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> Files.readString(log).contains("phase-" + phase + "-end"));
+    byte[] all = Files.readAllBytes(log);
+    var slice = dir.resolve("phase-" + phase + ".log");
+    Files.write(slice, Arrays.copyOfRange(all, (int) offset, all.length));
+    offset = all.length;
+    return slice;
+  }
+
+  static void onShop(String... statements) throws Exception {
+    try (var c = pg.connect("shop"); var st = c.createStatement()) {
+      st.execute("set log_min_duration_statement = -1");
+      for (var s : statements) {
+        st.execute(s);
+      }
+    }
+  }
+
+  static JsonNode analyze(Path log, String history, String... more) throws Exception {
+    var args = new ArrayList<>(List.of("analyze", "--log", log.toString(), "--history", history,
+        "--history-name", "shop", "--output", "json"));
+    args.addAll(List.of(more));
+    var run = AnalyzeCommandIT.pgdba(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out() + run.err()).doesNotContain(SECRET);
+    return run.json();
+  }
+
+  static String fingerprint(JsonNode report, String queryStart) {
+    return StreamSupport.stream(report.get("queries").spliterator(), false)
+        .filter(q -> q.get("query").asText().toLowerCase().startsWith(queryStart))
+        .findFirst().orElseThrow().get("fingerprint").asText();
+  }
+
+  static List<JsonNode> regressions(JsonNode report, String kind, String fingerprint) {
+    return StreamSupport.stream(report.get("regressions").spliterator(), false)
+        .filter(r -> r.get("kind").asText().equals(kind)
+            && r.get("fingerprint").asText().equals(fingerprint))
+        .toList();
+  }
+
+  @Test
+  void aSequenceOfRealAnalysesShowsTheRegressionTheBaselineAndTheIndexsEffect() throws Exception {
+    var store = dir.resolve("store").toString();
+    var remote = "postgresql://keeper:" + SECRET + "@127.0.0.1:" + pg.port() + "/history";
+
+    var first = analyze(workload(), store, "--save-baseline", "before-growth");
+    var byCustomer = fingerprint(first, "select * from orders where customer");
+    assertThat(first.at("/history/priorRuns").asInt()).isZero();
+    assertThat(first.get("regressions")).isEmpty();
+    analyze(workload(), store);
+    var third = analyze(workload(), store);
+    assertThat(third.at("/history/priorRuns").asInt()).isEqualTo(2);
+
+    onShop("insert into orders select g, g % 2000, g % 997 from generate_series(100001, 500000) g",
+        "analyze orders");
+    var grown = analyze(workload(), store, "--baseline", "before-growth",
+        "--target", "~from orders where customer:mean<=0.001");
+    assertThat(grown.at("/history/priorRuns").asInt()).isEqualTo(3);
+    assertThat(regressions(grown, "level", byCustomer)).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.get("changePercent").asDouble()).isGreaterThan(100));
+    assertThat(regressions(grown, "baseline-deviation", byCustomer)).isNotEmpty();
+    assertThat(regressions(grown, "target-exceeded", byCustomer)).singleElement()
+        .satisfies(r -> assertThat(r.get("before").asDouble()).isEqualTo(0.001));
+
+    onShop("create index orders_customer on orders (customer)", "analyze orders");
+    indexCreatedAt = Instant.now();
+    JsonNode last = null;
+    for (int i = 0; i < 3; i++) {
+      last = analyze(workload(), store);
+    }
+    var trend = StreamSupport.stream(last.get("trends").spliterator(), false)
+        .filter(t -> t.get("fingerprint").asText().equals(byCustomer)).findFirst()
+        .orElseThrow(() -> new AssertionError("no trend for the indexed query"));
+    assertThat(trend.get("direction").asText()).isEqualTo("faster");
+    assertThat(trend.get("changePercent").asDouble()).isLessThan(-50);
+    assertThat(Instant.parse(trend.get("since").asText())).isAfter(indexCreatedAt);
+
+    // the index's effect, measured from the series the CLI kept in the directory
+    try (var db = HistoryDatabase.open(store, null)) {
+      var series = HistoryStore.open(db.dataSource())
+          .series("shop", Instant.EPOCH, Instant.now().plusSeconds(60));
+      assertThat(series.get(byCustomer)).hasSize(phase);
+      var effect = Effect.measure(series, List.of(byCustomer), indexCreatedAt);
+      assertThat(effect.outcome()).isEqualTo("improved");
+      assertThat(effect.summary()).matches("mean [0-9.,]+ ms → [0-9.,]+ ms over 90 calls");
+      assertThat(effect.meanAfterMs()).isLessThan(effect.meanBeforeMs() / 5);
+    }
+
+    // a store in a database the user names: the first run creates the schema, the next compares
+    assertThat(analyze(dir.resolve("phase-1.log"), remote).at("/history/priorRuns").asInt())
+        .isZero();
+    var remoteGrown = analyze(dir.resolve("phase-4.log"), remote);
+    assertThat(remoteGrown.at("/history/priorRuns").asInt()).isEqualTo(1);
+    assertThat(regressions(remoteGrown, "level", byCustomer)).isNotEmpty();
+    var ds = new PGSimpleDataSource();
+    ds.setURL(pg.jdbcUrl("history"));
+    ds.setUser("keeper");
+    ds.setPassword(SECRET);
+    assertThat(HistoryStore.open(ds).series("shop", Instant.EPOCH, Instant.now().plusSeconds(60))
+        .get(byCustomer)).hasSize(2);
+  }
+
+  @Test
+  void retentionDeletesOldRunsAndTheTextsNoRunNeeds() throws Exception {
+    var ds = new PGSimpleDataSource();
+    ds.setURL(pg.jdbcUrl("postgres"));
+    ds.setUser("postgres");
+    var store = HistoryStore.open(ds);
+    HistoryStore.open(ds); // migrating twice is a no-op
+    var now = Instant.parse("2026-11-30T12:00:00Z");
+    store.record(run("retention", now.minus(Duration.ofDays(500))), workload("old0000000000001"));
+    store.record(run("retention", now.minus(Duration.ofDays(10))), workload("kept000000000001"));
+    int deleted = store.deleteRunsBefore(now.minus(Duration.ofDays(400)));
+    assertThat(deleted).isEqualTo(1);
+    var series = store.series("retention", Instant.EPOCH, now);
+    assertThat(series).containsOnlyKeys("kept000000000001");
+    assertThat(store.texts(List.of("old0000000000001", "kept000000000001")))
+        .containsOnlyKeys("kept000000000001");
+  }
+
+  /**
+   * What a year of hourly runs costs: 2,000 queries x 48 runs stored, the bytes per stored point
+   * printed (the README's sizes come from here) and bounded.
+   */
+  @Test
+  void aPointCostsAboutAHundredBytes() throws Exception {
+    try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+      st.execute("create database sizes");
+    }
+    var ds = new PGSimpleDataSource();
+    ds.setURL(pg.jdbcUrl("sizes"));
+    ds.setUser("postgres");
+    var store = HistoryStore.open(ds);
+    long empty = store.sizeBytes();
+    var queries = new ArrayList<QueryStats>();
+    for (int i = 0; i < 2000; i++) {
+      var fp = String.format("%016x", i * 7919L);
+      queries.add(new QueryStats(fp, "select * from t" + i + " where id = $1", null, List.of(),
+          null, 100 + i, 1000.0 + i, 1, 50, 10, 9, 18, 19, null, null, Map.of(), Map.of(),
+          Map.of(), List.of()));
+    }
+    var workload = new Workload(workload("x").totals(), queries);
+    var t0 = Instant.parse("2026-11-01T00:00:00Z");
+    for (int h = 0; h < 48; h++) {
+      store.record(run("sizes", t0.plus(Duration.ofHours(h))), workload);
+    }
+    try (var c = ds.getConnection(); var st = c.createStatement()) {
+      st.execute("vacuum analyze pgdba_history.query_figures");
+    }
+    double perPoint = (store.sizeBytes() - empty) / (2000.0 * 48);
+    long started = System.nanoTime();
+    var series = store.series("sizes", t0, t0.plus(Duration.ofDays(3)));
+    double readMs = (System.nanoTime() - started) / 1e6;
+    System.out.printf("history: %.0f bytes per stored point (figures, indexes and texts);"
+        + " a year of hourly runs of 2,000 queries: %.2f GB; 96,000 points read in %.0f ms%n",
+        perPoint, perPoint * 2000 * 24 * 365 / 1e9, readMs);
+    assertThat(series).hasSize(2000);
+    assertThat(perPoint).isLessThan(150);
+  }
+
+  @Test
+  void anUnreachableStoreIsOneLineWithoutThePassword() throws Exception {
+    var log = dir.resolve("empty-phase.log");
+    Files.writeString(log, "2026-11-30 10:00:00.000 UTC [1] app@shop/psql LOG:  duration: 1.0 ms"
+        + "  statement: select 1\n");
+    var run = AnalyzeCommandIT.pgdba("analyze", "--log", log.toString(), "--history",
+        "postgresql://keeper:" + SECRET + "@127.0.0.1:1/history");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().strip()).startsWith("pgdba: history store").doesNotContain("\n")
+        .doesNotContain(SECRET).doesNotContain("Exception");
+  }
+
+  static RunContext run(String analysis, Instant at) {
+    return new RunContext(analysis, at, null, null, "logs", null, null, List.of());
+  }
+
+  static Workload workload(String fingerprint) {
+    var q = new QueryStats(fingerprint, "select " + fingerprint, null, List.of(), null, 10, 100,
+        5, 20, 10, 9, 18, 19, null, null, Map.of(), Map.of(), Map.of(), List.of());
+    var totals = new WorkloadTotals(10, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+        null, null);
+    return new Workload(totals, List.of(q));
+  }
+}

@@ -16,6 +16,11 @@ import java.util.LinkedHashSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import io.pgdba.catalog.ConnectionSettingsParser;
+import io.pgdba.history.HistoryDatabase;
+import io.pgdba.history.HistoryException;
+import io.pgdba.history.HistoryStore;
+import io.pgdba.k8s.analysis.RunHistory;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,6 +70,12 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Seconds running work may take to end on SIGTERM.")
   int shutdownSeconds;
 
+  @Option(names = "--history", defaultValue = "${env:PGDBA_HISTORY_URL:-}",
+      description = "Keep every run in this history database (a postgresql:// URI; the"
+          + " password from PGPASSWORD or ~/.pgpass) and compare each run with the ones before"
+          + " (env PGDBA_HISTORY_URL).")
+  String history;
+
   @Override
   public Integer call() throws Exception {
     var watched = new LinkedHashSet<String>();
@@ -91,9 +102,21 @@ public final class OperatorCommand implements Callable<Integer> {
       client.close();
       return 1;
     }
+    RunHistory runHistory = RunHistory.NONE;
+    HistoryDatabase historyDb = null;
+    if (!blank(history)) {
+      try {
+        historyDb = HistoryDatabase.open(history, ConnectionSettingsParser.fromSystem());
+        runHistory = RunHistory.in(HistoryStore.open(historyDb.dataSource()), Clock.systemUTC());
+      } catch (HistoryException e) {
+        System.err.println("pgdba operator: " + e.getMessage());
+        client.close();
+        return 1;
+      }
+    }
     var registry = PgdbaMetrics.newPrometheusRegistry();
     var operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(), settings,
-        Clock.systemUTC(), registry);
+        Clock.systemUTC(), registry, runHistory);
     try {
       operator.start();
     } catch (KubernetesClientException | OperatorException e) {
@@ -118,8 +141,16 @@ public final class OperatorCommand implements Callable<Integer> {
         watched.isEmpty() ? "all namespaces" : String.join(",", watched), client.getMasterUrl(),
         server == null ? "no port" : "port " + server.port());
     var stopped = new CountDownLatch(1);
+    var historyToClose = historyDb;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      if (historyToClose != null) {
+        try {
+          historyToClose.close();
+        } catch (java.io.IOException e) {
+          System.err.println("pgdba operator: closing the history: " + e.getMessage());
+        }
+      }
       if (server != null) {
         server.close();
       }

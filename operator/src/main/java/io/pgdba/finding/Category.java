@@ -7,7 +7,8 @@ public enum Category {
   TABLE,
   QUERY,
   CONFIG,
-  LOG;
+  LOG,
+  HISTORY;
 
   public String jsonName() {
     return name().toLowerCase(Locale.ROOT);

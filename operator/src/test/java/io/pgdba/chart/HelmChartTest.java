@@ -326,4 +326,17 @@ class HelmChartTest {
     }
     return files;
   }
+
+  @Test
+  void historyUriComesFromItsSecretAndOnlyWhenNamed() throws IOException {
+    var without = container(render());
+    assertThat(without.path("env").toString()).doesNotContain("PGDBA_HISTORY_URL");
+    var with = container(render("history: {existingSecret: pgdba-history, uriKey: url}"));
+    var entry = java.util.stream.StreamSupport.stream(with.path("env").spliterator(), false)
+        .filter(e -> e.path("name").asText().equals("PGDBA_HISTORY_URL")).findFirst()
+        .orElseThrow();
+    assertThat(entry.has("value")).isFalse();
+    assertThat(entry.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("pgdba-history");
+    assertThat(entry.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("url");
+  }
 }

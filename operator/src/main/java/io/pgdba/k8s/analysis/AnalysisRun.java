@@ -41,11 +41,22 @@ final class AnalysisRun implements Callable<RunResult> {
   private final AnalysisSettings settings;
   private final ConnectionSettings target;
   private final List<PodLogPosition> previous;
+  private final String name;
+  private final RunHistory history;
   private Instant started;
 
   AnalysisRun(KubernetesClient client, AnalysisEngine engine, Clock clock, String namespace,
       long generation, PgAnalysisSpec spec, AnalysisSettings settings, ConnectionSettings target,
       List<PodLogPosition> previous) {
+    this(client, engine, clock, namespace, null, generation, spec, settings, target, previous,
+        RunHistory.NONE);
+  }
+
+  AnalysisRun(KubernetesClient client, AnalysisEngine engine, Clock clock, String namespace,
+      String name, long generation, PgAnalysisSpec spec, AnalysisSettings settings,
+      ConnectionSettings target, List<PodLogPosition> previous, RunHistory history) {
+    this.name = name;
+    this.history = history;
     this.client = client;
     this.engine = engine;
     this.clock = clock;
@@ -104,7 +115,8 @@ final class AnalysisRun implements Callable<RunResult> {
     var request = new AnalysisRequest(sources, logOptions, WorkloadOptions.defaults(), target,
         settings.advisorOptions(), settings.slowMs());
     try {
-      var report = engine.analyze(request);
+      var report = history.record(namespace + "/" + name, spec.history(),
+          engine.analyze(request));
       long read = report.sources() == null || report.sources().isEmpty()
           ? lines
           : report.sources().stream().mapToLong(s -> s.linesRead()).sum();

@@ -49,6 +49,7 @@ public record AnalysisSettings(
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException("logs.format", e.getMessage());
     }
+    RunHistory.options(spec.history());
     var defaults = AdvisorOptions.defaults();
     var t = spec.thresholds();
     long budget = 0;

@@ -59,6 +59,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   private static final Logger LOG = LoggerFactory.getLogger(PgAnalysisReconciler.class);
 
   static final String READY = "Ready";
+  static final String REGRESSED = "Regressed";
   static final int TOP_SLOW = 10;
   static final int MAX_WARNINGS = 10;
   static final Duration MIN_BACKOFF = Duration.ofSeconds(15);
@@ -72,6 +73,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   private final RecommendationWriter writer;
   private final TargetCredentials credentials;
   private final OperatorListener listener;
+  private final RunHistory history;
   private final SimpleInboundEventSource<PgAnalysis> runFinished =
       new SimpleInboundEventSource<>("analysis-runs");
 
@@ -82,6 +84,13 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
 
   public PgAnalysisReconciler(KubernetesClient client, AnalysisEngine engine,
       BackgroundJobs<RunResult> jobs, Clock clock, OperatorListener listener) {
+    this(client, engine, jobs, clock, listener, RunHistory.NONE);
+  }
+
+  public PgAnalysisReconciler(KubernetesClient client, AnalysisEngine engine,
+      BackgroundJobs<RunResult> jobs, Clock clock, OperatorListener listener,
+      RunHistory history) {
+    this.history = history;
     this.listener = listener;
     this.client = client;
     this.engine = engine;
@@ -170,8 +179,9 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     // of the whole log still available.
     var previous = old != null && Objects.equals(old.observedGeneration(), generation)
         ? old.pods() : null;
-    var run = new AnalysisRun(client, engine, clock, namespace(resource), generation,
-        resource.getSpec(), settings, settingsForTarget, previous);
+    var run = new AnalysisRun(client, engine, clock, namespace(resource),
+        resource.getMetadata().getName(), generation, resource.getSpec(), settings,
+        settingsForTarget, previous, history);
     var id = ResourceID.fromResource(resource);
     if (!jobs.submit(key, run, k -> runFinished.propagateEvent(id))) {
       LOG.info("analysis pool full, {} waits", key);
@@ -228,6 +238,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
             advice.size() + " recommendations, " + sync.created().size() + " new, "
                 + sync.obsoleted().size() + " obsolete")
         .set(READY, true, "AnalysisSucceeded", "the last run succeeded");
+    var regressed = Regressions.condition(report.history());
+    regressed.ifPresent(c -> conditions.set(REGRESSED, c.status(), c.reason(), c.message()));
     Instant now = result.finishedAt().truncatedTo(ChronoUnit.SECONDS);
     var every = AnalysisSettings.of(resource.getSpec()).every();
     var status = new PgAnalysisStatus(
@@ -237,6 +249,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     events.normal(resource, "AnalysisSucceeded",
         "read " + result.linesRead() + " log lines; " + advice.size() + " recommendations ("
             + sync.created().size() + " new, " + sync.obsoleted().size() + " obsolete)");
+    regressed.filter(c -> c.status().equals(Condition.TRUE))
+        .ifPresent(c -> events.warning(resource, c.reason(), c.message()));
     var control = patch(resource, context, status);
     listener.analysisSucceeded(resource, result,
         Duration.between(result.startedAt(), result.finishedAt()));

@@ -20,7 +20,37 @@ public record PgAnalysisSpec(
     @JsonPropertyDescription("Limits of the analysis and of the index advisor.")
         Thresholds thresholds,
     @JsonPropertyDescription("How recommendations get applied; Manual approval by default.")
-        ApplyPolicy apply) {
+        ApplyPolicy apply,
+    @JsonPropertyDescription(
+            "How each run is compared with the runs before it, when the operator keeps a history"
+                + " (its --history store): baseline, targets per query, minimum change.")
+        History history) {
+
+  /** A spec without history settings. */
+  public PgAnalysisSpec(Target target, Logs logs, Schedule schedule, Thresholds thresholds,
+      ApplyPolicy apply) {
+    this(target, logs, schedule, thresholds, apply, null);
+  }
+
+  /** Comparing runs with their history; all optional. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record History(
+      @JsonPropertyDescription(
+              "Name of a baseline to compare each run with; kept by saveBaseline.")
+          String baseline,
+      @JsonPropertyDescription(
+              "Keep the next run as the baseline of this name, once: a baseline of that name"
+                  + " already kept stays (the CLI's --save-baseline renews it).")
+          String saveBaseline,
+      @JsonPropertyDescription(
+              "Limits per query, each SELECTOR:METRIC<=MS: SELECTOR a query fingerprint or"
+                  + " ~regex on its text, METRIC mean, p95, total or calls; e.g."
+                  + " '~FROM orders:p95<=50'.")
+          List<String> targets,
+      @Min(0)
+          @JsonPropertyDescription(
+              "Changes smaller than this percent are never reported (default 20).")
+          Double minChangePercent) {}
 
   /** The target database. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

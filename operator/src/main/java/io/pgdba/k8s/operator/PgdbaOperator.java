@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.AnalysisEngine;
+import io.pgdba.k8s.analysis.RunHistory;
 import io.pgdba.k8s.analysis.PgAnalysisReconciler;
 import io.pgdba.k8s.analysis.RunResult;
 import io.pgdba.k8s.jobs.BackgroundJobs;
@@ -39,9 +40,15 @@ public final class PgdbaOperator implements AutoCloseable {
    */
   public static PgdbaOperator metered(KubernetesClient client, AnalysisEngine engine,
       OperatorSettings settings, Clock clock, MeterRegistry registry) {
+    return metered(client, engine, settings, clock, registry, RunHistory.NONE);
+  }
+
+  /** Metered, and keeping each run of every PgAnalysis in {@code history}. */
+  public static PgdbaOperator metered(KubernetesClient client, AnalysisEngine engine,
+      OperatorSettings settings, Clock clock, MeterRegistry registry, RunHistory history) {
     return new PgdbaOperator(client, engine, settings, clock,
         new MetricsListener(new PgdbaMetrics(registry, PgdbaMetrics.DEFAULT_TOP_QUERIES, clock)),
-        MicrometerMetrics.withoutPerResourceMetrics(registry));
+        MicrometerMetrics.withoutPerResourceMetrics(registry), history);
   }
 
   /**
@@ -50,6 +57,11 @@ public final class PgdbaOperator implements AutoCloseable {
    */
   public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
       Clock clock, OperatorListener listener, Metrics metrics) {
+    this(client, engine, settings, clock, listener, metrics, RunHistory.NONE);
+  }
+
+  public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
+      Clock clock, OperatorListener listener, Metrics metrics, RunHistory history) {
     this.settings = settings;
     this.analyses = new BackgroundJobs<>("pgdba-analysis", settings.analysisThreads(), 1000);
     var applyPool = IndexRecommendationReconciler.pool(settings.applyThreads());
@@ -72,7 +84,8 @@ public final class PgdbaOperator implements AutoCloseable {
                 settings.leaseNamespace()));
       }
     });
-    operator.register(new PgAnalysisReconciler(client, engine, analyses, clock, listener),
+    operator.register(
+        new PgAnalysisReconciler(client, engine, analyses, clock, listener, history),
         c -> namespaces(c));
     operator.register(new IndexRecommendationReconciler(client, applyPool, clock, listener),
         c -> namespaces(c));

@@ -533,6 +533,30 @@ class OperatorIT {
   }
 
   @Test
+  void aPodWhoseContainerHasNotStartedIsLogsReadFalseNamingThePod() {
+    String ns = "starting";
+    secrets(ns);
+    client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName("db-0").withLabels(Map.of("app", "starting")).endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("pg").endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewContainerStatus().withName("postgres").withReady(false).withRestartCount(0)
+        .endContainerStatus().endStatus()
+        .build()).create();
+    analysis(ns, "starting", pg.port(),
+        new Logs(Map.of("app", "starting"), "postgres", null, null, null, null), null);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var a = get(ns, "starting");
+      var logs = condition(a, "LogsRead");
+      assertThat(logs.status()).isEqualTo("False");
+      assertThat(logs.reason()).isEqualTo("ContainerNotStarted");
+      assertThat(logs.message()).contains("db-0", "postgres", "has not started");
+      assertThat(condition(a, "Ready").status()).isEqualTo("False");
+    });
+  }
+
+  @Test
   void anUnreachableDatabaseIsAConditionNamingIt() throws Exception {
     String ns = "down";
     secrets(ns);

@@ -34,7 +34,7 @@ final class Admission {
     this.databasePort = databasePort;
   }
 
-  /** The request as it should reach the store; unchanged when nothing applies. */
+  /** The request as it should reach the store (rebuilt: reading its body consumed it). */
   RecordedRequest admit(RecordedRequest request, UnaryOperator<String> stored) {
     String method = request.getMethod();
     if (!Set.of("POST", "PUT", "PATCH").contains(method)) {

@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 JAR := operator/target/pgdba.jar
 
-.PHONY: test build demo bench image crds clean
+.PHONY: test build demo demo-run bench image crds clean
 
 ## Runs every test: unit tests, then the jar is built and the integration tests run against it.
 test:
@@ -16,7 +16,18 @@ $(JAR):
 	$(MVN) -DskipTests package
 
 ## The local sandbox: embedded Postgres + in-process API server + the operator + examples/.
-demo: build
+## A second `make demo` here stops with one line before building anything: a build would
+## rewrite the jar the first one runs from (the sandbox itself also locks its --work-dir).
+DEMO_LOCK := target/sandbox/make-demo.lock
+demo:
+	@mkdir -p target/sandbox
+	@if ! command -v flock >/dev/null; then $(MAKE) --no-print-directory demo-run; exit $$?; fi; \
+	flock -n -E 75 $(DEMO_LOCK) $(MAKE) --no-print-directory demo-run; status=$$?; \
+	if [ $$status -eq 75 ]; then echo "make demo: another make demo is running in this folder" \
+	  "($(DEMO_LOCK)); stop it, or start a second sandbox with: java -jar $(JAR) demo" \
+	  "--work-dir target/sandbox2 --db-port 0 --metrics-port 0" >&2; fi; exit $$status
+
+demo-run: build
 	java -jar $(JAR) demo
 
 ## Log-analysis throughput and heap on a generated >= 1 GB log, against pgBadger when installed.

@@ -46,11 +46,15 @@ import picocli.CommandLine.TypeConversionException;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     sortOptions = false,
-    description = {
-      "Reads PostgreSQL logs (stderr, csvlog, jsonlog, CloudNativePG; gzip or not) and reports"
-          + " the queries that cost the most.",
-      "Exit status: 0 done, 1 an input could not be read or the target not used, 2 wrong"
-          + " usage."
+    description = "Reads PostgreSQL logs (stderr, csvlog, jsonlog, CloudNativePG; gzip or not)"
+        + " and reports the queries that cost the most.",
+    // the README lists the same codes (ReadmeMatchesTheCliTest)
+    exitCodeListHeading = "Exit status:%n",
+    exitCodeList = {
+      "0:done",
+      "1:an input could not be read or the target not reached (one line naming the file or"
+          + " host, never a password)",
+      "2:wrong usage"
     })
 public final class AnalyzeCommand implements Callable<Integer> {
 

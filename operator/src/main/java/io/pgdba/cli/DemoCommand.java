@@ -1,8 +1,10 @@
 package io.pgdba.cli;
 
 import io.pgdba.sandbox.DemoScript;
+import io.pgdba.sandbox.PortInUseException;
 import io.pgdba.sandbox.Sandbox;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -28,8 +30,8 @@ public final class DemoCommand implements Callable<Integer> {
   Path examples;
 
   @Option(names = "--db-port", defaultValue = "54329",
-      description = "Port of the embedded PostgreSQL; the example PgAnalysis names it"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Port of the embedded PostgreSQL (default: ${DEFAULT-VALUE}; 0 picks a free"
+          + " one). Every PgAnalysis targeting 127.0.0.1 or localhost is pointed at it.")
   int dbPort;
 
   @Option(names = "--metrics-port", defaultValue = "8080",
@@ -38,7 +40,8 @@ public final class DemoCommand implements Callable<Integer> {
   int metricsPort;
 
   @Option(names = "--work-dir", defaultValue = "target/sandbox",
-      description = "Where the kubeconfig is written (default: ${DEFAULT-VALUE}).")
+      description = "Where the kubeconfig, the lock file and the database's data are kept; one"
+          + " sandbox at a time per folder (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
   @Option(names = "--rounds", defaultValue = "400",
@@ -59,9 +62,12 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(workDir);
     try (var sandbox = Sandbox.prepare(
         new Sandbox.Options(dbPort, examples, workDir, metricsPort, rounds))) {
-      out.printf("Starting the sandbox: PostgreSQL 17 (embedded) on 127.0.0.1:%d with a shop"
-          + " schema lacking indexes, and its workload (%d rounds)...%n", dbPort, rounds);
+      sandbox.claim();
+      out.printf("Starting the sandbox: PostgreSQL 17 (embedded) with a shop schema lacking"
+          + " indexes, and its workload (%d rounds)...%n", rounds);
       sandbox.start();
+      out.printf("PostgreSQL (embedded):       127.0.0.1:%d (every PgAnalysis targeting"
+          + " 127.0.0.1 points here)%n", sandbox.database().port());
       out.printf("Kubernetes API (in-process): %s%n", sandbox.apiUrl());
       out.printf("kubeconfig:                  %s%n", sandbox.kubeconfig().toAbsolutePath());
       out.printf("metrics and health:          http://127.0.0.1:%d/metrics  /healthz  /readyz%n",
@@ -76,7 +82,12 @@ public final class DemoCommand implements Callable<Integer> {
         stop.await();
       }
       return 0;
-    } catch (IOException | IllegalStateException | SQLException e) {
+    } catch (PortInUseException e) {
+      System.err.printf("pgdba demo: port %d is in use; choose another with %s (0 picks a free"
+          + " one)%n", e.port(),
+          e.use() == PortInUseException.Use.DATABASE ? "--db-port" : "--metrics-port");
+      return Main.EXIT_FAILURE;
+    } catch (IOException | UncheckedIOException | IllegalStateException | SQLException e) {
       System.err.println("pgdba demo: " + e.getMessage());
       return Main.EXIT_FAILURE;
     }

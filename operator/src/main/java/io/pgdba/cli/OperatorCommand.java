@@ -41,8 +41,8 @@ public final class OperatorCommand implements Callable<Integer> {
   // --health-port: the name before /metrics joined the probes on this port
   @Option(names = {"--metrics-port", "--health-port"},
       defaultValue = "${env:PGDBA_METRICS_PORT:-8080}",
-      description = "Port of /metrics, /healthz and /readyz; 0 disables"
-          + " (env PGDBA_METRICS_PORT).")
+      description = "Port of /metrics, /healthz and /readyz; 0 disables (env"
+          + " PGDBA_METRICS_PORT). --health-port is its old name.")
   int metricsPort;
 
   @Option(names = "--reconcile-threads", defaultValue = "${env:PGDBA_RECONCILE_THREADS:-5}",
@@ -63,11 +63,13 @@ public final class OperatorCommand implements Callable<Integer> {
   String leaderElection;
 
   @Option(names = "--lease-namespace", defaultValue = "${env:PGDBA_LEASE_NAMESPACE:-}",
-      description = "Namespace of the lease; the pod's own when empty.")
+      description = "Namespace of the lease; the pod's own when empty"
+          + " (env PGDBA_LEASE_NAMESPACE).")
   String leaseNamespace;
 
   @Option(names = "--shutdown-timeout", defaultValue = "${env:PGDBA_SHUTDOWN_TIMEOUT:-30}",
-      description = "Seconds running work may take to end on SIGTERM.")
+      description = "Seconds running work may take to end on SIGTERM"
+          + " (env PGDBA_SHUTDOWN_TIMEOUT).")
   int shutdownSeconds;
 
   @Option(names = "--history", defaultValue = "${env:PGDBA_HISTORY_URL:-}",

@@ -33,19 +33,25 @@ public final class DemoDatabase implements AutoCloseable {
     this.ddlPassword = ddlPw;
   }
 
-  /** Starts the server in a fresh data directory and creates the schema, data and roles. */
-  public static DemoDatabase start(int port, String readerPassword, String ddlPassword)
-      throws IOException, SQLException {
-    Path dataDir = Files.createTempDirectory("pgdba-sandbox-pg");
-    var pg =
+  /**
+   * Starts the server in a fresh data directory ({@code port} 0: any free one) and creates the
+   * schema, data and roles.
+   */
+  public static DemoDatabase start(Path dataDir, int port, String readerPassword,
+      String ddlPassword) throws IOException, SQLException {
+    Files.createDirectories(dataDir);
+    var builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDir)
-            .setCleanDataDirectory(true)
-            .setPort(port)
+            .setCleanDataDirectory(true);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    var pg =
+        builder
             .setServerConfig("logging_collector", "on")
             .setServerConfig("log_directory", "log")
             .setServerConfig("log_filename", "postgresql.log")
-            .setServerConfig("log_min_duration_statement", "0")
             // quoted: the embedded server's options pass through a shell
             .setServerConfig("log_line_prefix", "'%m [%p] %q%u@%d/%a '")
             .setServerConfig("log_checkpoints", "on")
@@ -128,6 +134,11 @@ public final class DemoDatabase implements AutoCloseable {
       s.execute("ALTER TABLE customers OWNER TO " + DDL_USER);
       s.execute("ALTER TABLE orders OWNER TO " + DDL_USER);
       s.execute("GRANT CREATE ON SCHEMA public TO " + DDL_USER);
+    }
+    // Statements are logged from here on, and only the application's: the log is the shop's
+    // workload, not the sandbox's own setup (CREATE DATABASE, the generate_series inserts).
+    try (var c = connectAsSuperuser("postgres"); var s = c.createStatement()) {
+      s.execute("ALTER ROLE " + APP_USER + " SET log_min_duration_statement = 0");
     }
   }
 

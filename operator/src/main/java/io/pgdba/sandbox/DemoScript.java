@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 public final class DemoScript {
 
   static final String NS = "shop";
+  /** What {@code approvedBy} shows for the tour's approval, as kubectl-patch does for yours. */
+  static final String FIELD_MANAGER = "pgdba-demo";
   private final Sandbox sandbox;
   private final PrintStream out;
   private final Duration timeout;
@@ -117,7 +119,8 @@ public final class DemoScript {
 
   private void patch(String name, String json) {
     sandbox.client().resources(IndexRecommendation.class).inNamespace(NS).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
+            .withFieldManager(FIELD_MANAGER).build(), json);
   }
 
   private IndexRecommendation awaitPhase(String name, Phase phase) {

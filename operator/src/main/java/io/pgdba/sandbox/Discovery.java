@@ -155,6 +155,7 @@ final class Discovery {
     ObjectNode doc = JSON.createObjectNode().put("openapi", "3.0.0");
     doc.putObject("info").put("title", "pgdba sandbox").put("version", "v1");
     ObjectNode paths = doc.putObject("paths");
+    ObjectNode schemas = doc.putObject("components").putObject("schemas");
     for (var r : byGroupVersion.get(gv).values()) {
       String prefix = (gv.contains("/") ? "/apis/" : "/api/") + gv;
       String path = prefix + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural()
@@ -164,8 +165,53 @@ final class Discovery {
           .put("version", r.version()).put("kind", r.kind());
       patch.putArray("parameters").addObject().put("name", "fieldValidation").put("in", "query")
           .putObject("schema").put("type", "string");
+      schemas.set(schemaName(r), schema(r));
     }
     return doc;
+  }
+
+  /** Reverse-DNS name of a kind's schema, as the API server names it (io.k8s.api.core.v1.Pod). */
+  private static String schemaName(Resource r) {
+    var parts = new java.util.ArrayList<>(List.of(
+        (r.group().isEmpty() ? "io.k8s.api.core" : r.group()).split("\\.")));
+    if (!r.group().isEmpty()) {
+      java.util.Collections.reverse(parts);
+    }
+    return String.join(".", parts) + "." + r.version() + "." + r.kind();
+  }
+
+  /**
+   * The kind's schema for {@code kubectl explain}: the CRD's own openAPIV3Schema (every field's
+   * description comes from the resource classes), tagged with its group, version and kind.
+   */
+  private static ObjectNode schema(Resource r) {
+    ObjectNode schema = JSON.createObjectNode().put("type", "object");
+    if (r.crd() != null) {
+      r.crd().getSpec().getVersions().stream()
+          .filter(v -> v.getName().equals(r.version()) && v.getSchema() != null)
+          .findFirst()
+          .ifPresent(v -> schema.setAll((ObjectNode) JSON.valueToTree(
+              v.getSchema().getOpenAPIV3Schema())));
+    } else {
+      schema.put("description", r.kind() + " (the sandbox serves no schema for built-in kinds)");
+    }
+    ObjectNode properties = schema.get("properties") instanceof ObjectNode p
+        ? p : schema.putObject("properties");
+    if (!properties.has("apiVersion")) {
+      properties.putObject("apiVersion").put("type", "string").put("description",
+          "The versioned schema of this representation of an object.");
+    }
+    if (!properties.has("kind")) {
+      properties.putObject("kind").put("type", "string").put("description",
+          "The REST resource this object represents.");
+    }
+    if (!properties.has("metadata") || properties.get("metadata").size() <= 1) {
+      properties.putObject("metadata").put("type", "object").put("description",
+          "Standard object's metadata (name, namespace, labels, annotations, ...).");
+    }
+    schema.putArray("x-kubernetes-group-version-kind").addObject().put("group", r.group())
+        .put("version", r.version()).put("kind", r.kind());
+    return schema;
   }
 
   private ObjectNode groupList() {

@@ -34,9 +34,10 @@ import java.util.stream.Stream;
 public final class Sandbox implements AutoCloseable {
 
   /**
-   * @param dbPort the port of the embedded PostgreSQL (the example PgAnalysis names it)
+   * @param dbPort the port of the embedded PostgreSQL, 0 for any free one; every PgAnalysis that
+   *     targets 127.0.0.1 or localhost is pointed at it
+   * @param workDir where the kubeconfig, the lock file and the database's data are kept
    * @param examples the folder of manifests applied in name order
-   * @param workDir where the kubeconfig is written
    * @param metricsPort port of /metrics, /healthz, /readyz (0: any free port)
    */
   public record Options(
@@ -44,6 +45,7 @@ public final class Sandbox implements AutoCloseable {
 
   private final Options options;
   private final List<HasMetadata> manifests;
+  private SandboxState state;
   private DemoDatabase db;
   private SandboxApiServer api;
   private KubernetesClient client;
@@ -81,13 +83,30 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
+   * Takes the work directory (cleaning up after a killed sandbox) and checks both ports, before
+   * anything is started: a second sandbox, or another server on a port, fails here naming it.
+   *
+   * @throws SandboxState.BusyException another sandbox runs in the work directory
+   * @throws PortInUseException the database or metrics port is taken
+   */
+  public void claim() throws IOException {
+    if (state == null) {
+      state = SandboxState.acquire(options.workDir());
+    }
+    PortInUseException.check(options.dbPort(), PortInUseException.Use.DATABASE);
+    PortInUseException.check(options.metricsPort(), PortInUseException.Use.METRICS);
+  }
+
+  /**
    * Starts PostgreSQL (and runs the workload), the API server, metrics and the operator, and
    * creates the database pod each example PgAnalysis selects, its log being PostgreSQL's.
    */
   public void start() throws IOException, SQLException {
-    db = DemoDatabase.start(options.dbPort(), password("shop-db-reader"), password("shop-db-ddl"));
+    claim();
+    db = DemoDatabase.start(state.dataDir(), options.dbPort(), password("shop-db-reader"),
+        password("shop-db-ddl"));
     db.runWorkload(options.workloadRounds());
-    api = new SandboxApiServer();
+    api = new SandboxApiServer(db.port());
     api.start(0);
     client = api.client();
     for (String crd : List.of("pganalyses.pgdba.io-v1.yml", "indexrecommendations.pgdba.io-v1.yml")) {
@@ -118,7 +137,8 @@ public final class Sandbox implements AutoCloseable {
   public List<HasMetadata> applyExamples() {
     List<HasMetadata> applied = new ArrayList<>();
     for (HasMetadata m : manifests) {
-      applied.add(client.resource(m).createOr(r -> r.update()));
+      applied.add(client.resource(SandboxApiServer.targetingSandbox(m, db.port()))
+          .createOr(r -> r.update()));
     }
     return applied;
   }
@@ -206,6 +226,9 @@ public final class Sandbox implements AutoCloseable {
       } catch (IOException e) {
         // the data directory is temporary; nothing to keep
       }
+    }
+    if (state != null) {
+      state.close();
     }
   }
 }

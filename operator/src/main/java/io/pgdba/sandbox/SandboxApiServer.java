@@ -8,6 +8,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -39,8 +42,19 @@ public final class SandboxApiServer implements AutoCloseable {
   private final Discovery discovery = new Discovery();
   private final Map<String, PodLog> podLogs = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final Admission admission;
 
+  /** A server with no database of its own: objects are stored as sent. */
   public SandboxApiServer() {
+    this(0);
+  }
+
+  /**
+   * @param databasePort the sandbox's PostgreSQL: every PgAnalysis written with a loopback target
+   *     is pointed at it, as a mutating admission webhook would (0: none)
+   */
+  public SandboxApiServer(int databasePort) {
+    this.admission = new Admission(databasePort);
     // the mock server logs every request at INFO through java.util.logging
     Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -94,6 +108,19 @@ public final class SandboxApiServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * {@code manifest} as the sandbox stores it: a PgAnalysis with a loopback target is pointed at
+   * the sandbox's database port.
+   */
+  public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T targetingSandbox(
+      T manifest, int databasePort) {
+    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(manifest);
+    String admitted = new Admission(databasePort).object(json);
+    @SuppressWarnings("unchecked")
+    var type = (Class<T>) manifest.getClass();
+    return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(admitted, type);
   }
 
   /** Writes a kubeconfig that points {@code kubectl} at this server. */
@@ -152,12 +179,30 @@ public final class SandboxApiServer implements AutoCloseable {
         if (log != null) {
           return log.respond(query);
         }
+        var list = ListRequests.of(request.getMethod(), bare, query, request.getHeader("Upgrade"));
+        if (list != null) {
+          var response = list.answer(this::get);
+          return Tables.wanted(request.getHeader("Accept"))
+              ? Tables.render(discovery, bare, response) : response;
+        }
       }
-      var response = crud.dispatch(request);
+      var response = crud.dispatch(admission.admit(request, this::stored));
       if ("GET".equals(request.getMethod()) && Tables.wanted(request.getHeader("Accept"))) {
         return Tables.render(discovery, bare, response);
       }
       return response;
+    }
+
+    /** The object at {@code path} as stored, or null. */
+    private String stored(String path) {
+      var response = get(path);
+      return response.code() == 200 ? response.getBody().readUtf8() : null;
+    }
+
+    /** A GET of {@code path} as the CRUD store answers it. */
+    private MockResponse get(String path) {
+      return crud.dispatch(new RecordedRequest("GET " + path + " HTTP/1.1", HttpMethod.GET, path,
+          Headers.builder().build(), new Buffer()));
     }
 
     private PodLog podLog(String path) {

@@ -22,6 +22,14 @@ final class Tables {
 
   private Tables() {}
 
+  private static CustomResourceColumnDefinition column(String name, String jsonPath) {
+    var c = new CustomResourceColumnDefinition();
+    c.setName(name);
+    c.setType("string");
+    c.setJsonPath(jsonPath);
+    return c;
+  }
+
   static boolean wanted(String accept) {
     return accept != null && accept.contains("as=Table");
   }
@@ -53,6 +61,12 @@ final class Tables {
                 columns.addAll(v.getAdditionalPrinterColumns());
               }
             });
+      } else if (resource.get().kind().equals("Event")) {
+        // the columns the API server prints for Events, so `kubectl get events` tells the story
+        columns.add(column("Type", ".type"));
+        columns.add(column("Reason", ".reason"));
+        columns.add(column("Object", ".involvedObject.name"));
+        columns.add(column("Message", ".message"));
       }
       ObjectNode table = JSON.createObjectNode().put("kind", "Table")
           .put("apiVersion", "meta.k8s.io/v1");

@@ -22,7 +22,7 @@ class SandboxKubectlIT {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Kubectl.installed(), "kubectl is not installed");
-    sandbox = Sandbox.prepare(new Sandbox.Options(54330, Path.of("../examples/sandbox"), dir, 0,
+    sandbox = Sandbox.prepare(new Sandbox.Options(0, Path.of("../examples/sandbox"), dir, 0,
         150));
     sandbox.start();
   }
@@ -36,19 +36,16 @@ class SandboxKubectlIT {
 
   @Test
   void approveAndRollBackWithKubectl() throws Exception {
-    // the examples name port 54329; this test's database listens on 54330
-    String applied = kubectl("apply", "-f", "../examples/sandbox/00-namespace.yaml",
-        "-f", "../examples/sandbox/10-secrets.yaml");
-    assertThat(applied).contains("namespace/shop created", "secret/shop-db-reader created");
-    String pga = java.nio.file.Files.readString(Path.of("../examples/sandbox/20-pganalysis.yaml"))
-        .replace("port: 54329", "port: 54330");
-    Path pgaFile = dir.resolve("pga.yaml");
-    java.nio.file.Files.writeString(pgaFile, pga);
-    assertThat(kubectl("apply", "-f", pgaFile.toString()))
-        .contains("pganalysis.pgdba.io/shop-db created");
+    // the examples as they are: they name port 54329, the sandbox's database listens elsewhere
+    String applied = kubectl("apply", "-f", "../examples/sandbox/");
+    assertThat(applied).contains("namespace/shop created", "secret/shop-db-reader created",
+        "pganalysis.pgdba.io/shop-db created");
+    assertThat(kubectl("get", "pga", "shop-db", "-n", "shop", "-o",
+        "jsonpath={.spec.target.port}")).isEqualTo(String.valueOf(sandbox.database().port()));
 
-    assertThat(kubectl("wait", "--for=condition=Ready", "pga/shop-db", "-n", "shop",
-        "--timeout=180s")).contains("condition met");
+    String ready = kubectl("wait", "--for=condition=Ready", "pga/shop-db", "-n", "shop",
+        "--timeout=180s");
+    assertThat(ready).contains("condition met").doesNotContain("watch");
     assertThat(kubectl("get", "pga", "-n", "shop")).contains("shop-db", "True");
 
     String names = kubectl("get", "idxrec", "-n", "shop", "-l", "pgdba.io/analysis=shop-db",
@@ -62,14 +59,30 @@ class SandboxKubectlIT {
     assertThat(kubectl("patch", "idxrec", rec, "-n", "shop", "--type=merge",
         "-p", "{\"spec\":{\"approved\":true}}")).contains("patched");
     assertThat(kubectl("wait", "--for=jsonpath={.status.phase}=Applied", "idxrec/" + rec,
-        "-n", "shop", "--timeout=180s")).contains("condition met");
+        "-n", "shop", "--timeout=180s")).contains("condition met").doesNotContain("watch");
     assertThat(indexValid(index)).isTrue();
+    // as on a cluster: the field manager of the patch that set spec.approved
+    assertThat(kubectl("get", "idxrec", rec, "-n", "shop", "-o",
+        "jsonpath={.status.approvedBy}")).isEqualTo("kubectl-patch (Update)");
+    assertThat(kubectl("get", "events", "-n", "shop", "--field-selector",
+        "involvedObject.name=" + rec)).contains("IndexApplied").doesNotContain("AnalysisSucceeded");
+    assertThat(kubectl("describe", "idxrec", rec, "-n", "shop"))
+        .containsPattern("Events:\\s+Type\\s+Reason").contains("IndexApplied");
 
     assertThat(kubectl("patch", "idxrec", rec, "-n", "shop", "--type=merge",
         "-p", "{\"spec\":{\"rollback\":true}}")).contains("patched");
     assertThat(kubectl("wait", "--for=jsonpath={.status.phase}=RolledBack", "idxrec/" + rec,
         "-n", "shop", "--timeout=180s")).contains("condition met");
     assertThat(indexValid(index)).isFalse();
+  }
+
+  @Test
+  void explainDocumentsEveryFieldFromTheCrd() throws Exception {
+    assertThat(kubectl("explain", "pganalysis.spec"))
+        .contains("KIND:       PgAnalysis", "target", "logs", "schedule", "thresholds");
+    assertThat(kubectl("explain", "pganalysis.spec.target.credentialsSecret"))
+        .contains("userKey", "passwordKey");
+    assertThat(kubectl("explain", "idxrec.spec.approved")).contains("boolean");
   }
 
   private static boolean indexValid(String index) throws SQLException {

@@ -101,10 +101,17 @@ final class AnalysisRun implements Callable<RunResult> {
         new PodLogCollector(client).collect(
             namespace, logs.podSelector(), logs.container(), previous)) {
       if (collected.positions().isEmpty()) {
+        if (!collected.problems().isEmpty()) {
+          return fail(LOGS_READ, collected.problems().get(0).reason(), collected.problems()
+              .stream().map(PodLogCollector.LogProblem::message)
+              .collect(java.util.stream.Collectors.joining("; ")));
+        }
         return fail(LOGS_READ, "NoPodsFound",
             "no running pod matches logs.podSelector " + logs.podSelector());
       }
-      return analyze(collected.sources(), logOptions, collected.positions(), collected.lines());
+      var result = analyze(collected.sources(), logOptions, collected.positions(),
+          collected.lines());
+      return result.succeeded() ? result.withLogProblems(collected.problems()) : result;
     } catch (IOException | KubernetesClientException e) {
       return fail(LOGS_READ, "LogsUnreadable", "reading pod logs: " + firstLine(e.getMessage()));
     }

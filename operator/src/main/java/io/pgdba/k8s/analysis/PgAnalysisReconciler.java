@@ -233,7 +233,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         : writer.sync(resource, advice, report.workload());
     var conditions = conditions(old, generation)
         .set(AnalysisRun.TARGET_REACHABLE, true, "Connected", "connected to the target")
-        .set(AnalysisRun.LOGS_READ, true, "LogsRead", result.linesRead() + " new log lines read")
+        .set(AnalysisRun.LOGS_READ, result.logsComplete(), result.logsReason(),
+            result.logsMessage())
         .set(AnalysisRun.ANALYZED, true, "Analyzed",
             advice.size() + " recommendations, " + sync.created().size() + " new, "
                 + sync.obsoleted().size() + " obsolete")

@@ -39,9 +39,13 @@ public final class PodLogCollector {
     this.client = client;
   }
 
-  /** The logs read, and the new positions; closing deletes the spooled files. */
+  /**
+   * The logs read, the new positions, and what could not be read (a pod whose container has not
+   * started, lines without the kubelet timestamp), each naming its pod; closing deletes the
+   * spooled files.
+   */
   public record Collected(List<LogSource> sources, List<PodLogPosition> positions, long lines,
-      List<Path> files) implements AutoCloseable {
+      List<Path> files, List<LogProblem> problems) implements AutoCloseable {
     @Override
     public void close() {
       for (var f : files) {
@@ -52,6 +56,12 @@ public final class PodLogCollector {
         }
       }
     }
+  }
+
+  /** Something a run could not read, for the LogsRead condition. */
+  public record LogProblem(String pod, String reason, String message) {
+    static final String NOT_STARTED = "ContainerNotStarted";
+    static final String NO_TIMESTAMP = "LinesWithoutTimestamp";
   }
 
   public Collected collect(
@@ -65,17 +75,23 @@ public final class PodLogCollector {
     var sources = new ArrayList<LogSource>();
     var positions = new ArrayList<PodLogPosition>();
     var files = new ArrayList<Path>();
+    var problems = new ArrayList<LogProblem>();
     long lines = 0;
     for (Pod pod : pods) {
       String podName = pod.getMetadata().getName();
       String containerName = container != null ? container : firstContainer(pod);
       if (containerName == null) {
+        problems.add(new LogProblem(podName, LogProblem.NOT_STARTED,
+            "pod " + podName + " has no container"));
         continue;
       }
       var status = containerStatus(pod, containerName);
       String containerId = status == null ? null : status.getContainerID();
       if (containerId == null || containerId.isEmpty()) {
-        continue; // not started yet: no log to read
+        // no log to read yet, but the status must say so rather than report zero lines
+        problems.add(new LogProblem(podName, LogProblem.NOT_STARTED, "pod " + podName
+            + ": container " + containerName + " has not started (no containerID)"));
+        continue;
       }
       var before = previous == null ? null : previous.stream()
           .filter(p -> podName.equals(p.pod()) && containerName.equals(p.container()))
@@ -94,13 +110,19 @@ public final class PodLogCollector {
         spool.copy(request(namespace, podName, containerName, since, false), out);
       }
       lines += spool.lines;
+      if (spool.untimestamped > 0) {
+        problems.add(new LogProblem(podName, LogProblem.NO_TIMESTAMP, "pod " + podName + ": "
+            + spool.untimestamped + " log line" + (spool.untimestamped == 1 ? "" : "s")
+            + " without the kubelet timestamp skipped (first: "
+            + abbreviate(spool.firstUntimestamped) + ")"));
+      }
       sources.add(new LogSource(namespace + "/" + podName + "/" + containerName,
           () -> Files.newInputStream(file)));
       Instant until = spool.last != null ? spool.last : since;
       positions.add(new PodLogPosition(podName, containerName, containerId,
           until == null ? null : until.toString()));
     }
-    return new Collected(sources, positions, lines, files);
+    return new Collected(sources, positions, lines, files, problems);
   }
 
   private TailPrettyLoggable request(
@@ -120,6 +142,8 @@ public final class PodLogCollector {
     private final Instant since;
     Instant last;
     long lines;
+    long untimestamped;
+    String firstUntimestamped;
 
     Spool(Instant since) {
       this.since = since;
@@ -134,7 +158,11 @@ public final class PodLogCollector {
           int space = line.indexOf(' ');
           Instant ts = space > 0 ? parse(line.substring(0, space)) : null;
           if (ts == null) {
-            continue; // every kubelet line carries a timestamp; anything else is not a log line
+            // every kubelet line carries a timestamp: without one the position is unknown
+            if (untimestamped++ == 0) {
+              firstUntimestamped = line;
+            }
+            continue;
           }
           if (since != null && !ts.isAfter(since)) {
             continue;
@@ -148,6 +176,12 @@ public final class PodLogCollector {
         }
       }
     }
+  }
+
+  /** A log line is attacker-controlled text: short, one line, no control characters. */
+  private static String abbreviate(String line) {
+    String clean = line.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 80 ? clean.substring(0, 77) + "..." : clean;
   }
 
   private static String firstContainer(Pod pod) {

@@ -20,7 +20,41 @@ public record RunResult(
     long linesRead,
     String failedCondition,
     String reason,
-    String message) {
+    String message,
+    List<PodLogCollector.LogProblem> logProblems) {
+
+  public RunResult {
+    logProblems = logProblems == null ? List.of() : List.copyOf(logProblems);
+  }
+
+  public RunResult(long generation, Instant startedAt, Instant finishedAt, AnalysisReport report,
+      List<PodLogPosition> positions, long linesRead, String failedCondition, String reason,
+      String message) {
+    this(generation, startedAt, finishedAt, report, positions, linesRead, failedCondition, reason,
+        message, List.of());
+  }
+
+  /** Every selected pod's log was read, every line placed: LogsRead is True. */
+  public boolean logsComplete() {
+    return logProblems.isEmpty();
+  }
+
+  /** The LogsRead reason of a successful run: what went wrong first, or LogsRead. */
+  public String logsReason() {
+    return logsComplete() ? "LogsRead" : logProblems.get(0).reason();
+  }
+
+  /** The LogsRead message of a successful run: the lines read, and each pod left out. */
+  public String logsMessage() {
+    var sb = new StringBuilder(linesRead + " new log lines read");
+    logProblems.forEach(p -> sb.append("; ").append(p.message()));
+    return sb.toString();
+  }
+
+  RunResult withLogProblems(List<PodLogCollector.LogProblem> problems) {
+    return new RunResult(generation, startedAt, finishedAt, report, positions, linesRead,
+        failedCondition, reason, message, problems);
+  }
 
   public boolean succeeded() {
     return failedCondition == null;

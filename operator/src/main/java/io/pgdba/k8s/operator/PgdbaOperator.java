@@ -1,6 +1,7 @@
 package io.pgdba.k8s.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -15,6 +16,9 @@ import io.pgdba.k8s.jobs.BackgroundJobs;
 import io.pgdba.k8s.recommendation.IndexRecommendationReconciler;
 import io.pgdba.metrics.PgdbaMetrics;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator: both reconcilers on one JOSDK {@link Operator}, with the settings the tests use
@@ -23,10 +27,14 @@ import java.time.Clock;
  */
 public final class PgdbaOperator implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PgdbaOperator.class);
+
   private final Operator operator;
   private final BackgroundJobs<RunResult> analyses;
   private final BackgroundJobs<?> applies;
   private final OperatorSettings settings;
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private volatile boolean closing;
 
   public PgdbaOperator(KubernetesClient client, AnalysisEngine engine, OperatorSettings settings,
       Clock clock) {
@@ -78,10 +86,16 @@ public final class PgdbaOperator implements AutoCloseable {
         o.withMetrics(metrics);
       }
       if (settings.leaderElection() != null) {
-        o.withLeaderElectionConfiguration(settings.leaseNamespace() == null
-            ? new LeaderElectionConfiguration(settings.leaderElection())
-            : new LeaderElectionConfiguration(settings.leaderElection(),
-                settings.leaseNamespace()));
+        // JOSDK exits the process whenever leading stops, a graceful close included (two
+        // operators in one test JVM, or a SIGTERM whose hook then blocks in System.exit). Only a
+        // lost lease must end the process, so that no two processes reconcile at once.
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+            settings.leaderElection(), settings.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
+            new LeaderCallbacks(() -> leading.set(true), this::stoppedLeading, leader -> { }),
+            false));
       }
     });
     operator.register(
@@ -115,9 +129,24 @@ public final class PgdbaOperator implements AutoCloseable {
     return operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
+  /** With leader election: this process holds the lease and reconciles. */
+  public boolean leading() {
+    return leading.get();
+  }
+
+  private void stoppedLeading() {
+    leading.set(false);
+    if (!closing) {
+      LOG.error("lost the leader lease {}: exiting so that only the new leader reconciles",
+          settings.leaderElection());
+      System.exit(1);
+    }
+  }
+
   /** Stops watching, lets running builds end (bounded), then returns. */
   @Override
   public void close() {
+    closing = true;
     operator.stop();
     long seconds = settings.shutdownTimeout().getSeconds();
     analyses.shutdown(seconds);

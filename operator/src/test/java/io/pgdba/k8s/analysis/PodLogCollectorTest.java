@@ -87,4 +87,40 @@ class PodLogCollectorTest {
       assertThat(second.positions().get(0).readUntil()).isEqualTo("2026-11-24T10:00:05Z");
     }
   }
+
+  @Test
+  void aPodWhoseContainerHasNotStartedIsAProblemNamingThePod() throws Exception {
+    client.pods().inNamespace("ns").resource(pod(null, 0)).create();
+    try (var collected = new PodLogCollector(client).collect(
+        "ns", Map.of("cnpg.io/cluster", "db"), "postgres", null)) {
+      assertThat(collected.positions()).isEmpty();
+      assertThat(collected.problems()).singleElement().satisfies(p -> {
+        assertThat(p.pod()).isEqualTo("pg-0");
+        assertThat(p.reason()).isEqualTo("ContainerNotStarted");
+        assertThat(p.message()).contains("pg-0", "postgres", "has not started");
+      });
+    }
+  }
+
+  @Test
+  void linesWithoutTheKubeletTimestampAreCountedAndNamedNotDroppedSilently() throws Exception {
+    client.pods().inNamespace("ns").resource(pod("containerd://one", 0)).create();
+    server.expect().get()
+        .withPath("/api/v1/namespaces/ns/pods/pg-0/log?pretty=false&container=postgres"
+            + "&timestamps=true")
+        .andReturn(200, "LOG:  no stamp \u001b[31mred\n"
+            + lines("2026-11-24T10:00:00.100000000Z", "LOG:  stamped")
+            + "another line without one\n")
+        .once();
+    try (var collected = new PodLogCollector(client).collect(
+        "ns", Map.of("cnpg.io/cluster", "db"), "postgres", null)) {
+      assertThat(collected.lines()).isEqualTo(1);
+      assertThat(collected.problems()).singleElement().satisfies(p -> {
+        assertThat(p.reason()).isEqualTo("LinesWithoutTimestamp");
+        // the first such line is quoted, its control characters neutralized
+        assertThat(p.message()).startsWith("pod pg-0: 2 log lines without the kubelet timestamp")
+            .contains("LOG:  no stamp ?[31mred").doesNotContain("\u001b");
+      });
+    }
+  }
 }

@@ -222,6 +222,7 @@ class OperatorIT {
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       var a = get(ns, "events");
+      assertThat(a.getStatus()).isNotNull(); // a slow machine polls before the first status
       assertThat(a.getStatus().pods()).singleElement().satisfies(
           p -> assertThat(p.readUntil()).isEqualTo("2026-11-24T09:10:00Z"));
       assertThat(a.getStatus().summary().statements()).isLessThanOrEqualTo(1);
@@ -530,6 +531,30 @@ class OperatorIT {
             + "reason=\"SecretNotFound\"} ")
         .contains("pgdba_analysis_failing{analysis=\"no-secret\",namespace=\"nosecret\"} 1.0")
         .doesNotContain("pgdba_target_reachable{analysis=\"no-secret\""));
+  }
+
+  @Test
+  void aPodWhoseContainerHasNotStartedIsLogsReadFalseNamingThePod() {
+    String ns = "starting";
+    secrets(ns);
+    client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName("db-0").withLabels(Map.of("app", "starting")).endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("pg").endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewContainerStatus().withName("postgres").withReady(false).withRestartCount(0)
+        .endContainerStatus().endStatus()
+        .build()).create();
+    analysis(ns, "starting", pg.port(),
+        new Logs(Map.of("app", "starting"), "postgres", null, null, null, null), null);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var a = get(ns, "starting");
+      var logs = condition(a, "LogsRead");
+      assertThat(logs.status()).isEqualTo("False");
+      assertThat(logs.reason()).isEqualTo("ContainerNotStarted");
+      assertThat(logs.message()).contains("db-0", "postgres", "has not started");
+      assertThat(condition(a, "Ready").status()).isEqualTo("False");
+    });
   }
 
   @Test

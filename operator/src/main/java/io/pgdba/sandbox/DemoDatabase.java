@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Random;
+import javax.sql.DataSource;
 
 /**
  * The sandbox's PostgreSQL: an embedded server that logs every statement to a file, with a small
@@ -64,6 +65,17 @@ public final class DemoDatabase implements AutoCloseable {
             pg, dataDir.resolve("log").resolve("postgresql.log"), readerPassword, ddlPassword);
     db.createSchema();
     return db;
+  }
+
+  /**
+   * A database of this server for pgdba's history, the sandbox's default store (in a cluster it
+   * is a database the user names, never the analyzed one).
+   */
+  public DataSource historyDataSource() throws SQLException {
+    try (var c = connectAsSuperuser("postgres"); var s = c.createStatement()) {
+      s.execute("CREATE DATABASE pgdba_history");
+    }
+    return pg.getDatabase("postgres", "pgdba_history");
   }
 
   public int port() {

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgdba.k8s.analysis.AnalysisEngine;
 import io.pgdba.k8s.analysis.PgAnalysis;
 import io.pgdba.k8s.operator.OperatorSettings;
+import io.pgdba.history.HistoryException;
+import io.pgdba.history.HistoryStore;
+import io.pgdba.k8s.analysis.RunHistory;
 import io.pgdba.k8s.operator.PgdbaOperator;
 import io.pgdba.metrics.MetricsServer;
 import io.pgdba.metrics.PgdbaMetrics;
@@ -119,8 +122,14 @@ public final class Sandbox implements AutoCloseable {
     }
     kubeconfig = api.writeKubeconfig(options.workDir().resolve("kubeconfig"), "shop");
     var registry = PgdbaMetrics.newPrometheusRegistry();
+    RunHistory history;
+    try {
+      history = RunHistory.in(HistoryStore.open(db.historyDataSource()), Clock.systemUTC());
+    } catch (HistoryException e) {
+      throw new IOException(e.getMessage());
+    }
     operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(),
-        OperatorSettings.defaults(), Clock.systemUTC(), registry);
+        OperatorSettings.defaults(), Clock.systemUTC(), registry, history);
     metrics = MetricsServer.start(options.metricsPort(), registry, operator::alive,
         operator::ready);
     operator.start();

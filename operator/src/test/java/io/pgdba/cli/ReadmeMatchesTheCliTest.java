@@ -68,7 +68,7 @@ class ReadmeMatchesTheCliTest {
             .contains("env " + m.group(1));
       }
     }
-    assertThat(vars).hasSize(8);
+    assertThat(vars).hasSize(9);
     assertThat(help.replaceAll("\\s+", " ")).contains(vars);
     assertThat(readme).contains(vars);
     String section = readme.substring(readme.indexOf("### Running the operator"),

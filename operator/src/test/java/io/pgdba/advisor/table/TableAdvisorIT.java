@@ -75,8 +75,11 @@ class TableAdvisorIT {
       clean = advise("clean");
       System.out.printf("PG%d: setup %d ms, advisor on planted %d ms%n", major,
           (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-      planted.forEach(f -> System.out.println("PG" + major + " planted: " + f.severity() + " "
-          + f.kind() + " " + f.object() + " " + f.evidence()));
+      // the text report of these findings, for the README's excerpt
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target/table-findings-pg" + major
+          + ".txt"), io.pgdba.report.TextReport.render(new io.pgdba.analysis.AnalysisReport(
+              List.of(), TableScenario.workload(), null, List.of(), planted),
+          io.pgdba.report.ReportOptions.defaults()));
     }
 
     @AfterAll

@@ -69,8 +69,8 @@ final class Maintenance {
             "table " + object + " is " + age + " transactions from its last freeze",
             evidence("xidAge", age, "warnAge", warnAge, "autovacuumFreezeMaxAge", freezeMaxAge,
                 "transactionsLeft", XID_STOP - age),
-            "Autovacuum should have frozen it at autovacuum_freeze_max_age; something holds it"
-                + " back: a long transaction, an abandoned prepared transaction or replication"
+            "Autovacuum freezes a table once its age passes autovacuum_freeze_max_age; if this"
+                + " one stays behind, something holds it back: a long transaction, an abandoned prepared transaction or replication"
                 + " slot (pg_prepared_xacts, pg_replication_slots), or autovacuum too slow for"
                 + " the table. Fix the cause, then VACUUM (FREEZE) it (SHARE UPDATE EXCLUSIVE"
                 + " lock: reads and writes go on). At " + XID_STOP + " the server refuses new"

@@ -88,12 +88,24 @@ class TableAdvisorIT {
     }
 
     private List<Finding> advise(String database) throws Exception {
+      return advise(database, TableScenario.SETTINGS, warnings);
+    }
+
+    private List<Finding> advise(String database, Map<String, String> settings,
+        List<String> warnings) throws Exception {
       try (Connection session = ReadOnlySession.open(new ConnectionSettings("localhost",
           pg.port(), database, "postgres", null, "disable", null, 10))) {
         var catalog = new CatalogReader().read(session);
         var context = new AdvisorContext(session, catalog, TableScenario.workload(), true,
-            TableScenario.SETTINGS, warnings);
-        return new TableAdvisor().advise(context);
+            settings, warnings);
+        var findings = new TableAdvisor().advise(context);
+        // the advisor's own statement timeout is gone again: the session is as it was given
+        try (var st = session.createStatement();
+            var rs = st.executeQuery("show statement_timeout")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("1min");
+        }
+        return findings;
       }
     }
 
@@ -112,6 +124,16 @@ class TableAdvisorIT {
     @Test
     void theCleanSchemaHasNoFinding() {
       assertThat(clean).as("findings on the clean schema:" + kinds(clean)).isEmpty();
+    }
+
+    @Test
+    void everyStatementIsBoundedByTheAdvisorsTimeout() throws Exception {
+      var settings = new java.util.HashMap<>(TableScenario.SETTINGS);
+      settings.put("table.statement-timeout-ms", "1");
+      var timedOut = new ArrayList<String>();
+      advise("planted", settings, timedOut);
+      assertThat(timedOut).isNotEmpty()
+          .anySatisfy(w -> assertThat(w).contains("canceling statement due to statement timeout"));
     }
 
     @Test

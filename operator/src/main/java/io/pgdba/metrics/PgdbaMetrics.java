@@ -13,6 +13,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgdba.analysis.AnalysisReport;
+import io.pgdba.finding.Category;
+import io.pgdba.finding.Findings;
+import io.pgdba.finding.Severity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +63,7 @@ public final class PgdbaMetrics {
   private final GaugeGroup queryCalls;
   private final GaugeGroup queryTotal;
   private final GaugeGroup queryMean;
+  private final GaugeGroup findings;
   private final List<GaugeGroup> groups = new ArrayList<>();
 
   public PgdbaMetrics(MeterRegistry registry, int topQueries, Clock clock) {
@@ -110,6 +114,11 @@ public final class PgdbaMetrics {
         group("pgdba.query.total.time", "Total time of a top query in the last run", "seconds");
     queryMean =
         group("pgdba.query.mean.time", "Mean time of a top query in the last run", "seconds");
+    findings =
+        group(
+            "pgdba.findings",
+            "Findings of the last run by category (table, query, config, log) and severity",
+            null);
     // Zero counters up front: "no build failed" must read 0 in a query, not "no data".
     for (var result : List.of(SUCCESS, FAILED)) {
       indexBuilds(result);
@@ -172,6 +181,21 @@ public final class PgdbaMetrics {
       String namespace, String analysis, AnalysisReport report, double slowMs, long durationMs) {
     analysisFinished(
         namespace, analysis, AnalysisSummary.of(report, slowMs, topQueries, durationMs));
+    findingCounts(namespace, analysis, Findings.counts(report.findings()));
+  }
+
+  /**
+   * Replaces the analysis' finding counts: one series per category and severity, zeros
+   * included, so that "no critical finding" reads 0 rather than "no data".
+   */
+  public void findingCounts(
+      String namespace, String analysis, Map<Category, Map<Severity, Long>> counts) {
+    var values = new HashMap<Tags, Double>();
+    counts.forEach((category, bySeverity) -> bySeverity.forEach((severity, n) ->
+        values.put(analysisTags(namespace, analysis)
+            .and("category", category.jsonName(), "severity", severity.jsonName()),
+            n.doubleValue())));
+    findings.replace(scope(namespace, analysis), values);
   }
 
   /**

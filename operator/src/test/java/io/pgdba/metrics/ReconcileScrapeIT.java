@@ -93,6 +93,9 @@ class ReconcileScrapeIT {
       metrics.recommendationState(
           new RecommendationState(
               ns, name, name + "-c", "public.items", "CreateIndex", "Failed", 30, Double.NaN));
+      metrics.findingCounts(ns, name, io.pgdba.finding.Findings.counts(List.of(
+          io.pgdba.finding.Finding.of(io.pgdba.finding.Category.TABLE, "table.bloat",
+              io.pgdba.finding.Severity.WARNING, "public.orders", "bloat", null, "vacuum"))));
       metrics.indexBuilt(PgdbaMetrics.SUCCESS, 1200);
       metrics.indexBuilt(PgdbaMetrics.FAILED, 300);
       metrics.indexRolledBack(PgdbaMetrics.SUCCESS, 40);

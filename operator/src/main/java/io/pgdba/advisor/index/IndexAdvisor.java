@@ -126,10 +126,6 @@ public final class IndexAdvisor {
     recommendations.sort(Comparator
         .comparingDouble(Recommendation::estimatedImprovementPercent).reversed()
         .thenComparing(Recommendation::indexName));
-    var drops = new DropAdvisor(catalog, now).advise();
-    drops.sort(Comparator.comparing(Recommendation::schema).thenComparing(Recommendation::table)
-        .thenComparing(Recommendation::indexName));
-    recommendations.addAll(drops);
     skipped.sort(Comparator.comparing(SkippedQuery::fingerprint));
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
   }

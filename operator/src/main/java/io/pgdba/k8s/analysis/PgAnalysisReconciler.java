@@ -62,6 +62,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
   static final String REGRESSED = "Regressed";
   static final int TOP_SLOW = 10;
   static final int MAX_WARNINGS = 10;
+  static final int MAX_CRITICAL_EVENTS = 5;
   static final Duration MIN_BACKOFF = Duration.ofSeconds(15);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
 
@@ -197,7 +198,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     running = new PgAnalysisStatus(running.observedGeneration(), running.conditions(),
         running.lastRunTime(), now.truncatedTo(ChronoUnit.SECONDS).toString(),
         running.consecutiveFailures(), running.summary(), running.recommendations(),
-        running.pods());
+        running.pods(), running.findings());
     return patch(resource, context, running).rescheduleAfter(Duration.ofMinutes(5));
   }
 
@@ -243,13 +244,19 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     regressed.ifPresent(c -> conditions.set(REGRESSED, c.status(), c.reason(), c.message()));
     Instant now = result.finishedAt().truncatedTo(ChronoUnit.SECONDS);
     var every = AnalysisSettings.of(resource.getSpec()).every();
+    var findings = report.findings();
     var status = new PgAnalysisStatus(
         generation, conditions.toList(), now.toString(),
         every == null ? null : now.plus(every).toString(),
-        0, summary(result), counts(context), bounded(result.positions()));
+        0, summary(result), counts(context), bounded(result.positions()),
+        FindingStatus.of(findings));
+    var newCritical = FindingStatus.newCritical(old == null ? null : old.findings(), findings);
+    // then act, once, from the values above
     events.normal(resource, "AnalysisSucceeded",
         "read " + result.linesRead() + " log lines; " + advice.size() + " recommendations ("
-            + sync.created().size() + " new, " + sync.obsoleted().size() + " obsolete)");
+            + sync.created().size() + " new, " + sync.obsoleted().size() + " obsolete); "
+            + findings.size() + " findings");
+    criticalEvents(resource, newCritical);
     regressed.filter(c -> c.status().equals(Condition.TRUE))
         .ifPresent(c -> events.warning(resource, c.reason(), c.message()));
     var control = patch(resource, context, status);
@@ -281,12 +288,23 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     Instant next = Instant.now(clock).plus(backoff).truncatedTo(ChronoUnit.SECONDS);
     var status = new PgAnalysisStatus(generation, conditions.toList(),
         old == null ? null : old.lastRunTime(), next.toString(), failures,
-        old == null ? null : old.summary(), counts(context), old == null ? null : old.pods());
+        old == null ? null : old.summary(), counts(context), old == null ? null : old.pods(),
+        old == null ? null : old.findings());
     if (failures == 1 || old == null || !Objects.equals(old.observedGeneration(), generation)) {
       events.warning(resource, reason, message);
     }
     listener.analysisFailed(resource, condition, reason, took);
     return patch(resource, context, status).rescheduleAfter(backoff);
+  }
+
+  /** One Warning Event per critical finding the previous status did not list (at most 5). */
+  private void criticalEvents(PgAnalysis resource, List<io.pgdba.finding.Finding> critical) {
+    critical.stream().limit(MAX_CRITICAL_EVENTS).forEach(f -> events.warning(resource,
+        "CriticalFinding", f.kind() + " on " + f.object() + ": " + f.title()));
+    if (critical.size() > MAX_CRITICAL_EVENTS) {
+      events.warning(resource, "CriticalFinding", (critical.size() - MAX_CRITICAL_EVENTS)
+          + " more new critical findings; see status.findings and the report");
+    }
   }
 
   static Duration backoff(int failures) {
@@ -353,7 +371,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
 
   private static PgAnalysisStatus withCounts(PgAnalysisStatus s, RecommendationCounts counts) {
     return new PgAnalysisStatus(s.observedGeneration(), s.conditions(), s.lastRunTime(),
-        s.nextRunTime(), s.consecutiveFailures(), s.summary(), counts, s.pods());
+        s.nextRunTime(), s.consecutiveFailures(), s.summary(), counts, s.pods(), s.findings());
   }
 
   private PgAnalysisStatus withConditions(PgAnalysisStatus old, long generation,
@@ -363,7 +381,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         old == null ? null : old.consecutiveFailures(),
         summary != null ? summary : old == null ? null : old.summary(),
         counts != null ? counts : old == null ? null : old.recommendations(),
-        old == null ? null : old.pods());
+        old == null ? null : old.pods(), old == null ? null : old.findings());
   }
 
   private Conditions conditions(PgAnalysisStatus old, long generation) {

@@ -27,7 +27,19 @@ public record PgAnalysisStatus(
     @JsonPropertyDescription(
             "Per pod and container, the log timestamp up to which lines were read: the next run"
                 + " asks for lines after it only, so no line is counted twice.")
-        List<PodLogPosition> pods) {
+        List<PodLogPosition> pods,
+    @JsonPropertyDescription(
+            "Findings of the last successful run (table, query, configuration advice): counts by"
+                + " category and severity, the most severe few, and which are critical.")
+        FindingSummary findings) {
+
+  /** The status without findings (kept for callers that have none). */
+  public PgAnalysisStatus(Long observedGeneration, List<Condition> conditions,
+      String lastRunTime, String nextRunTime, Integer consecutiveFailures, Summary summary,
+      RecommendationCounts recommendations, List<PodLogPosition> pods) {
+    this(observedGeneration, conditions, lastRunTime, nextRunTime, consecutiveFailures, summary,
+        recommendations, pods, null);
+  }
 
   /** Bounded figures of one run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -74,4 +86,33 @@ public record PgAnalysisStatus(
           String containerId,
       @JsonPropertyDescription("Timestamp (RFC 3339, ns) of the last line read.")
           String readUntil) {}
+
+  /** Findings of one run, bounded whatever their number. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FindingSummary(
+      @JsonPropertyDescription("All findings of the last run.") Integer total,
+      @JsonPropertyDescription("Findings by category and severity (non-zero ones only).")
+          List<FindingCount> counts,
+      @JsonPropertyDescription("The most severe findings (at most 5), titles truncated.")
+          List<TopFinding> top,
+      @JsonPropertyDescription(
+              "kind and object of the critical findings (at most 20): a critical finding not"
+                  + " listed in the previous status raises a Warning Event.")
+          List<String> critical) {}
+
+  /** How many findings of one category have one severity. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FindingCount(
+      @JsonPropertyDescription("table, query, config or log.") String category,
+      @JsonPropertyDescription("info, warning or critical.") String severity,
+      @JsonPropertyDescription("Number of findings.") Integer count) {}
+
+  /** One finding, in short. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TopFinding(
+      @JsonPropertyDescription("Stable machine name, e.g. table.bloat.") String kind,
+      @JsonPropertyDescription("info, warning or critical.") String severity,
+      @JsonPropertyDescription("What it is about (schema.table, a parameter, a query id).")
+          String object,
+      @JsonPropertyDescription("One line, truncated to 200 characters.") String title) {}
 }

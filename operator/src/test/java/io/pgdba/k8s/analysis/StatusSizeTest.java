@@ -40,7 +40,14 @@ class StatusSizeTest {
     }
     var totals = new WorkloadTotals(10_000_000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         20_000, 0, null, null);
-    var report = new AnalysisReport(sources, new Workload(totals, queries), null, warnings);
+    var findings = new ArrayList<io.pgdba.finding.Finding>();
+    for (int i = 0; i < 20_000; i++) {
+      findings.add(io.pgdba.finding.Finding.of(io.pgdba.finding.Category.TABLE, "table.bloat",
+          io.pgdba.finding.Severity.values()[i % 3], "public.t" + i + "o".repeat(1000),
+          "t".repeat(5000), Map.of("n", i), "a".repeat(5000)));
+    }
+    var report = new AnalysisReport(sources, new Workload(totals, queries), null, warnings,
+        findings);
     var pods = new ArrayList<PodLogPosition>();
     for (int i = 0; i < 5_000; i++) {
       pods.add(new PodLogPosition("postgres-cluster-pod-" + i, "postgres",
@@ -54,12 +61,16 @@ class StatusSizeTest {
     }
     var status = new PgAnalysisStatus(1L, conditions.toList(), "2026-11-24T10:00:00Z",
         "2026-11-24T11:00:00Z", 0, PgAnalysisReconciler.summary(result),
-        new RecommendationCounts(1, 1, 0, 0, 0, 0, 0), PgAnalysisReconciler.bounded(pods));
+        new RecommendationCounts(1, 1, 0, 0, 0, 0, 0), PgAnalysisReconciler.bounded(pods),
+        FindingStatus.of(report.findings()));
 
     int bytes = new KubernetesSerialization().asJson(status).length();
     System.out.println("status of a 20000-query, 5000-pod analysis: " + bytes + " bytes");
     assertThat(bytes).isLessThan(50_000);
     assertThat(status.summary().topSlowQueries()).hasSize(PgAnalysisReconciler.TOP_SLOW);
     assertThat(status.summary().statements()).isEqualTo(10_000_000);
+    assertThat(status.findings().total()).isEqualTo(20_000);
+    assertThat(status.findings().top()).hasSize(FindingStatus.TOP);
+    assertThat(status.findings().critical()).hasSize(FindingStatus.MAX_CRITICAL);
   }
 }

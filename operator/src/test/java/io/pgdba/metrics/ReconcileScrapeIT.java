@@ -222,8 +222,9 @@ class ReconcileScrapeIT {
             "PgdbaAnalysisFailing",
             "PgdbaTargetUnreachable",
             "PgdbaRecommendationApplyFailed",
-            "PgdbaHighImpactRecommendationWaiting");
-    assertThat(used).hasSizeGreaterThanOrEqualTo(4);
+            "PgdbaHighImpactRecommendationWaiting",
+            "PgdbaQueriesRegressed");
+    assertThat(used).hasSizeGreaterThanOrEqualTo(5);
     assertThat(scrapedNames()).containsAll(used);
     Promtool.run(null, "check", "rules", ChartFiles.rules().toString());
   }

@@ -22,6 +22,11 @@ import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.StatementVisitor;
+import net.sf.jsqlparser.statement.delete.ParenthesedDelete;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.select.Select;
@@ -220,7 +225,7 @@ public final class SafeExplain {
    * Sends one statement as one Parse message and returns the first column of its rows. Refuses
    * a session in the simple protocol and a text pgjdbc would split into several messages.
    */
-  private List<String> send(String sql) throws Refused {
+  List<String> send(String sql) throws Refused {
     Savepoint savepoint = null;
     try {
       var pg = connection.unwrap(BaseConnection.class);
@@ -239,9 +244,13 @@ public final class SafeExplain {
       }
       savepoint = savepoint();
       var lines = new ArrayList<String>();
-      try (var ps = connection.prepareStatement(sql); var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          lines.add(rs.getString(1));
+      try (var ps = connection.prepareStatement(sql)) {
+        if (ps.execute()) {
+          try (var rs = ps.getResultSet()) {
+            while (rs.next()) {
+              lines.add(rs.getString(1));
+            }
+          }
         }
       }
       release(savepoint);
@@ -313,6 +322,22 @@ public final class SafeExplain {
     public <S> Void visit(AnalyticExpression function, S context) {
       functions.add(List.of(fold(function.getName())));
       return super.visit(function, context);
+    }
+
+    // JSqlParser 5.3's own visit casts a data-modifying CTE to a SELECT and fails.
+    @Override
+    public <S> Void visit(WithItem<?> with, S context) {
+      var inner = with.getParenthesedStatement();
+      if (inner instanceof ParenthesedDelete d) {
+        return d.getDelete().accept((StatementVisitor<Void>) this, context);
+      }
+      if (inner instanceof ParenthesedInsert i) {
+        return i.getInsert().accept((StatementVisitor<Void>) this, context);
+      }
+      if (inner instanceof ParenthesedUpdate u) {
+        return u.getUpdate().accept((StatementVisitor<Void>) this, context);
+      }
+      return super.visit(with, context);
     }
 
     @Override

@@ -171,9 +171,11 @@ class HostileLogIT {
       st.execute("SET log_statement = 'none'");
       st.execute("CREATE DATABASE shop");
       st.execute("CREATE DATABASE source");
-      // The role the README documents: no superuser, no write grant.
+      // The role the README documents, statement for statement: no superuser, no write grant.
       st.execute("CREATE ROLE pgdba_reader LOGIN PASSWORD '" + PASSWORD + "'");
       st.execute("GRANT pg_monitor TO pgdba_reader");
+      st.execute("REVOKE CONNECT ON DATABASE shop FROM PUBLIC");
+      st.execute("GRANT CONNECT ON DATABASE shop TO pgdba_reader");
     }
     for (String db : List.of("shop", "source")) {
       try (var c = pg.connect(db); var st = c.createStatement()) {
@@ -188,7 +190,10 @@ class HostileLogIT {
         // A side effect the planner would show in the server log if it ever evaluated it.
         st.execute("CREATE FUNCTION evil(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS"
             + " $$BEGIN RAISE LOG 'pgdba-evil-called %', $1; RETURN $1; END$$");
+        st.execute("GRANT USAGE ON SCHEMA public TO pgdba_reader");
         st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgdba_reader");
+        st.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO"
+            + " pgdba_reader");
       }
     }
   }

@@ -189,4 +189,65 @@ class SafeExplainIT {
       assertThat(plan.toString()).contains("$1").doesNotContain("One-Time Filter");
     }
   }
+
+  /**
+   * The server's own rule SafeExplain builds on: one Parse message holds one command. Sent here
+   * by hand on the wire (pgjdbc would split the text first), the two-command text is refused
+   * and nothing of it runs.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void theServerRefusesTwoCommandsInOneParseMessage(int major) throws Exception {
+    var pg = server(major);
+    try (var socket = new java.net.Socket("127.0.0.1", pg.port())) {
+      var out = new java.io.DataOutputStream(socket.getOutputStream());
+      var in = new java.io.DataInputStream(socket.getInputStream());
+      var startup = new java.io.ByteArrayOutputStream();
+      var body = new java.io.DataOutputStream(startup);
+      body.writeInt(196608); // protocol 3.0
+      for (String s : new String[] {"user", "postgres", "database", DB}) {
+        body.write(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(0);
+      }
+      body.write(0);
+      out.writeInt(startup.size() + 4);
+      out.write(startup.toByteArray());
+      out.flush();
+      var messages = readUntilReady(in);
+      assertThat(messages).as("the test server trusts local connections").startsWith("R0");
+      byte[] sql = "SELECT 1; DELETE FROM guard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.writeByte('P');
+      out.writeInt(4 + 1 + sql.length + 1 + 2);
+      out.write(0); // the unnamed statement
+      out.write(sql);
+      out.write(0);
+      out.writeShort(0);
+      out.writeByte('S');
+      out.writeInt(4);
+      out.flush();
+      assertThat(String.join("\n", readUntilReady(in)))
+          .contains("cannot insert multiple commands into a prepared statement");
+    }
+    try (var c = writable(pg)) {
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  /** Backend messages up to ReadyForQuery: "R<code>" for authentication, "E<text>" for errors. */
+  private static java.util.List<String> readUntilReady(java.io.DataInputStream in)
+      throws java.io.IOException {
+    var seen = new java.util.ArrayList<String>();
+    while (true) {
+      int type = in.readByte();
+      byte[] payload = new byte[in.readInt() - 4];
+      in.readFully(payload);
+      if (type == 'R') {
+        seen.add("R" + java.nio.ByteBuffer.wrap(payload).getInt());
+      } else if (type == 'E') {
+        seen.add("E" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (type == 'Z') {
+        return seen;
+      }
+    }
+  }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * After a build, EXPLAINs the affected queries (through {@link SafeExplain}, in a read-only
- * transaction, without ANALYZE, so nothing runs) to see whether the planner now uses the index: the observed effect of an apply.
+ * transaction, without ANALYZE, so nothing runs) to see whether the planner now uses the index:
+ * the observed effect of an apply.
  */
 public final class PlanVerifier {
 

@@ -205,7 +205,8 @@ class ConnectionSettingsParserTest {
   @Test
   void aPasswordInAnyPositionOfAMalformedSpecIsNeverEchoed() {
     for (String spec : new String[] {
-        "postgresql://u:Secr3t-Xyz/db@host", "postgresql:///u:Secr3t-Xyz@h/db", "postgresql://u:Secr3t-Xyz@h:Secr3t-Xyz/db",
+        "postgresql://u:Secr3t-Xyz/db@host", "postgresql:///u:Secr3t-Xyz@h/db",
+        "postgresql://u:Secr3t-Xyz@h:Secr3t-Xyz/db",
         "postgresql://u:Secr3t-Xyz@[::1]Secr3t-Xyz/db", "postgresql://u:Secr3t-Xyz@h1,h2/db",
         "postgresql://h/db?Secr3t-Xyz", "postgresql://h/db?Secr3t-Xyz=1",
         "host=h password=Secr3t Xyz", "host=h password=Secr3t-Xyz port=Secr3t-Xyz",

@@ -48,9 +48,7 @@ public final class DatabaseTargetStep implements TargetStep {
   public Result run(AnalysisRequest request, Workload logWorkload, List<String> warnings)
       throws AnalysisException {
     var target = request.target();
-    // pg_stat_statements texts carry $n placeholders, which only the simple protocol can EXPLAIN
-    var options = sessionOptions.withSimpleQueryProtocol(logWorkload == null);
-    try (var session = ReadOnlySession.open(target, options)) {
+    try (var session = ReadOnlySession.open(target, sessionOptions)) {
       var workload = logWorkload;
       if (workload == null) {
         var pgss = new StatStatementsWorkloadReader(

@@ -1,19 +1,18 @@
 package io.pgdba.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgdba.catalog.ConnectionSettings;
+import io.pgdba.catalog.SafeExplain;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * After a build, EXPLAINs the affected queries (in a read-only transaction, without ANALYZE, so
- * nothing runs) to see whether the planner now uses the index: the observed effect of an apply.
+ * After a build, EXPLAINs the affected queries (through {@link SafeExplain}, in a read-only
+ * transaction, without ANALYZE, so nothing runs) to see whether the planner now uses the index:
+ * the observed effect of an apply.
  */
 public final class PlanVerifier {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An affected query to check: an executable example and its planner cost before the index. */
   public record QueryExample(String fingerprint, String sql, Double costBefore) {}
@@ -60,25 +59,13 @@ public final class PlanVerifier {
 
   private static QueryCheck check(java.sql.Connection c, QueryExample q, String indexName)
       throws SQLException {
-    String sql = q.sql() == null ? "" : q.sql().strip();
-    while (sql.endsWith(";")) {
-      sql = sql.substring(0, sql.length() - 1).strip();
-    }
-    if (sql.isEmpty() || sql.contains(";")) {
-      return new QueryCheck(
-          q.fingerprint(), false, q.costBefore(), null, "no single-statement example to explain");
-    }
-    try (var st = c.createStatement();
-        var rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
-      rs.next();
-      JsonNode plan = JSON.readTree(rs.getString(1)).path(0).path("Plan");
+    try {
+      // The example came from a log: SafeExplain decides what reaches the server.
+      JsonNode plan = new SafeExplain(c).plan(q.sql());
       return new QueryCheck(
           q.fingerprint(), usesIndex(plan, indexName), q.costBefore(),
           plan.path("Total Cost").asDouble(), null);
-    } catch (SQLException e) {
-      return new QueryCheck(
-          q.fingerprint(), false, q.costBefore(), null, IndexApplier.oneLine(e));
-    } catch (java.io.IOException e) {
+    } catch (SafeExplain.Refused e) {
       return new QueryCheck(q.fingerprint(), false, q.costBefore(), null, e.getMessage());
     } finally {
       c.rollback();

@@ -92,6 +92,18 @@ public final class ConnectionSettingsParser {
           "PGSSLROOTCERT", "sslrootcert",
           "PGCONNECT_TIMEOUT", "connect_timeout");
 
+  // scheme: then anything: a URI the user meant, even with a mistyped scheme or slashes.
+  private static final java.util.regex.Pattern URI_SHAPED =
+      java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
+  private static final String USER_INFO = "[A-Za-z][A-Za-z0-9+.-]*:/*[^:@/\\s]*:";
+  private static final java.util.regex.Pattern CONNINFO_PASSWORD =
+      java.util.regex.Pattern.compile("password\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'?|\\S+)");
+  private static final java.util.regex.Pattern KEYWORD_SHAPED =
+      java.util.regex.Pattern.compile("[a-z_]{1,40}");
+  // A one- or two-character password would turn every message into asterisks; such a password
+  // is not echoed by any message in the first place.
+  private static final int MIN_SCRUBBED = 3;
+
   private final Map<String, String> env;
   private final String osUser;
   private final Path home;
@@ -129,9 +141,28 @@ public final class ConnectionSettingsParser {
    * @throws ConnectionStringException when the spec or a PG* variable is malformed
    */
   public ConnectionSettings parse(String spec) {
+    try {
+      return parseUnscrubbed(spec);
+    } catch (ConnectionStringException e) {
+      // Messages name keys, never values; this is the net under that rule, whatever the input.
+      String message = e.getMessage();
+      for (String secret : secrets(spec, env.get("PGPASSWORD"))) {
+        message = message.replace(secret, "********");
+      }
+      throw new ConnectionStringException(message);
+    }
+  }
+
+  private ConnectionSettings parseUnscrubbed(String spec) {
     Map<String, String> given = new LinkedHashMap<>();
     if (spec != null && !spec.isBlank()) {
       String s = spec.strip();
+      if (!isUri(s) && URI_SHAPED.matcher(s).lookingAt()) {
+        // postgresql:/u:pw@h, POSTGRESQL://..., postgres:... are no conninfo: saying "missing
+        // '='" would echo the whole text, password included.
+        throw new ConnectionStringException("invalid connection URI: it must start with"
+            + " postgresql:// or postgres:// (lower case, two slashes)");
+      }
       given = isUri(s) ? parseUri(s) : parseConninfo(s);
     }
     var merged = new LinkedHashMap<String, String>();
@@ -155,13 +186,12 @@ public final class ConnectionSettingsParser {
     String host = p.getOrDefault("host", p.getOrDefault("hostaddr", "localhost"));
     if (host.contains(",")) {
       throw new ConnectionStringException(
-          "invalid connection settings: several hosts (\"" + host + "\") are not supported");
+          "invalid connection settings: several hosts (a comma in the host) are not supported");
     }
     if (host.startsWith("/") || host.startsWith("@")) {
       throw new ConnectionStringException(
-          "invalid connection settings: host \""
-              + host
-              + "\" is a Unix-domain socket, which pgdba does not support: use a TCP host name");
+          "invalid connection settings: the host is a Unix-domain socket directory, which pgdba"
+              + " does not support: use a TCP host name");
     }
     int port = number("port", p.getOrDefault("port", "5432"), 1, 65535);
     String user = p.getOrDefault("user", osUser);
@@ -169,9 +199,7 @@ public final class ConnectionSettingsParser {
     String sslMode = p.getOrDefault("sslmode", "prefer").toLowerCase(Locale.ROOT);
     if (!SSL_MODES.contains(sslMode)) {
       throw new ConnectionStringException(
-          "invalid sslmode \""
-              + sslMode
-              + "\": expected disable, allow, prefer, require, verify-ca or verify-full");
+          "invalid sslmode: expected disable, allow, prefer, require, verify-ca or verify-full");
     }
     String rootCert = p.get("sslrootcert");
     int timeout = number("connect_timeout", p.getOrDefault("connect_timeout", "0"), 0, 86_400);
@@ -208,7 +236,7 @@ public final class ConnectionSettingsParser {
       // reported below
     }
     throw new ConnectionStringException(
-        "invalid " + key + " \"" + value + "\": expected a number from " + min + " to " + max);
+        "invalid " + key + ": expected a number from " + min + " to " + max);
   }
 
   static boolean isUri(String s) {
@@ -235,6 +263,11 @@ public final class ConnectionSettingsParser {
       path = rest.substring(slash + 1);
       rest = rest.substring(0, slash);
     }
+    if (path != null && path.indexOf('@') >= 0) {
+      // postgresql:///u:pw@h/db reads as database "u:pw@h/db": refused, not echoed later.
+      throw new ConnectionStringException("invalid connection URI: the database name holds an"
+          + " \"@\" (a \"/\" too many before user:password@host? write %40 for a real one)");
+    }
     int at = rest.lastIndexOf('@');
     if (at >= 0) {
       String userInfo = rest.substring(0, at);
@@ -259,12 +292,10 @@ public final class ConnectionSettingsParser {
         int eq = pair.indexOf('=');
         if (eq < 0) {
           throw new ConnectionStringException(
-              "invalid connection URI: parameter \""
-                  + decode(pair, "parameter")
-                  + "\" has no \"=value\"");
+              "invalid connection URI: a parameter has no \"=value\"");
         }
         String key = decode(pair.substring(0, eq), "parameter name");
-        String value = decode(pair.substring(eq + 1), "value of " + key);
+        String value = decode(pair.substring(eq + 1), "value of " + shown(key));
         out.put(checkKeyword(key, "URI parameter"), value);
       }
     }
@@ -281,7 +312,7 @@ public final class ConnectionSettingsParser {
       int close = hostPort.indexOf(']');
       if (close < 0) {
         throw new ConnectionStringException(
-            "invalid connection URI: missing \"]\" after IPv6 host \"" + hostPort + "\"");
+            "invalid connection URI: missing \"]\" after the IPv6 host");
       }
       host = hostPort.substring(1, close);
       String after = hostPort.substring(close + 1);
@@ -289,7 +320,7 @@ public final class ConnectionSettingsParser {
         port = after.substring(1);
       } else if (!after.isEmpty()) {
         throw new ConnectionStringException(
-            "invalid connection URI: unexpected \"" + after + "\" after IPv6 host");
+            "invalid connection URI: unexpected text after the IPv6 host");
       }
     } else {
       int colon = hostPort.lastIndexOf(':');
@@ -305,8 +336,8 @@ public final class ConnectionSettingsParser {
     }
     if (port != null) {
       if (!port.chars().allMatch(Character::isDigit) || port.isEmpty()) {
-        throw new ConnectionStringException(
-            "invalid connection URI: port \"" + port + "\" is not a number");
+        // The "port" may be a password after a misplaced '/': never echoed.
+        throw new ConnectionStringException("invalid connection URI: the port is not a number");
       }
       out.put("port", port);
     }
@@ -332,7 +363,54 @@ public final class ConnectionSettingsParser {
           "connection option \"" + key + "\" (" + where + ") is not supported by pgdba");
     }
     throw new ConnectionStringException(
-        "invalid connection option \"" + key + "\" (" + where + ")");
+        "invalid connection option " + shown(key) + " (" + where + ")");
+  }
+
+  /** A key as the user typed it, when it looks like one; anything else could be a secret. */
+  private static String shown(String key) {
+    return KEYWORD_SHAPED.matcher(key).matches() ? "\"" + key + "\"" : "(not a libpq keyword)";
+  }
+
+  /**
+   * Every text of {@code spec} that is, or may be, a password: the password of anything shaped
+   * like a URI (whatever its scheme), conninfo password values, PGPASSWORD. Error messages are
+   * scrubbed of them.
+   */
+  static java.util.List<String> secrets(String spec, String envPassword) {
+    var out = new java.util.ArrayList<String>();
+    if (envPassword != null && envPassword.length() >= MIN_SCRUBBED) {
+      out.add(envPassword);
+    }
+    if (spec != null) {
+      for (String at : new String[] {"([^@\\s]*)@", "(\\S*)@"}) {
+        // up to the first '@' and up to the last: a password may hold an '@' of its own
+        var userInfo = java.util.regex.Pattern.compile(USER_INFO + at).matcher(spec.strip());
+        if (userInfo.lookingAt()) {
+          out.add(userInfo.group(1));
+          try {
+            out.add(URLDecoder.decode(userInfo.group(1).replace("+", "%2B"),
+                StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            // the raw form is scrubbed already
+          }
+        }
+      }
+      var conninfo = CONNINFO_PASSWORD.matcher(spec);
+      while (conninfo.find()) {
+        String v = conninfo.group(1);
+        out.add(v);
+        if (v.startsWith("'")) {
+          String inner = v.endsWith("'") && v.length() > 1
+              ? v.substring(1, v.length() - 1) : v.substring(1);
+          out.add(inner);
+          out.add(inner.replace("\\'", "'").replace("\\\\", "\\"));
+        }
+      }
+    }
+    out.removeIf(v -> v.length() < MIN_SCRUBBED);
+    // Longest first, so that a password is never half-replaced by one of its parts.
+    out.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    return out;
   }
 
   /** {@code key=value key2='quoted \' value'}, as libpq's conninfo. */
@@ -356,8 +434,9 @@ public final class ConnectionSettingsParser {
         i++;
       }
       if (i >= n || s.charAt(i) != '=') {
-        throw new ConnectionStringException(
-            "invalid connection string: missing \"=\" after \"" + key + "\"");
+        throw new ConnectionStringException("invalid connection string: missing \"=\" after "
+            + (SUPPORTED.contains(key) || UNSUPPORTED.contains(key)
+                ? "\"" + key + "\"" : "a word at character " + (keyStart + 1)));
       }
       i++;
       while (i < n && Character.isWhitespace(s.charAt(i))) {
@@ -383,7 +462,7 @@ public final class ConnectionSettingsParser {
         }
         if (!closed) {
           throw new ConnectionStringException(
-              "invalid connection string: unterminated quoted value of \"" + key + "\"");
+              "invalid connection string: unterminated quoted value of " + shown(key));
         }
       } else {
         while (i < n && !Character.isWhitespace(s.charAt(i))) {

@@ -12,7 +12,8 @@ import org.postgresql.PGProperty;
  * session with {@code default_transaction_read_only=on} (a startup option, so it holds before the
  * first statement), and the driver makes every transaction READ ONLY too ({@code readOnly} with
  * {@code readOnlyMode=always}). Either alone would refuse INSERT, CREATE TABLE and CREATE INDEX;
- * both survive a proxy that drops one. HypoPG works in such a session (it writes nothing).
+ * both survive a proxy that drops one. HypoPG works in such a session (it writes nothing). The
+ * driver always uses the extended query protocol ({@link SafeExplain} relies on it).
  *
  * <p>The password travels only in the driver properties ({@link JdbcTarget}), never in the URL.
  */
@@ -73,9 +74,9 @@ public final class ReadOnlySession {
             + millis(options.lockTimeout()));
     PGProperty.READ_ONLY.set(p, true);
     PGProperty.READ_ONLY_MODE.set(p, "always");
-    if (options.simpleQueryProtocol()) {
-      PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-    }
+    // Extended protocol, whatever a default says: one Parse message holds one command, which is
+    // what SafeExplain relies on; the simple protocol runs every command of a text.
+    PGProperty.PREFER_QUERY_MODE.set(p, "extended");
     return p;
   }
 

@@ -10,16 +10,12 @@ import java.time.Duration;
  *     of) an ACCESS EXCLUSIVE lock of the application; zero for none
  * @param connectTimeout used when the settings give no {@code connect_timeout}
  * @param applicationName shown in pg_stat_activity and the server log
- * @param simpleQueryProtocol send statements with the simple query protocol: needed to run
- *     pg_stat_statements texts with {@code $n} placeholders through {@code EXPLAIN (GENERIC_PLAN)},
- *     which the extended protocol refuses ("bind message supplies 0 parameters")
  */
 public record SessionOptions(
     Duration statementTimeout,
     Duration lockTimeout,
     Duration connectTimeout,
-    String applicationName,
-    boolean simpleQueryProtocol) {
+    String applicationName) {
 
   /**
    * One minute per statement (a catalog read of thousands of tables takes seconds), two seconds for
@@ -27,21 +23,14 @@ public record SessionOptions(
    */
   public static SessionOptions defaults() {
     return new SessionOptions(
-        Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(10), "pgdba", false);
+        Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(10), "pgdba");
   }
 
   public SessionOptions withStatementTimeout(Duration timeout) {
-    return new SessionOptions(
-        timeout, lockTimeout, connectTimeout, applicationName, simpleQueryProtocol);
+    return new SessionOptions(timeout, lockTimeout, connectTimeout, applicationName);
   }
 
   public SessionOptions withLockTimeout(Duration timeout) {
-    return new SessionOptions(
-        statementTimeout, timeout, connectTimeout, applicationName, simpleQueryProtocol);
-  }
-
-  public SessionOptions withSimpleQueryProtocol(boolean simple) {
-    return new SessionOptions(
-        statementTimeout, lockTimeout, connectTimeout, applicationName, simple);
+    return new SessionOptions(statementTimeout, timeout, connectTimeout, applicationName);
   }
 }

@@ -15,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Builds a {@link Workload} from pg_stat_statements of the current database, for analyses given no
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class StatStatementsWorkloadReader {
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\d+");
   // z-scores of the 95th and 99th percentile of a normal distribution.
   private static final double Z95 = 1.6449;
   private static final double Z99 = 2.3263;
@@ -158,17 +155,6 @@ public final class StatStatementsWorkloadReader {
             now);
     return new StatStatementsWorkload(
         new Workload(totals, List.copyOf(kept)), version, versionNum >= 160000, hidden);
-  }
-
-  /**
-   * {@code EXPLAIN <query>} for a query without placeholders, {@code EXPLAIN (GENERIC_PLAN)
-   * <query>} for one with them when the server can plan those (16+), else empty.
-   */
-  public static Optional<String> explainStatement(String query, boolean genericPlanAvailable) {
-    if (!PLACEHOLDER.matcher(query).find()) {
-      return Optional.of("EXPLAIN " + query);
-    }
-    return genericPlanAvailable ? Optional.of("EXPLAIN (GENERIC_PLAN) " + query) : Optional.empty();
   }
 
   /** The fingerprint of a queryid: 16 hex digits, two's complement for negative ids. */

@@ -5,9 +5,10 @@ import io.pgdba.analysis.AnalysisReport;
 import java.util.List;
 
 /**
- * The SQL rendering: the DDL of the index advice as a script to review and run with psql, then
- * the rollback script that undoes it. One statement per line, each preceded by a comment that
- * says why; the advisor's DDL already quotes identifiers, it is written out unchanged.
+ * The SQL rendering: the DDL of the index advice as a script to review and run with psql, then,
+ * commented out, the rollback that undoes it: running the file does what its header says and
+ * nothing more. One statement per line, each preceded by a comment that says why; the advisor's
+ * DDL already quotes identifiers, it is written out unchanged.
  */
 public final class SqlReport {
 
@@ -25,8 +26,14 @@ public final class SqlReport {
       out.append("-- no index would pay for itself on this workload\n");
       return out.toString();
     }
-    out.append("-- ").append(recs.size()).append(" statement(s). CONCURRENTLY cannot run inside a")
-        .append(" transaction block:\n-- run this file with psql, without --single-transaction.\n");
+    long creates = recs.stream().filter(r -> r.kind() != Recommendation.Kind.DropIndex).count();
+    long drops = recs.size() - creates;
+    out.append("--\n-- Running this file with psql (psql -f FILE, without --single-transaction:")
+        .append(" CONCURRENTLY\n-- cannot run in a transaction block) creates ").append(creates)
+        .append(" index(es) and drops ").append(drops).append(", the statements of \"apply\".\n")
+        .append("-- The rollback section at the end is commented out, so running the file")
+        .append(" never undoes\n-- what it just did: to roll back, run those lines without")
+        .append(" their leading \"-- \".\n");
     out.append("\n-- ==== apply ====\n");
     int i = 1;
     for (var r : recs) {
@@ -40,12 +47,12 @@ public final class SqlReport {
       out.append(statement(r.ddl())).append('\n');
     }
     // Undo in reverse order, as one would unwind a migration.
-    out.append("\n-- ==== rollback ====\n");
+    out.append("\n-- ==== rollback (commented out: not run with the file) ====\n");
     for (int k = recs.size() - 1; k >= 0; k--) {
       var r = recs.get(k);
       out.append("\n-- undoes ").append(k + 1).append(". ").append(oneLine(describe(r)))
           .append('\n');
-      out.append(statement(r.rollbackDdl())).append('\n');
+      out.append(commentedOut(statement(r.rollbackDdl()))).append('\n');
     }
     return out.toString();
   }
@@ -60,6 +67,18 @@ public final class SqlReport {
   /** A comment must stay on its line, or the rest of the text would run as SQL. */
   private static String oneLine(String text) {
     return text.replaceAll("[\\r\\n]+", " ");
+  }
+
+  /**
+   * A statement as a comment line. A line break inside it (a quoted name may hold one) would end
+   * the comment and run the rest, so such a statement is left out, with the reason.
+   */
+  private static String commentedOut(String statement) {
+    if (statement.indexOf('\n') >= 0 || statement.indexOf('\r') >= 0) {
+      return "-- (a name in this statement holds a line break, so it cannot be written as a"
+          + " comment: take it from the JSON report's rollbackDdl)";
+    }
+    return "-- " + statement;
   }
 
   private static String statement(String ddl) {

@@ -74,7 +74,7 @@ class IndexApplierIT {
                 new QueryExample("f3", "SELECT 1; DROP TABLE orders", 1.0)));
     assertThat(verification.checks()).extracting(PlanVerifier.QueryCheck::usesIndex)
         .containsExactly(true, false, false);
-    assertThat(verification.checks().get(2).error()).contains("single-statement");
+    assertThat(verification.checks().get(2).error()).contains("more than one statement");
     assertThat(verification.indexSizeBytes()).isPositive();
     assertThat(verification.checks().get(0).costAfter()).isLessThan(1000.0);
 

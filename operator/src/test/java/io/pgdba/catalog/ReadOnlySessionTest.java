@@ -32,7 +32,8 @@ class ReadOnlySessionTest {
     assertThat(p.getProperty("ApplicationName")).isEqualTo("pgdba");
     // No connect_timeout in the settings: the session default (10 s) applies.
     assertThat(p.getProperty("connectTimeout")).isEqualTo("10");
-    assertThat(p.getProperty("preferQueryMode")).isNull();
+    // SafeExplain relies on one command per Parse message: never the simple protocol.
+    assertThat(p.getProperty("preferQueryMode")).isEqualTo("extended");
   }
 
   @Test

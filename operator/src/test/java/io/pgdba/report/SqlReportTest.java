@@ -7,19 +7,23 @@ import org.junit.jupiter.api.Test;
 class SqlReportTest {
 
   @Test
-  void appliesThenRollsBackInReverseOrderOneStatementPerLine() {
+  void appliesAndKeepsTheRollbackCommentedOutInReverseOrder() {
     var sql = SqlReport.render(ReportFixtures.reportWithAdvice());
     var statements = sql.lines()
         .filter(l -> !l.isBlank() && !l.startsWith("--"))
         .toList();
+    // What psql runs: the two builds, nothing that undoes them.
     assertThat(statements).containsExactly(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"orders_created_idx\" ON \"public\".\"orders\""
             + " (\"created\");",
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"orders_customer_idx\" ON \"public\".\"orders\""
-            + " (\"customer\");",
-        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_customer_idx\";",
-        "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_created_idx\";");
-    assertThat(sql.indexOf("-- ==== apply ====")).isLessThan(sql.indexOf("-- ==== rollback ===="));
+            + " (\"customer\");");
+    assertThat(sql.lines().filter(l -> l.startsWith("-- DROP INDEX")).toList()).containsExactly(
+        "-- DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_customer_idx\";",
+        "-- DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_created_idx\";");
+    assertThat(sql).contains("creates 2 index(es) and drops 0")
+        .contains("rollback section at the end is commented out");
+    assertThat(sql.indexOf("-- ==== apply ====")).isLessThan(sql.indexOf("-- ==== rollback"));
   }
 
   @Test
@@ -35,5 +39,17 @@ class SqlReportTest {
     var sql = SqlReport.render(ReportFixtures.report());
     assertThat(sql.lines()).allMatch(l -> l.startsWith("--"));
     assertThat(sql).contains("--db");
+  }
+
+  @Test
+  void aRollbackWithALineBreakInANameIsNeverHalfCommentedOut() {
+    var r = ReportFixtures.recommendation("idx\r\nDROP TABLE orders", "created");
+    var advice = new io.pgdba.advisor.index.IndexAdvice(java.util.List.of(r), java.util.List.of());
+    var sql = SqlReport.render(new io.pgdba.analysis.AnalysisReport(ReportFixtures.sources(),
+        ReportFixtures.workload(), advice, java.util.List.of()));
+    var rollback = sql.substring(sql.indexOf("-- ==== rollback"));
+    // psql ends a -- comment at \r or \n: no line of the rollback section may escape it.
+    assertThat(rollback.split("[\r\n]+")).allMatch(l -> l.isEmpty() || l.startsWith("--"));
+    assertThat(rollback).contains("take it from the JSON report");
   }
 }

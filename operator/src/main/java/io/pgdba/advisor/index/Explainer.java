@@ -1,31 +1,28 @@
 package io.pgdba.advisor.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.catalog.SafeExplain;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * EXPLAIN (never ANALYZE: nothing is executed) on the target's read-only session. Works whether
+ * EXPLAIN (never ANALYZE: nothing is executed) on the target's read-only session, through {@link
+ * SafeExplain} for every query text that came from the workload. Works whether
  * the session is in autocommit or inside a transaction: a failing EXPLAIN is rolled back to a
  * savepoint so that it does not abort the caller's transaction.
  */
 final class Explainer {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PARAMETER = Pattern.compile("\\$\\d+");
-
   private final Connection connection;
-  private final int majorVersion;
+  private final SafeExplain safe;
   private final Map<String, Double> rowsCache = new HashMap<>();
 
-  Explainer(Connection connection, int majorVersion) {
+  Explainer(Connection connection) {
     this.connection = connection;
-    this.majorVersion = majorVersion;
+    this.safe = new SafeExplain(connection);
   }
 
   /** Thrown with the server's one-line message when a statement cannot be explained. */
@@ -35,22 +32,15 @@ final class Explainer {
     }
   }
 
-  /** The top plan node of {@code EXPLAIN (FORMAT JSON) sql}. */
+  /**
+   * The top plan node of {@code EXPLAIN (FORMAT JSON)} of a query text. The text may come from a
+   * log: {@link SafeExplain} decides what reaches the server.
+   */
   JsonNode plan(String sql) throws ExplainException {
-    sql = singleStatement(sql);
-    String options = "FORMAT JSON";
-    if (PARAMETER.matcher(sql).find()) {
-      if (majorVersion < 16) {
-        throw new ExplainException("query has $n parameters and no example values"
-            + " (EXPLAIN GENERIC_PLAN needs PostgreSQL 16)");
-      }
-      options += ", GENERIC_PLAN";
-    }
-    String text = query("EXPLAIN (" + options + ") " + sql);
     try {
-      return JSON.readTree(text).get(0).get("Plan");
-    } catch (Exception e) {
-      throw new ExplainException("unreadable EXPLAIN output");
+      return safe.plan(sql);
+    } catch (SafeExplain.Refused e) {
+      throw new ExplainException(e.getMessage());
     }
   }
 
@@ -70,7 +60,7 @@ final class Explainer {
     return rows;
   }
 
-  /** Runs a one-value query (EXPLAIN, a HypoPG call, SHOW) and returns its text. */
+  /** Runs one of pgdba's own one-value queries (a HypoPG call, SHOW), never logged text. */
   String query(String sql) throws ExplainException {
     Savepoint savepoint = null;
     try {
@@ -95,49 +85,6 @@ final class Explainer {
       }
       throw new ExplainException(firstLine(e.getMessage()));
     }
-  }
-
-  /**
-   * The statement without a trailing semicolon. A text with a second statement is refused:
-   * EXPLAIN covers only the first, and the simple protocol would run the others.
-   */
-  static String singleStatement(String sql) throws ExplainException {
-    String s = sql.strip();
-    while (s.endsWith(";")) {
-      s = s.substring(0, s.length() - 1).strip();
-    }
-    int i = 0;
-    int n = s.length();
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = i + 1;
-        while (end < n && s.charAt(end) != c) {
-          end++;
-        }
-        i = end + 1;
-      } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
-        int end = s.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
-      } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-        int end = s.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
-      } else if (c == '$') {
-        int tagEnd = s.indexOf('$', i + 1);
-        String tag = tagEnd < 0 ? null : s.substring(i, tagEnd + 1);
-        if (tag != null && tag.matches("\\$[A-Za-z_]*\\$")) {
-          int end = s.indexOf(tag, tagEnd + 1);
-          i = end < 0 ? n : end + tag.length();
-        } else {
-          i++;
-        }
-      } else if (c == ';') {
-        throw new ExplainException("more than one statement in the query text");
-      } else {
-        i++;
-      }
-    }
-    return s;
   }
 
   private static String firstLine(String message) {

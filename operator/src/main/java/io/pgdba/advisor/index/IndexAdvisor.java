@@ -60,7 +60,7 @@ public final class IndexAdvisor {
       AdvisorOptions options) {
     var skipped = new ArrayList<SkippedQuery>();
     var analyzer = new QueryAnalyzer(catalog);
-    var explainer = new Explainer(connection, catalog.server().majorVersion());
+    var explainer = new Explainer(connection);
     boolean patternOps = needsPatternOps(catalog);
     var model = new CostModel(explainer, catalog.settings(), patternOps);
 

@@ -5,6 +5,7 @@ import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
 import io.pgdba.advisor.index.AnalyzedQuery.TableAccess;
 import io.pgdba.catalog.Catalog;
 import io.pgdba.catalog.Table;
+import io.pgdba.workload.QuotedNames;
 import io.pgdba.workload.QueryStats;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
@@ -57,6 +59,8 @@ final class QueryAnalyzer {
 
   private final Catalog catalog;
   private final List<String> searchPath;
+  // The quoted names of the statement being analyzed, hidden from JSqlParser (see name()).
+  private QuotedNames.Masked names = QuotedNames.mask("");
 
   QueryAnalyzer(Catalog catalog) {
     this.catalog = catalog;
@@ -91,7 +95,8 @@ final class QueryAnalyzer {
     }
     Statement statement;
     try {
-      statement = CCJSqlParserUtil.parse(sql);
+      names = QuotedNames.mask(sql);
+      statement = CCJSqlParserUtil.parse(names.text());
     } catch (Exception | StackOverflowError e) {
       return new Skipped("SQL parser does not understand this statement: " + firstLine(e));
     }
@@ -134,7 +139,8 @@ final class QueryAnalyzer {
   Table insertTarget(QueryStats stats) {
     String sql = stats.example() != null ? stats.example() : stats.query();
     try {
-      if (CCJSqlParserUtil.parse(sql) instanceof Insert insert) {
+      names = QuotedNames.mask(sql);
+      if (CCJSqlParserUtil.parse(names.text()) instanceof Insert insert) {
         return resolveTable(insert.getTable());
       }
     } catch (Exception | StackOverflowError e) {
@@ -145,8 +151,8 @@ final class QueryAnalyzer {
 
   /** The catalog table a name refers to, null when not a table of the catalog. */
   private Table resolveTable(net.sf.jsqlparser.schema.Table t) {
-    String name = unquote(t.getName());
-    String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
+    String name = name(t.getName());
+    String schema = t.getSchemaName() == null ? null : name(t.getSchemaName());
     if (schema != null) {
       return catalog.table(schema, name).orElse(null);
     }
@@ -157,6 +163,15 @@ final class QueryAnalyzer {
       }
     }
     return null;
+  }
+
+  /**
+   * A name as PostgreSQL reads it: a quoted one exactly as written (dots, newlines and all: the
+   * parser only ever saw a placeholder for it), an unquoted one folded to lower case.
+   */
+  String name(String identifier) {
+    String real = names.name(identifier);
+    return real != null ? real : unquote(identifier);
   }
 
   /** PostgreSQL folds unquoted names to lower case; quoted ones are taken as written. */
@@ -237,7 +252,7 @@ final class QueryAnalyzer {
     void select(Select select, Scope parent) {
       if (select.getWithItemsList() != null) {
         for (var with : select.getWithItemsList()) {
-          cteNames.add(unquote(with.getAliasName()));
+          cteNames.add(name(with.getAliasName()));
         }
         for (var with : select.getWithItemsList()) {
           if (with.getSelect() != null) {
@@ -334,7 +349,7 @@ final class QueryAnalyzer {
 
     private void usingJoin(Join join, Scope scope) {
       for (Column c : join.getUsingColumns()) {
-        String name = unquote(c.getColumnName());
+        String name = name(c.getColumnName());
         for (AccessBuilder a : scope.byAlias.values()) {
           if (a.table.column(name).isPresent()) {
             a.joined = true;
@@ -346,7 +361,7 @@ final class QueryAnalyzer {
 
     void fromItem(FromItem item, Scope scope) {
       if (item instanceof net.sf.jsqlparser.schema.Table t) {
-        String name = unquote(t.getName());
+        String name = name(t.getName());
         if (t.getSchemaName() == null && cteNames.contains(name)) {
           scope.opaque.add(alias(t.getAlias() == null ? null : t.getAlias().getName(), name));
           return;
@@ -354,7 +369,7 @@ final class QueryAnalyzer {
         addTable(t, scope);
       } else if (item instanceof ParenthesedSelect sub) {
         select(sub.getSelect(), scope.parent);
-        scope.opaque.add(sub.getAlias() == null ? "" : unquote(sub.getAlias().getName()));
+        scope.opaque.add(sub.getAlias() == null ? "" : name(sub.getAlias().getName()));
       } else if (item instanceof ParenthesedFromItem paren) {
         fromItem(paren.getFromItem(), scope);
         if (paren.getJoins() != null) {
@@ -367,13 +382,13 @@ final class QueryAnalyzer {
         }
       } else if (item != null) {
         // Table functions, VALUES lists...: nothing an index of ours serves.
-        scope.opaque.add(item.getAlias() == null ? "" : unquote(item.getAlias().getName()));
+        scope.opaque.add(item.getAlias() == null ? "" : name(item.getAlias().getName()));
       }
     }
 
     private AccessBuilder addTable(net.sf.jsqlparser.schema.Table t, Scope scope) {
-      String name = unquote(t.getName());
-      String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
+      String name = name(t.getName());
+      String schema = t.getSchemaName() == null ? null : name(t.getSchemaName());
       if ((schema != null && SYSTEM_SCHEMAS.contains(schema))
           || (schema == null && name.startsWith("pg_") && resolveTable(t) == null)) {
         throw new SkipException("reads a system catalog (" + name + ")");
@@ -391,7 +406,7 @@ final class QueryAnalyzer {
     }
 
     private String alias(String alias, String name) {
-      return alias == null ? name : unquote(alias);
+      return alias == null ? name : name(alias);
     }
 
     void where(Expression e, Scope scope) {
@@ -429,6 +444,9 @@ final class QueryAnalyzer {
     private void comparison(ComparisonOperator cmp, Scope scope) {
       Expression left = cmp.getLeftExpression();
       Expression right = cmp.getRightExpression();
+      if (left instanceof CollateExpression || right instanceof CollateExpression) {
+        return; // compared in another collation than the column's: no plain index serves it
+      }
       if (left instanceof Select || right instanceof Select) {
         if (left instanceof Select s) {
           select(s, scope);
@@ -499,7 +517,8 @@ final class QueryAnalyzer {
       if (ref.function != null && "CAST".equals(ref.function)) {
         effective = Op.OPAQUE;
       }
-      ref.access.predicates.add(new Predicate(ref.column, ref.function, effective, value, sql));
+      ref.access.predicates.add(
+          new Predicate(ref.column, ref.function, effective, value, names.restore(sql)));
     }
 
     /** A column of a table in scope, possibly under a one-argument function or a cast. */
@@ -514,7 +533,7 @@ final class QueryAnalyzer {
           && f.getParameters().get(0) instanceof Column c) {
         ColumnRef inner = resolveColumn(c, scope);
         return inner == null ? null
-            : new ColumnRef(inner.access, inner.column, f.getName().toLowerCase(Locale.ROOT));
+            : new ColumnRef(inner.access, inner.column, name(f.getName()));
       }
       if (e instanceof CastExpression cast && cast.getLeftExpression() instanceof Column c) {
         ColumnRef inner = resolveColumn(c, scope);
@@ -524,9 +543,9 @@ final class QueryAnalyzer {
     }
 
     private ColumnRef resolveColumn(Column c, Scope scope) {
-      String name = unquote(c.getColumnName());
+      String name = name(c.getColumnName());
       String qualifier = c.getTable() == null || c.getTable().getName() == null
-          ? null : unquote(c.getTable().getName());
+          ? null : name(c.getTable().getName());
       for (Scope s = scope; s != null; s = s.parent) {
         if (qualifier != null) {
           AccessBuilder a = s.byAlias.get(qualifier);

@@ -80,7 +80,7 @@ final class AdvisorScenario {
     q("insert", "INSERT INTO orders VALUES (300001, 1, 'pending', now(), 1, false)", 100);
     q("catalog", "SELECT relname FROM pg_class WHERE relname = 'orders'", 10);
     q("unknown", "SELECT * FROM no_such_table WHERE id = 1", 10);
-    q("unparsable", "SELECT id FROM orders WHERE status = 'pending' COLLATE \"C\"", 10);
+    q("unparsable", "SELECT id FROM orders WHERE status = 'pending' ORDER BY id USING >", 10);
   }
 
   private static void q(String fp, String sql, long calls) {

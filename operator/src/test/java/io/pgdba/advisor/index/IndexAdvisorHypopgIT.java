@@ -81,7 +81,7 @@ class IndexAdvisorHypopgIT {
   @Test
   void aHypotheticalTwinOfARealIndexIsNeverRecommended() throws Exception {
     String sql = "SELECT * FROM orders WHERE customer_id = 4242";
-    var explainer = new Explainer(readOnly, catalog.server().majorVersion());
+    var explainer = new Explainer(readOnly);
     double real = explainer.cost(sql);
     // The trap: HypoPG's twin of orders_customer_id_idx looks at least as cheap as the real one.
     explainer.query("SELECT * FROM hypopg_create_index('CREATE INDEX ON orders (customer_id)')");

@@ -91,7 +91,7 @@ class QueryAnalyzerTest {
     assertThat(skipped("INSERT INTO orders(id) VALUES (1)")).contains("INSERT");
     assertThat(skipped("SELECT * FROM pg_class")).contains("system catalog");
     assertThat(skipped("SELECT * FROM nope WHERE a = 1")).contains("unknown table nope");
-    assertThat(skipped("SELECT id FROM orders WHERE status = 'x' COLLATE \"C\""))
+    assertThat(skipped("SELECT id FROM orders ORDER BY id USING >"))
         .startsWith("SQL parser does not understand this statement: Encountered")
         .doesNotContain("jsqlparser");
     assertThat(skipped("VACUUM orders")).isNotBlank();
@@ -110,5 +110,72 @@ class QueryAnalyzerTest {
     assertThat(q.accesses().get(0).predicates().get(0).value()).isEqualTo("it's");
     var e = analyzed("SELECT id FROM orders WHERE status = E'a\\nb'");
     assertThat(e.accesses().get(0).predicates().get(0).value()).isNull();
+  }
+
+  /** "p.q" (a table in public) and p.q (schema p): PostgreSQL never confuses them; nor may we. */
+  private static final Catalog DOTTED = TestCatalogs.catalog(null,
+      new io.pgdba.catalog.Table("public", "p.q", "r", 8192L * 100, 8192L * 100, 100, 10000,
+          List.of(TestCatalogs.col("a\nb", 1, TestCatalogs.stats(-1, List.of(), List.of())),
+              TestCatalogs.col("Id", 2, TestCatalogs.stats(-1, List.of(), List.of()))),
+          List.of(), List.of(), io.pgdba.catalog.TableActivity.NONE),
+      new io.pgdba.catalog.Table("p", "q", "r", 8192L * 100, 8192L * 100, 100, 10000,
+          List.of(TestCatalogs.col("a\nb", 1, TestCatalogs.stats(-1, List.of(), List.of()))),
+          List.of(), List.of(), io.pgdba.catalog.TableActivity.NONE));
+
+  private QueryAnalyzer.Result analyzeIn(Catalog catalog, String sql) {
+    return new QueryAnalyzer(catalog).analyze(AdvisorScenario.query("q", sql, 1));
+  }
+
+  @Test
+  void aQuotedNameWithADotIsOneTableNotSchemaAndTable() {
+    var result = analyzeIn(DOTTED, "SELECT * FROM \"p.q\" WHERE \"a\nb\" = 1");
+    assertThat(result).isInstanceOf(QueryAnalyzer.Analyzed.class);
+    var access = ((QueryAnalyzer.Analyzed) result).query().accesses().get(0);
+    assertThat(access.table().schema()).isEqualTo("public");
+    assertThat(access.table().name()).isEqualTo("p.q");
+    assertThat(access.predicates()).extracting(Predicate::column).containsExactly("a\nb");
+    // The predicate the cost model EXPLAINs names the real column, quoted.
+    assertThat(access.predicates().get(0).sql()).isEqualTo("\"a\nb\" = 1");
+
+    var schemaTable = ((QueryAnalyzer.Analyzed) analyzeIn(DOTTED,
+        "SELECT * FROM p.q WHERE \"a\nb\" = 1")).query().accesses().get(0);
+    assertThat(schemaTable.table().schema()).isEqualTo("p");
+    assertThat(schemaTable.table().name()).isEqualTo("q");
+  }
+
+  @Test
+  void namesFoldLikePostgresQuotedOnesDoNot() {
+    // Unquoted Id folds to id, which "p.q" does not have: its column is "Id".
+    var folded = analyzeIn(DOTTED, "SELECT * FROM \"p.q\" WHERE Id = 1");
+    assertThat(((QueryAnalyzer.Analyzed) folded).query().accesses().get(0).predicates())
+        .isEmpty();
+    var quoted = analyzeIn(DOTTED, "SELECT * FROM \"p.q\" WHERE \"Id\" = 1");
+    assertThat(((QueryAnalyzer.Analyzed) quoted).query().accesses().get(0).predicates())
+        .extracting(Predicate::column).containsExactly("Id");
+    // "P.Q" is no table at all: never a recommendation on another one.
+    assertThat(analyzeIn(DOTTED, "SELECT * FROM \"P.Q\" WHERE \"a\nb\" = 1"))
+        .isInstanceOf(QueryAnalyzer.Skipped.class);
+    assertThat(analyzeIn(DOTTED, "SELECT * FROM \"p\".\"q.x\" WHERE 1 = 1"))
+        .isInstanceOf(QueryAnalyzer.Skipped.class);
+  }
+
+  @Test
+  void aComparisonInAnotherCollationIsNoPredicateOfTheColumn() {
+    // Quoted "C" no longer stops the parser; the planner would not use a default-collation index.
+    assertThat(analyzed("SELECT id FROM orders WHERE status = 'x' COLLATE \"C\"").accesses()
+        .get(0).predicates()).isEmpty();
+  }
+
+  @Test
+  void oddCharactersInQuotedNamesWork() {
+    var odd = TestCatalogs.catalog(null, new io.pgdba.catalog.Table("public", "we\"ird;\r--t", "r",
+        8192L * 100, 8192L * 100, 100, 10000,
+        List.of(TestCatalogs.col("c$ol", 1, TestCatalogs.stats(-1, List.of(), List.of()))),
+        List.of(), List.of(), io.pgdba.catalog.TableActivity.NONE));
+    var result = analyzeIn(odd, "SELECT * FROM \"we\"\"ird;\r--t\" t WHERE t.\"c$ol\" = 'x'");
+    assertThat(result).isInstanceOf(QueryAnalyzer.Analyzed.class);
+    var access = ((QueryAnalyzer.Analyzed) result).query().accesses().get(0);
+    assertThat(access.table().name()).isEqualTo("we\"ird;\r--t");
+    assertThat(access.predicates()).extracting(Predicate::column).containsExactly("c$ol");
   }
 }

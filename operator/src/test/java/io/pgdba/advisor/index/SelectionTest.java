@@ -64,14 +64,4 @@ class SelectionTest {
     assertThat(new Selection(before, calls, 20, 3, 0)
         .improvementPercent(heavyWrites)).isEqualTo(90.0);
   }
-
-  @Test
-  void explainerRefusesASecondStatement() throws Exception {
-    assertThat(Explainer.singleStatement("SELECT ';' AS \"a;b\" -- ;\n FROM t /* ; */ ;"))
-        .isEqualTo("SELECT ';' AS \"a;b\" -- ;\n FROM t /* ; */");
-    assertThat(Explainer.singleStatement("SELECT $$;$$, $1")).isEqualTo("SELECT $$;$$, $1");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> Explainer.singleStatement("SELECT 1; DELETE FROM t"))
-        .hasMessageContaining("more than one statement");
-  }
 }

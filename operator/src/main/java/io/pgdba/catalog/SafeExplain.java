@@ -1,0 +1,367 @@
+package io.pgdba.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.workload.QuotedNames;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.StatementVisitor;
+import net.sf.jsqlparser.statement.delete.ParenthesedDelete;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.jdbc.PreferQueryMode;
+
+/**
+ * The one way pgdba EXPLAINs a statement whose text it did not write (a logged statement, a
+ * pg_stat_statements text, an affected query's example). Such text is attacker-controlled: anyone
+ * who can send a query decides what the log holds. What reaches the server is built here, and
+ * each guarantee holds on its own:
+ *
+ * <ol>
+ *   <li>Only text regenerated from JSqlParser's tree is sent, never the logged text: comments
+ *       and anything after the one statement are gone, and a text JSqlParser reads as more than
+ *       one statement, or as anything but SELECT, INSERT, UPDATE or DELETE, is refused.
+ *   <li>The EXPLAIN prefix is pgdba's own: {@code EXPLAIN (FORMAT ...)}, never ANALYZE, so the
+ *       statement is planned, not run (a data-modifying CTE included).
+ *   <li>It goes to the server as one extended-protocol Parse message. pgjdbc splits a text at
+ *       {@code ;} on the client with a lexer of its own; a text it would split is refused before
+ *       anything is sent, and the server refuses a Parse message holding more than one command.
+ *       A session in the simple query protocol (which runs every command of a text) is refused.
+ *   <li>A function that is not built in (a name defined outside {@code pg_catalog}) is never
+ *       handed to the planner, which evaluates an IMMUTABLE function with constant arguments
+ *       while planning: such a statement is refused with its name.
+ *   <li>Placeholders ({@code $1}) are planned as a generic plan of a prepared statement, so no
+ *       value is ever bound to them.
+ * </ol>
+ *
+ * <p>The session itself is read-only ({@link ReadOnlySession}), which is the last defence.
+ */
+public final class SafeExplain {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREPARED = "pgdba_explain";
+  // Spelled as keywords, planned as expressions: not in pg_proc, nothing user-defined to call.
+  private static final Set<String> SQL_FORMS = Set.of("coalesce", "nullif", "greatest", "least",
+      "row");
+  private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+    var t = new Thread(r, "pgdba-sql-parser");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Connection connection;
+  private final Map<String, Boolean> builtIn = new HashMap<>();
+
+  public SafeExplain(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Why a statement was not explained: one line, safe to show. */
+  public static final class Refused extends Exception {
+    public Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * A statement as it will be sent: regenerated from the parse tree.
+   *
+   * @param sql the regenerated text (quoted names restored)
+   * @param hasPlaceholders true when it holds {@code $n} or {@code ?} parameters
+   * @param functions the functions it calls, as written (schema-qualified when they were)
+   */
+  public record Regenerated(String sql, boolean hasPlaceholders, List<List<String>> functions) {}
+
+  /**
+   * Parses {@code text} as exactly one SELECT, INSERT, UPDATE or DELETE and renders it again.
+   *
+   * @throws Refused when it is anything else, or when the parser stopped before the end of it
+   */
+  public static Regenerated regenerate(String text) throws Refused {
+    if (text == null || text.isBlank()) {
+      throw new Refused("no query text");
+    }
+    var masked = QuotedNames.mask(text);
+    Statement statement;
+    try {
+      var parser = CCJSqlParserUtil.newParser(masked.text());
+      statement = CCJSqlParserUtil.parseStatement(parser, PARSER);
+      if (parser.getNextToken().kind != CCJSqlParserConstants.EOF) {
+        throw new Refused("more than one statement in the query text");
+      }
+    } catch (Refused e) {
+      throw e;
+    } catch (Exception | StackOverflowError e) {
+      throw new Refused("the SQL parser does not understand this statement");
+    }
+    if (!(statement instanceof Select || statement instanceof Update
+        || statement instanceof Delete || statement instanceof Insert)) {
+      throw new Refused("not a SELECT, INSERT, UPDATE or DELETE: "
+          + (statement == null ? "empty" : statement.getClass().getSimpleName()));
+    }
+    var calls = new Calls(masked);
+    try {
+      calls.getTablesOrOtherSources(statement);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new Refused("could not list the functions the statement calls");
+    }
+    String sql = masked.restore(statement.toString());
+    return new Regenerated(sql, calls.parameters, List.copyOf(calls.functions));
+  }
+
+  /** The top plan node of {@code EXPLAIN (FORMAT JSON)} of {@code text}. */
+  public JsonNode plan(String text) throws Refused {
+    String json = String.join("\n", explain(text, "FORMAT JSON"));
+    try {
+      return JSON.readTree(json).get(0).get("Plan");
+    } catch (Exception e) {
+      throw new Refused("unreadable EXPLAIN output");
+    }
+  }
+
+  /** The lines of {@code EXPLAIN} (text format) of {@code text}. */
+  public List<String> textPlan(String text) throws Refused {
+    return explain(text, "FORMAT TEXT");
+  }
+
+  private List<String> explain(String text, String options) throws Refused {
+    var statement = regenerate(text);
+    for (var name : statement.functions()) {
+      if (!isBuiltIn(name)) {
+        throw new Refused("calls " + String.join(".", name) + "(), which is not built in: the"
+            + " planner could run it with the logged values");
+      }
+    }
+    if (!statement.hasPlaceholders()) {
+      return send("EXPLAIN (" + options + ") " + statement.sql());
+    }
+    // Never bind values to placeholders: a generic plan of a prepared statement needs none.
+    boolean prepared = false;
+    String mode = null;
+    try {
+      mode = send("SELECT current_setting('plan_cache_mode')").get(0);
+      send("PREPARE " + PREPARED + " AS " + statement.sql());
+      prepared = true;
+      int n = Integer.parseInt(send("SELECT coalesce(array_length(parameter_types, 1), 0)"
+          + " FROM pg_prepared_statements WHERE name = '" + PREPARED + "'").get(0));
+      send("SET plan_cache_mode = force_generic_plan");
+      return send("EXPLAIN (" + options + ") EXECUTE " + PREPARED
+          + (n == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(n, "NULL"))
+          + ")"));
+    } finally {
+      if (prepared) {
+        sendQuietly("DEALLOCATE " + PREPARED);
+      }
+      if (mode != null && mode.matches("[a-z_]+")) {
+        sendQuietly("SET plan_cache_mode = " + mode);
+      }
+    }
+  }
+
+  private boolean isBuiltIn(List<String> name) throws Refused {
+    String function = name.get(name.size() - 1);
+    if (name.size() > 2 || (name.size() == 2 && !"pg_catalog".equals(name.get(0)))) {
+      return false;
+    }
+    if (name.size() == 1 && SQL_FORMS.contains(function)) {
+      return true;
+    }
+    Boolean known = builtIn.get(function);
+    if (known == null) {
+      known = queryBuiltIn(function);
+      builtIn.put(function, known);
+    }
+    return known;
+  }
+
+  // Built in: defined in pg_catalog and nowhere else, so no search_path can pick another one.
+  private boolean queryBuiltIn(String function) throws Refused {
+    String sql = "SELECT count(*) FILTER (WHERE p.pronamespace = 'pg_catalog'::regnamespace) > 0"
+        + " AND count(*) FILTER (WHERE p.pronamespace <> 'pg_catalog'::regnamespace) = 0"
+        + " FROM pg_catalog.pg_proc p WHERE p.proname = ?";
+    Savepoint savepoint = null;
+    try {
+      savepoint = savepoint();
+      try (var ps = connection.prepareStatement(sql)) {
+        ps.setString(1, function);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          boolean result = rs.getBoolean(1);
+          release(savepoint);
+          return result;
+        }
+      }
+    } catch (SQLException e) {
+      rollback(savepoint);
+      throw new Refused(firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * Sends one statement as one Parse message and returns the first column of its rows. Refuses
+   * a session in the simple protocol and a text pgjdbc would split into several messages.
+   */
+  List<String> send(String sql) throws Refused {
+    Savepoint savepoint = null;
+    try {
+      var pg = connection.unwrap(BaseConnection.class);
+      if (pg.getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+        throw new Refused("the session uses the simple query protocol, which runs every command"
+            + " of a text; refusing to EXPLAIN through it");
+      }
+      // The same parse (escape processing, parameters) prepareStatement() does below.
+      var cached = pg.createQuery(sql, true, true);
+      try {
+        if (cached.query.getSubqueries() != null) {
+          throw new Refused("the driver would send this text as several statements");
+        }
+      } finally {
+        pg.getQueryExecutor().releaseQuery(cached);
+      }
+      savepoint = savepoint();
+      var lines = new ArrayList<String>();
+      try (var ps = connection.prepareStatement(sql)) {
+        if (ps.execute()) {
+          try (var rs = ps.getResultSet()) {
+            while (rs.next()) {
+              lines.add(rs.getString(1));
+            }
+          }
+        }
+      }
+      release(savepoint);
+      return lines;
+    } catch (SQLException e) {
+      rollback(savepoint);
+      throw new Refused(firstLine(e.getMessage()));
+    }
+  }
+
+  private void sendQuietly(String sql) {
+    try {
+      try (var ps = connection.prepareStatement(sql)) {
+        ps.execute();
+      }
+    } catch (SQLException e) {
+      // Cleanup of our own prepared statement or setting: the session ends with the analysis.
+    }
+  }
+
+  private Savepoint savepoint() throws SQLException {
+    return connection.getAutoCommit() ? null : connection.setSavepoint();
+  }
+
+  private void release(Savepoint savepoint) throws SQLException {
+    if (savepoint != null) {
+      connection.releaseSavepoint(savepoint);
+    }
+  }
+
+  private void rollback(Savepoint savepoint) {
+    if (savepoint != null) {
+      try {
+        connection.rollback(savepoint);
+      } catch (SQLException ignored) {
+        // The original error is the one worth reporting.
+      }
+    }
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** Walks the whole tree (sub-selects, CTEs, joins) for function calls and placeholders. */
+  private static final class Calls extends TablesNamesFinder<Void> {
+    final QuotedNames.Masked masked;
+    final Set<List<String>> functions = new LinkedHashSet<>();
+    boolean parameters;
+
+    Calls(QuotedNames.Masked masked) {
+      this.masked = masked;
+    }
+
+    @Override
+    public <S> Void visit(Function function, S context) {
+      var parts = function.getMultipartName();
+      if (parts != null && !parts.isEmpty()) {
+        functions.add(parts.stream().map(this::fold).toList());
+      }
+      return super.visit(function, context);
+    }
+
+    @Override
+    public <S> Void visit(AnalyticExpression function, S context) {
+      functions.add(List.of(fold(function.getName())));
+      return super.visit(function, context);
+    }
+
+    // JSqlParser 5.3's own visit casts a data-modifying CTE to a SELECT and fails.
+    @Override
+    public <S> Void visit(WithItem<?> with, S context) {
+      var inner = with.getParenthesedStatement();
+      if (inner instanceof ParenthesedDelete d) {
+        return d.getDelete().accept((StatementVisitor<Void>) this, context);
+      }
+      if (inner instanceof ParenthesedInsert i) {
+        return i.getInsert().accept((StatementVisitor<Void>) this, context);
+      }
+      if (inner instanceof ParenthesedUpdate u) {
+        return u.getUpdate().accept((StatementVisitor<Void>) this, context);
+      }
+      return super.visit(with, context);
+    }
+
+    @Override
+    public <S> Void visit(JdbcParameter parameter, S context) {
+      parameters = true;
+      return super.visit(parameter, context);
+    }
+
+    @Override
+    public <S> Void visit(JdbcNamedParameter parameter, S context) {
+      parameters = true;
+      return super.visit(parameter, context);
+    }
+
+    // PostgreSQL folds unquoted names to lower case; quoted ones are the masked placeholders.
+    private String fold(String part) {
+      String real = masked.name(part);
+      if (real != null) {
+        return real;
+      }
+      if (part.length() >= 2 && part.startsWith("\"") && part.endsWith("\"")) {
+        return part.substring(1, part.length() - 1).replace("\"\"", "\"");
+      }
+      return part.toLowerCase(Locale.ROOT);
+    }
+  }
+}

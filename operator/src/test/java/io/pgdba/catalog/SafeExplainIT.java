@@ -1,0 +1,253 @@
+package io.pgdba.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgdba.testsupport.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each defence of {@link SafeExplain} on its own, against real PostgreSQL 13 and 17, on a
+ * superuser session that could write: what keeps the data safe here is SafeExplain alone, not the
+ * read-only session that analyses also use.
+ */
+class SafeExplainIT {
+
+  private static final String DB = "safe_explain";
+
+  private static synchronized TestPostgres server(int major) throws SQLException {
+    var pg = TestPostgres.shared(major);
+    try (var c = pg.connect("postgres");
+        var rs = c.createStatement().executeQuery(
+            "select 1 from pg_database where datname = '" + DB + "'")) {
+      if (rs.next()) {
+        return pg;
+      }
+    }
+    pg.createDatabase(DB);
+    try (var c = pg.connect(DB); var st = c.createStatement()) {
+      st.execute("create table orders (id int primary key, customer_id int, note text)");
+      st.execute("insert into orders select g, g % 100, 'n' || g from generate_series(1, 5000) g");
+      st.execute("analyze orders");
+      st.execute("create table guard (x int)");
+      st.execute("insert into guard values (1)");
+      st.execute("create sequence calls");
+      // Immutable with a constant argument: the planner folds it, so it runs during EXPLAIN.
+      st.execute("create function evil(int) returns int immutable language plpgsql as"
+          + " $$begin perform nextval('calls'); return $1; end$$");
+      // A table whose quoted name holds a dot, and a schema.table the naive reading would pick.
+      st.execute("create table \"p.q\" (\"a\nb\" int, id int)");
+      st.execute("create schema p");
+      st.execute("create table p.q (other int)");
+    }
+    return pg;
+  }
+
+  private static Connection writable(TestPostgres pg) throws SQLException {
+    return pg.connect(DB);
+  }
+
+  private static long calls(Connection c) throws SQLException {
+    try (var rs = c.createStatement().executeQuery(
+        "select case when is_called then last_value else 0 end from calls")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long guardRows(Connection c) throws SQLException {
+    try (var rs = c.createStatement().executeQuery("select count(*) from guard")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aSecondStatementNeverReachesTheServer(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var safe = new SafeExplain(c);
+      for (String text : new String[] {
+          "SELECT id FROM orders WHERE customer_id = 1 --x\r; DELETE FROM guard",
+          "SELECT id FROM orders; DELETE FROM guard",
+          "SELECT id FROM orders WHERE note = 'a\\'; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE note = E'\\'; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE customer_id = 1 /* a /* b */ ; DELETE FROM guard; */"}) {
+        try {
+          var plan = safe.plan(text);
+          // Planned: then only the first statement was, never the DELETE.
+          assertThat(plan.toString()).as(text).doesNotContain("guard");
+        } catch (SafeExplain.Refused expected) {
+          // refused before anything was sent
+        }
+      }
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aTextTheDriverWouldSplitIsRefusedBeforeSending(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      // pgjdbc ends a -- comment at \r and would send DELETE as a second Parse message.
+      assertThatThrownBy(() -> new SafeExplain(c).send(
+          "EXPLAIN SELECT 1 --x\r; DELETE FROM guard"))
+          .hasMessageContaining("several statements");
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aDataModifyingCteIsPlannedNotRun(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var plan = new SafeExplain(c).plan(
+          "WITH gone AS (DELETE FROM guard RETURNING x) SELECT * FROM gone");
+      assertThat(plan.toString()).contains("Delete");
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aUserFunctionIsNeverHandedToThePlanner(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      long before = calls(c);
+      var safe = new SafeExplain(c);
+      for (String text : new String[] {
+          "SELECT id FROM orders WHERE customer_id = evil(1)",
+          "SELECT id FROM orders WHERE customer_id = public.evil(2)",
+          "SELECT id FROM orders WHERE customer_id = \"evil\"(3)",
+          "SELECT id FROM orders WHERE customer_id IN (SELECT evil(4))"}) {
+        assertThatThrownBy(() -> safe.plan(text)).as(text)
+            .isInstanceOf(SafeExplain.Refused.class).hasMessageContaining("not built in");
+      }
+      assertThat(calls(c)).isEqualTo(before);
+      // The attack is real: a plain EXPLAIN does run the function.
+      c.createStatement().executeQuery("EXPLAIN SELECT evil(5)").close();
+      assertThat(calls(c)).isGreaterThan(before);
+      // Built-in functions are planned as usual.
+      assertThat(safe.plan("SELECT id FROM orders WHERE customer_id = abs(-3)")).isNotNull();
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void onlySelectInsertUpdateDeleteAreExplainedAndNeverAnalyzed(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var safe = new SafeExplain(c);
+      for (String text : new String[] {
+          "EXPLAIN ANALYZE DELETE FROM guard",
+          "COPY (SELECT 1) TO PROGRAM 'true'",
+          "DELETE FROM guard; SELECT 1",
+          "SET default_transaction_read_only = off",
+          "CREATE TABLE pwned (x int)"}) {
+        assertThatThrownBy(() -> safe.plan(text)).as(text)
+            .isInstanceOf(SafeExplain.Refused.class);
+      }
+      assertThat(safe.plan("DELETE FROM guard WHERE x = 1").toString()).contains("Delete");
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aSimpleProtocolSessionIsRefused(int major) throws Exception {
+    var pg = server(major);
+    var p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", "postgres");
+    p.setProperty("preferQueryMode", "simple");
+    try (var c = DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
+      assertThatThrownBy(() -> new SafeExplain(c).plan("SELECT 1"))
+          .hasMessageContaining("simple query protocol");
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void quotedNamesWithDotsAndNewlinesAreTheTablesPostgresReads(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var plan = new SafeExplain(c).plan("SELECT id FROM \"p.q\" WHERE \"a\nb\" = 1");
+      assertThat(plan.path("Relation Name").asText()).isEqualTo("p.q");
+      assertThat(new SafeExplain(c).plan("SELECT other FROM p.q").path("Relation Name").asText())
+          .isEqualTo("q");
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void placeholdersAreNeverBoundToValues(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var plan = new SafeExplain(c).plan("SELECT id FROM orders WHERE customer_id = $1");
+      // A generic plan: the filter keeps the parameter, no NULL was folded in.
+      assertThat(plan.toString()).contains("$1").doesNotContain("One-Time Filter");
+    }
+  }
+
+  /**
+   * The server's own rule SafeExplain builds on: one Parse message holds one command. Sent here
+   * by hand on the wire (pgjdbc would split the text first), the two-command text is refused
+   * and nothing of it runs.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void theServerRefusesTwoCommandsInOneParseMessage(int major) throws Exception {
+    var pg = server(major);
+    try (var socket = new java.net.Socket("127.0.0.1", pg.port())) {
+      var out = new java.io.DataOutputStream(socket.getOutputStream());
+      var in = new java.io.DataInputStream(socket.getInputStream());
+      var startup = new java.io.ByteArrayOutputStream();
+      var body = new java.io.DataOutputStream(startup);
+      body.writeInt(196608); // protocol 3.0
+      for (String s : new String[] {"user", "postgres", "database", DB}) {
+        body.write(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(0);
+      }
+      body.write(0);
+      out.writeInt(startup.size() + 4);
+      out.write(startup.toByteArray());
+      out.flush();
+      var messages = readUntilReady(in);
+      assertThat(messages).as("the test server trusts local connections").startsWith("R0");
+      byte[] sql = "SELECT 1; DELETE FROM guard".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.writeByte('P');
+      out.writeInt(4 + 1 + sql.length + 1 + 2);
+      out.write(0); // the unnamed statement
+      out.write(sql);
+      out.write(0);
+      out.writeShort(0);
+      out.writeByte('S');
+      out.writeInt(4);
+      out.flush();
+      assertThat(String.join("\n", readUntilReady(in)))
+          .contains("cannot insert multiple commands into a prepared statement");
+    }
+    try (var c = writable(pg)) {
+      assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  /** Backend messages up to ReadyForQuery: "R<code>" for authentication, "E<text>" for errors. */
+  private static java.util.List<String> readUntilReady(java.io.DataInputStream in)
+      throws java.io.IOException {
+    var seen = new java.util.ArrayList<String>();
+    while (true) {
+      int type = in.readByte();
+      byte[] payload = new byte[in.readInt() - 4];
+      in.readFully(payload);
+      if (type == 'R') {
+        seen.add("R" + java.nio.ByteBuffer.wrap(payload).getInt());
+      } else if (type == 'E') {
+        seen.add("E" + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (type == 'Z') {
+        return seen;
+      }
+    }
+  }
+}

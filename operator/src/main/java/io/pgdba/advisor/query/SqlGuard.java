@@ -68,7 +68,13 @@ final class SqlGuard {
     }
     if (select.getWithItemsList() != null) {
       for (var with : select.getWithItemsList()) {
-        if (with.getSelect() == null) {
+        boolean plainSelect;
+        try {
+          plainSelect = with.getSelect() != null;
+        } catch (RuntimeException e) {
+          plainSelect = false; // the parser's WITH item holds a DELETE or an UPDATE
+        }
+        if (!plainSelect) {
           throw new Refused("data-modifying CTE");
         }
       }

@@ -113,7 +113,7 @@ public final class QueryAdvisor implements FindingAdvisor {
             evidence.put("planComparison", "not run: " + e.getMessage());
           }
         }
-        String advice = r.why() + (r.caveats() == null ? "" : " When it differs: " + r.caveats());
+        String advice = r.why() + (r.caveats() == null ? "" : " Caveats: " + r.caveats());
         String sql = r.rewritten() != null ? r.rewritten() : r.ddl();
         findings.add(new Finding(Category.QUERY, r.kind(), severity, q.fingerprint(), r.title(),
             evidence, advice, sql, r.rollbackDdl()));

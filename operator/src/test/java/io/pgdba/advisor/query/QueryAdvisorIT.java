@@ -172,6 +172,8 @@ class QueryAdvisorIT {
       report.findings().forEach(f -> System.out.println("FINDING " + major + " " + f.kind() + " "
           + f.evidence() + "\n  SQL " + f.sql()));
       report.warnings().forEach(w -> System.out.println("WARNING " + major + " " + w));
+      System.out.println(io.pgdba.report.TextReport.render(report,
+          io.pgdba.report.ReportOptions.defaults()));
     }
     var fixture = new Fixture(pg, db, report);
     FIXTURES.put(major, fixture);

@@ -14,7 +14,7 @@ import net.sf.jsqlparser.statement.select.Select;
  */
 final class SqlGuard {
 
-  /** Built-in functions whose execution reads nothing and changes nothing, for --verify-rewrites. */
+  /** Built-in functions that read nothing and change nothing when run (--verify-rewrites). */
   static final Set<String> SAFE_TO_RUN = Set.of(
       "count", "sum", "avg", "min", "max", "lower", "upper", "date", "date_trunc", "coalesce",
       "nullif", "greatest", "least", "length", "char_length", "abs", "round", "floor", "ceil",

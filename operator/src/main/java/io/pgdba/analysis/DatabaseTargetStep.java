@@ -37,7 +37,8 @@ public final class DatabaseTargetStep implements TargetStep {
   /** The table, query and configuration advisors, in the order their findings are gathered. */
   public static List<FindingAdvisor> defaultFindingAdvisors() {
     return List.of(
-        new io.pgdba.advisor.table.TableAdvisor());
+        new io.pgdba.advisor.table.TableAdvisor(),
+        new io.pgdba.advisor.query.QueryAdvisor());
   }
 
   public DatabaseTargetStep() {

@@ -1,6 +1,7 @@
 package io.pgdba.cli;
 
 import io.pgdba.advisor.index.AdvisorOptions;
+import io.pgdba.advisor.query.QueryAdvisor;
 import io.pgdba.analysis.AnalysisException;
 import io.pgdba.analysis.AnalysisReport;
 import io.pgdba.analysis.AnalysisRequest;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -184,6 +186,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int retentionDays;
 
+  @Option(
+      names = "--verify-rewrites",
+      description = {
+        "Run each query rewrite and its original on --db (read-only, 5 s timeout, at most"
+            + " 10000 rows each) and compare their rows and times. Off by default: without it"
+            + " queries are only EXPLAINed, never run."
+      })
+  boolean verifyRewrites;
+
   @Option(names = "--stats", hidden = true, description = "Print throughput and heap to stderr.")
   boolean stats;
 
@@ -261,6 +272,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (logs.isEmpty() && db == null) {
       throw new ParameterException(cl, "give --log FILE... or --db URI (or both)");
     }
+    if (verifyRewrites && db == null) {
+      throw new ParameterException(cl, "--verify-rewrites needs --db URI: it runs queries there");
+    }
     if (db != null) {
       try {
         target = ConnectionSettingsParser.fromSystem().parse(db);
@@ -329,7 +343,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         workloadOptions,
         target,
         AdvisorOptions.defaults(),
-        slowMs);
+        slowMs,
+        verifyRewrites ? Map.of(QueryAdvisor.VERIFY_SETTING, "true") : Map.of());
   }
 
   private void render(AnalysisReport report) {

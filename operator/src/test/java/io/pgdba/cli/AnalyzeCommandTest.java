@@ -62,6 +62,13 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void verifyRewritesNeedsATarget() {
+    var r = run("analyze", "--log", "x.log", "--verify-rewrites");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--verify-rewrites needs --db URI");
+  }
+
+  @Test
   void noCommandIsAUsageError() {
     var r = run();
     assertThat(r.exit()).isEqualTo(2);

@@ -1,0 +1,224 @@
+package io.pgdba.advisor.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgdba.advisor.query.SqlGuard.Refused;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every statement this package sends to the target goes through here: the EXPLAIN of an original
+ * and of its rewrite, and the opt-in runs of {@code --verify-rewrites}. Only text regenerated from
+ * the parsed statement (one SELECT) is sent, through a prepared statement (the server refuses a
+ * second command in the extended protocol), after the catalog has confirmed that it names no
+ * function, type or operator outside {@code pg_catalog}. A failure is rolled back to a savepoint
+ * so that it does not abort the caller's transaction. Kept small and alone so that it can give way
+ * to a shared safe-EXPLAIN facility.
+ */
+final class TargetPlanner {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PARAMETER = Pattern.compile("\\$\\d+");
+
+  private static final String USER_DEFINED_NAMES = """
+      select n from unnest(?::text[]) n
+      where exists (select 1 from pg_catalog.pg_proc p
+                    where p.proname = n and p.pronamespace <> 'pg_catalog'::regnamespace)
+         or exists (select 1 from pg_catalog.pg_type t
+                    left join pg_catalog.pg_class c on c.oid = t.typrelid
+                    where t.typname = n and t.typnamespace <> 'pg_catalog'::regnamespace
+                      and coalesce(c.relkind, 'c') not in ('r', 'p', 'v', 'm', 'f'))
+      union all
+      select o from unnest(?::text[]) o
+      where exists (select 1 from pg_catalog.pg_operator
+                    where oprname = o and oprnamespace <> 'pg_catalog'::regnamespace)
+      order by 1 limit 1""";
+
+  private final Connection connection;
+  private final int majorVersion;
+  private final Map<String, String> refusedCache = new HashMap<>();
+
+  TargetPlanner(Connection connection, int majorVersion) {
+    this.connection = connection;
+    this.majorVersion = majorVersion;
+  }
+
+  /**
+   * The planner's answer: total cost, estimated rows, the plan's nodes in plan order and its
+   * shape on one line ({@code Hash Join(Seq Scan on a, Hash(Seq Scan on b))}).
+   */
+  record Plan(double cost, double rows, List<String> nodes, String shape) {}
+
+  /** A query's rows (each row as its columns' text) and how long the run took. */
+  record Run(List<List<String>> rows, boolean truncated, double millis) {}
+
+  /** Thrown with the server's one-line message when the target could not answer. */
+  static final class Failed extends Exception {
+    Failed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** EXPLAIN (FORMAT JSON), never ANALYZE. */
+  Plan explain(String sql) throws Refused, Failed {
+    String text = checked(sql, false);
+    boolean generic = PARAMETER.matcher(text).find();
+    if (generic && majorVersion < 16) {
+      throw new Refused("the query has $n parameters without logged values"
+          + " (EXPLAIN GENERIC_PLAN needs PostgreSQL 16)");
+    }
+    String explain = "EXPLAIN (FORMAT JSON" + (generic ? ", GENERIC_PLAN) " : ") ") + text;
+    String json = inSavepoint(() -> {
+      try (var st = connection.prepareStatement(explain);
+          var rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    });
+    try {
+      JsonNode plan = JSON.readTree(json).get(0).get("Plan");
+      var nodes = new ArrayList<String>();
+      var shape = new StringBuilder();
+      nodes(plan, nodes, shape);
+      return new Plan(plan.get("Total Cost").asDouble(), plan.get("Plan Rows").asDouble(), nodes,
+          shape.toString());
+    } catch (Exception e) {
+      throw new Failed("unreadable EXPLAIN output");
+    }
+  }
+
+  /**
+   * Runs a query (only for {@code --verify-rewrites}): the server stops after {@code maxRows + 1}
+   * rows (the protocol's row limit) and cancels it after {@code timeoutSeconds}.
+   */
+  Run run(String sql, int maxRows, int timeoutSeconds) throws Refused, Failed {
+    String text = checked(sql, true);
+    if (PARAMETER.matcher(text).find()) {
+      throw new Refused("the query has $n parameters without logged values");
+    }
+    return inSavepoint(() -> {
+      long start = System.nanoTime();
+      try (var st = connection.prepareStatement(text)) {
+        st.setMaxRows(maxRows + 1);
+        st.setFetchSize(Math.min(1000, maxRows + 1));
+        st.setQueryTimeout(timeoutSeconds);
+        var rows = new ArrayList<List<String>>();
+        try (var rs = st.executeQuery()) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            var row = new ArrayList<String>(columns);
+            for (int c = 1; c <= columns; c++) {
+              row.add(rs.getString(c));
+            }
+            rows.add(row);
+          }
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        boolean truncated = rows.size() > maxRows;
+        return new Run(truncated ? rows.subList(0, maxRows) : rows, truncated, ms);
+      }
+    });
+  }
+
+  /** The regenerated text, refused if it names anything user-defined (or unsafe to run). */
+  private String checked(String sql, boolean toRun) throws Refused, Failed {
+    String text = SqlGuard.regenerate(sql);
+    var names = SqlGuard.names(text);
+    if (toRun) {
+      for (String call : names.calls()) {
+        if (!SqlGuard.SAFE_TO_RUN.contains(call)) {
+          throw new Refused("calls " + call + "(), which --verify-rewrites does not run");
+        }
+      }
+    }
+    String key = String.join(",", names.identifiers()) + "|" + String.join(",", names.operators());
+    String refused = refusedCache.get(key);
+    if (refused == null) {
+      refused = inSavepoint(() -> {
+        try (var st = connection.prepareStatement(USER_DEFINED_NAMES)) {
+          st.setArray(1, connection.createArrayOf("text", names.identifiers().toArray()));
+          st.setArray(2, connection.createArrayOf("text", names.operators().toArray()));
+          try (var rs = st.executeQuery()) {
+            return rs.next() ? rs.getString(1) : "";
+          }
+        }
+      });
+      refusedCache.put(key, refused);
+    }
+    if (!refused.isEmpty()) {
+      throw new Refused("names " + abbreviate(refused)
+          + ", a user-defined function, type or operator: the planner could run it");
+    }
+    return text;
+  }
+
+  private static void nodes(JsonNode plan, List<String> out, StringBuilder shape) {
+    var node = new StringBuilder(plan.path("Node Type").asText());
+    if (plan.has("Join Type") && node.toString().endsWith("Join")
+        && !"Inner".equals(plan.get("Join Type").asText())) {
+      node.insert(0, plan.get("Join Type").asText() + " ");
+    }
+    if (plan.has("Index Name")) {
+      node.append(" using ").append(plan.get("Index Name").asText());
+    }
+    if (plan.has("Relation Name")) {
+      node.append(" on ").append(plan.get("Relation Name").asText());
+    }
+    out.add(node.toString());
+    shape.append(node);
+    var children = plan.path("Plans");
+    if (children.size() > 0) {
+      shape.append('(');
+      for (int i = 0; i < children.size(); i++) {
+        shape.append(i == 0 ? "" : ", ");
+        nodes(children.get(i), out, shape);
+      }
+      shape.append(')');
+    }
+  }
+
+  @FunctionalInterface
+  private interface Call<T> {
+    T call() throws SQLException;
+  }
+
+  private <T> T inSavepoint(Call<T> call) throws Failed {
+    Savepoint savepoint = null;
+    try {
+      if (!connection.getAutoCommit()) {
+        savepoint = connection.setSavepoint();
+      }
+      T result = call.call();
+      if (savepoint != null) {
+        connection.releaseSavepoint(savepoint);
+      }
+      return result;
+    } catch (SQLException e) {
+      if (savepoint != null) {
+        try {
+          connection.rollback(savepoint);
+        } catch (SQLException ignored) {
+          // the original error is the one worth reporting
+        }
+      }
+      throw new Failed(firstLine(e.getMessage()));
+    }
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+  }
+}

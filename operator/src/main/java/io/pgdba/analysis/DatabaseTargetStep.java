@@ -36,7 +36,8 @@ public final class DatabaseTargetStep implements TargetStep {
 
   /** The table, query and configuration advisors, in the order their findings are gathered. */
   public static List<FindingAdvisor> defaultFindingAdvisors() {
-    return List.of();
+    return List.of(
+        new io.pgdba.advisor.config.ConfigAdvisor());
   }
 
   public DatabaseTargetStep() {

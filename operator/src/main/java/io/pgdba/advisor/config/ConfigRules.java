@@ -365,7 +365,7 @@ public final class ConfigRules {
         .collect(Collectors.joining("; "));
     if (scale > 0.05) {
       var ev = evidence("autovacuum_vacuum_scale_factor", "0.05");
-      ev.put("laggingTables", lagging.size());
+      ev.put("laggingTables", (long) lagging.size());
       ev.put("tables", tables);
       ev.put("deadTuples", lagging.stream().mapToLong(TableChurn::deadTuples).sum());
       add("autovacuum_vacuum_scale_factor", "autovacuum_vacuum_scale_factor", ev,
@@ -398,7 +398,7 @@ public final class ConfigRules {
     if (r.cpus() != null && lagging.size() > workers * 2 && r.cpus() >= 4) {
       long proposed = Math.min(8, Math.max(workers + 1, (long) (r.cpus() / 2)));
       var ev = evidence("autovacuum_max_workers", String.valueOf(proposed));
-      ev.put("laggingTables", lagging.size());
+      ev.put("laggingTables", (long) lagging.size());
       ev.put("cpus", r.cpus());
       add("autovacuum_max_workers", "autovacuum_max_workers", ev, Severity.INFO,
           "more tables need vacuum than workers can serve",
@@ -572,6 +572,12 @@ public final class ConfigRules {
     var setting = s.settings().get(parameter);
     String extra = ev.containsKey("overriddenFor")
         ? " Sessions of " + ev.get("overriddenFor") + " keep their own value." : "";
+    if (setting != null && ("command line".equals(setting.source())
+        || "environment variable".equals(setting.source()))) {
+      // -c options outrank postgresql.conf and postgresql.auto.conf: ALTER SYSTEM would not stick
+      extra += " It is set on the server's " + setting.source() + ", which overrides"
+          + " postgresql.conf and ALTER SYSTEM: change it there.";
+    }
     changes.add(new Change(parameter, kind, setting == null ? null : setting.display(),
         (String) ev.get("proposed"), setting != null && setting.needsRestart(), severity, title,
         advice + extra, ev));

@@ -96,7 +96,9 @@ public final class ConfigRules {
               + " which PostgreSQL relies on too, has nothing left. " + Sizes.format(target)
               + " holds the " + Sizes.human(dbSize) + " of data twice over or a quarter of the"
               + " memory, whichever is less.");
-    } else if (target >= current * 2 && (dbSize > current || (!Double.isNaN(hit) && hit < 0.99))) {
+    } else if (target >= current * 2
+        && (Double.isNaN(hit) ? dbSize > current : hit < 0.99)) {
+      // a cache that already serves 99 % of reads gains nothing from more memory
       plannedSharedBuffers = target;
       add("shared_buffers", "shared_buffers", ev,
           !Double.isNaN(hit) && hit < 0.95 ? Severity.WARNING : Severity.INFO,
@@ -517,7 +519,7 @@ public final class ConfigRules {
       log("log_lock_waits", "on", w.lockWaits() > 0 || s.database().deadlocks() > 0
               ? Severity.WARNING : Severity.INFO, "lock waits are not logged",
           "log_lock_waits = on logs every wait longer than deadlock_timeout ("
-              + text("deadlock_timeout") + ") with the blocking process"
+              + settingText("deadlock_timeout") + ") with the blocking process"
               + (s.database().deadlocks() > 0
                   ? "; " + s.database().deadlocks() + " deadlocks happened already" : "")
               + ". deadlock_timeout stays as it is: it is also how long a wait runs before it"

@@ -169,6 +169,39 @@ class ConfigRulesTest {
   }
 
   @Test
+  void sharedBuffersGrowOnlyWhenTheCacheMissesAndNoFurtherThanTwiceTheData() {
+    var missing = new ServerState(17, defaults(), List.of(), new Checkpoints(10, 0, 3600), null,
+        0, new DatabaseStats(900_000, 100_000, 0, 0, 0, 600 * Sizes.MB, 3600),
+        new Connections(5, 1, 4, 0), List.of(), List.of(), null);
+    var c = byParameter(ConfigRules.recommend(missing, resources("8GB", null, null),
+        Environment.SELF_MANAGED, WorkloadSignals.NONE)).get("shared_buffers");
+    // a quarter of 8GB is 2GB, but 600MB of data twice over is 1280MB
+    assertEquals("1280MB", c.proposed());
+    assertTrue(c.restart());
+    assertEquals(0.9, c.evidence().get("cacheHitRatio"));
+    // the same server serving 99 % of reads from its cache keeps its 128MB
+    assertNull(byParameter(ConfigRules.recommend(quiet(defaults()), resources("8GB", null, null),
+        Environment.SELF_MANAGED, WorkloadSignals.NONE)).get("shared_buffers"));
+  }
+
+  /** The example of the README's comparison with pgtune: 8GB, 4 CPUs, SSD, 100 connections. */
+  @Test
+  void theReadmeComparisonHolds() {
+    var state = new ServerState(17, defaults(), List.of(), new Checkpoints(10, 0, 3600), null,
+        0, new DatabaseStats(900_000, 100_000, 0, 0, 0, 600 * Sizes.MB, 3600),
+        new Connections(30, 5, 25, 0), List.of(),
+        List.of(new Spill(100, 2000 * Sizes.MB, 800)), null);
+    var changes = byParameter(ConfigRules.recommend(state, resources("8GB", "4", "ssd"),
+        Environment.SELF_MANAGED, WorkloadSignals.NONE));
+    assertEquals("1280MB", changes.get("shared_buffers").proposed());
+    assertEquals("16MB", changes.get("work_mem").proposed());
+    assertTrue(changes.get("work_mem").advice().contains("about 64MB"));
+    assertNull(changes.get("effective_cache_size"));
+    assertNull(changes.get("max_parallel_workers_per_gather"));
+    assertEquals("1.1", changes.get("random_page_cost").proposed());
+  }
+
+  @Test
   void storageDecidesRandomPageCost() {
     var ssd = byParameter(ConfigRules.recommend(quiet(defaults()), resources(null, null, "ssd"),
         Environment.SELF_MANAGED, WorkloadSignals.NONE));

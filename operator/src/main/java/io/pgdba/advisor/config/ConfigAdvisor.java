@@ -38,8 +38,10 @@ public final class ConfigAdvisor implements FindingAdvisor {
         state.settings().keySet());
     var signals = WorkloadSignals.of(context.workload(), context.fromLogs());
     var changes = ConfigRules.recommend(state, resources, env, signals);
-    if (!changes.isEmpty()) {
-      resources.assumptions().forEach(a -> context.warnings().add("config advisor: " + a));
+    if (!changes.isEmpty() && !resources.assumptions().isEmpty()) {
+      // one line, so that the operator's bounded warning list keeps room for others
+      context.warnings().add("config advisor: " + String.join("; ",
+          resources.assumptions()));
     }
     var findings = new ArrayList<Finding>();
     for (var c : changes) {

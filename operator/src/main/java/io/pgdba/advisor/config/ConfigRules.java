@@ -51,6 +51,7 @@ public final class ConfigRules {
     rules.effectiveCacheSize();
     rules.workMem();
     rules.memorySafety();
+    rules.idleConnections();
     rules.checkpoints();
     rules.autovacuum();
     rules.storage();
@@ -284,6 +285,31 @@ public final class ConfigRules {
             + " are connected now, " + s.connections().idle() + " of them idle. A pooler"
             + " (PgBouncer, a CloudNativePG Pooler) serves many more clients with that many"
             + " server connections. Needs a restart.");
+  }
+
+  /**
+   * Many idle sessions hold memory and process slots for nothing: a pooler, not a setting, is the
+   * fix, so the finding proposes no value (and is left out of the scripts).
+   */
+  private void idleConnections() {
+    var c = s.connections();
+    long conns = maxConnections();
+    if (c.idle() < 50 || c.idle() * 10 < c.total() * 7
+        || changes.stream().anyMatch(x -> x.parameter().equals("max_connections"))) {
+      return;
+    }
+    var ev = evidence("max_connections", null);
+    ev.put("connectionsNow", c.total());
+    ev.put("idleConnections", c.idle());
+    ev.put("activeConnections", c.active());
+    ev.put("idleInTransaction", c.idleInTransaction());
+    changes.add(new Change("max_connections", "connection-pooler", settingText("max_connections"),
+        null, true, Severity.INFO, "most connections are idle",
+        c.idle() + " of " + c.total() + " connections are idle (" + c.active() + " active,"
+            + " max_connections = " + conns + "). Each holds a backend process and its memory;"
+            + " a pooler in transaction mode (PgBouncer, a CloudNativePG Pooler) serves the"
+            + " same clients with a few dozen server connections, after which max_connections"
+            + " can come down and work_mem go up within the same memory.", ev));
   }
 
   // ---- WAL and checkpoints ------------------------------------------------------------------

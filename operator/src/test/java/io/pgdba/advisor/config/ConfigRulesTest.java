@@ -202,6 +202,18 @@ class ConfigRulesTest {
   }
 
   @Test
+  void mostlyIdleConnectionsAskForAPoolerWithoutAValue() {
+    var state = state(defaults(), Sizes.GB, List.of(), new Checkpoints(10, 0, 3600), List.of(),
+        90);
+    var c = byParameter(ConfigRules.recommend(state, resources(null, null, null),
+        Environment.SELF_MANAGED, WorkloadSignals.NONE)).get("max_connections");
+    assertEquals("connection-pooler", c.kind());
+    assertNull(c.proposed());
+    assertEquals(89L, c.evidence().get("idleConnections"));
+    assertTrue(c.advice().startsWith("89 of 90 connections are idle"), c.advice());
+  }
+
+  @Test
   void storageDecidesRandomPageCost() {
     var ssd = byParameter(ConfigRules.recommend(quiet(defaults()), resources(null, null, "ssd"),
         Environment.SELF_MANAGED, WorkloadSignals.NONE));

@@ -38,7 +38,8 @@ public final class DatabaseTargetStep implements TargetStep {
   public static List<FindingAdvisor> defaultFindingAdvisors() {
     return List.of(
         new io.pgdba.advisor.table.TableAdvisor(),
-        new io.pgdba.advisor.query.QueryAdvisor());
+        new io.pgdba.advisor.query.QueryAdvisor(),
+        new io.pgdba.advisor.config.ConfigAdvisor());
   }
 
   public DatabaseTargetStep() {

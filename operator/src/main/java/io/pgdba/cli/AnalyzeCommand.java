@@ -64,7 +64,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
   enum Output {
     text,
     json,
-    sql
+    sql,
+    config
   }
 
   @Spec CommandSpec spec;
@@ -112,7 +113,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text (default), json or sql (the index DDL and its rollback).")
+      description = "text (default), json, sql (the index DDL and its rollback) or config"
+          + " (ALTER SYSTEM script, CloudNativePG patch, postgresql.conf lines).")
   Output output;
 
   @Option(
@@ -195,6 +197,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
       })
   boolean verifyRewrites;
 
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      description = {
+        "Memory the server may use (4GB, 4Gi, 4096MB), for the configuration advice.",
+        "Without it no memory-sized setting is proposed."
+      })
+  String memory;
+
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      description = "CPUs the server may use (2, 1.5, 500m), for the configuration advice.")
+  String cpus;
+
+  @Option(
+      names = "--storage",
+      paramLabel = "KIND",
+      description = "ssd, hdd or network: the storage under the data, for random_page_cost.")
+  String storage;
+
   @Option(names = "--stats", hidden = true, description = "Print throughput and heap to stderr.")
   boolean stats;
 
@@ -275,6 +298,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (verifyRewrites && db == null) {
       throw new ParameterException(cl, "--verify-rewrites needs --db URI: it runs queries there");
     }
+    check(cl, "--memory", memory, io.pgdba.advisor.config.Sizes::parse);
+    check(cl, "--cpus", cpus, io.pgdba.advisor.config.Sizes::parseCpus);
+    check(cl, "--storage", storage, io.pgdba.advisor.config.Resources.Storage::parse);
     if (db != null) {
       try {
         target = ConnectionSettingsParser.fromSystem().parse(db);
@@ -344,7 +370,39 @@ public final class AnalyzeCommand implements Callable<Integer> {
         target,
         AdvisorOptions.defaults(),
         slowMs,
-        verifyRewrites ? Map.of(QueryAdvisor.VERIFY_SETTING, "true") : Map.of());
+        advisorSettings());
+  }
+
+  /** The resources for the configuration advisor; absent flags stay absent (it says so). */
+  private java.util.Map<String, String> advisorSettings() {
+    var settings = new java.util.TreeMap<String, String>();
+    if (memory != null) {
+      settings.put(io.pgdba.advisor.config.Resources.MEMORY, memory);
+      settings.put(io.pgdba.advisor.config.Resources.MEMORY_SOURCE, "--memory " + memory);
+    }
+    if (cpus != null) {
+      settings.put(io.pgdba.advisor.config.Resources.CPUS, cpus);
+    }
+    if (verifyRewrites) {
+      settings.put(QueryAdvisor.VERIFY_SETTING, "true");
+    }
+    if (storage != null) {
+      settings.put(io.pgdba.advisor.config.Resources.STORAGE, storage);
+    }
+    return settings;
+  }
+
+  /** A resource flag that does not parse is a usage error naming the flag. */
+  private static void check(picocli.CommandLine cl, String flag, String value,
+      java.util.function.Function<String, ?> parser) {
+    if (value == null) {
+      return;
+    }
+    try {
+      parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, flag + ": " + e.getMessage());
+    }
   }
 
   private void render(AnalysisReport report) {
@@ -354,6 +412,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       case text -> out.print(TextReport.render(report, new ReportOptions(
           top == null ? ReportOptions.defaults().top() : top, slowMs)));
       case sql -> out.print(SqlReport.render(report));
+      case config -> out.print(io.pgdba.report.ConfigReport.render(report));
     }
     out.flush();
   }

@@ -81,6 +81,7 @@ public final class JsonReport {
     if (report.history() != null) {
       addHistory(root, report.history());
     }
+    addConfiguration(root, report.findings());
     var warnings = root.putArray("warnings");
     report.warnings().forEach(warnings::add);
     return root;
@@ -295,5 +296,23 @@ public final class JsonReport {
 
   private static JsonNode time(Instant t) {
     return t == null ? NODES.nullNode() : NODES.textNode(t.toString());
+  }
+
+  /**
+   * The configuration findings as something to commit (script, CloudNativePG patch,
+   * postgresql.conf), only when there are some.
+   */
+  private static void addConfiguration(ObjectNode root, List<Finding> findings) {
+    var parameters = ConfigReport.parameters(findings);
+    if (parameters.isEmpty()) {
+      return;
+    }
+    var n = root.putObject("configuration");
+    var p = n.putObject("parameters");
+    parameters.forEach(p::put);
+    n.set("restartNeeded", strings(ConfigReport.restartNeeded(findings)));
+    n.put("script", ConfigReport.script(findings));
+    n.put("cloudNativePgPatch", ConfigReport.cloudNativePgPatch(findings));
+    n.put("postgresqlConf", ConfigReport.postgresqlConf(findings));
   }
 }

@@ -119,8 +119,10 @@ final class AnalysisRun implements Callable<RunResult> {
 
   private RunResult analyze(List<LogSource> sources, LogReaderOptions logOptions,
       List<PodLogPosition> positions, long lines) {
+    var logs = spec.logs();
     var request = new AnalysisRequest(sources, logOptions, WorkloadOptions.defaults(), target,
-        settings.advisorOptions(), settings.slowMs());
+        settings.advisorOptions(), settings.slowMs(),
+        PodResources.of(client, namespace, logs.podSelector(), logs.container()));
     try {
       var report = history.record(namespace + "/" + name, spec.history(),
           engine.analyze(request));

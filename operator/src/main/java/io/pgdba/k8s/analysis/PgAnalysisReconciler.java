@@ -346,7 +346,17 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         : report.warnings().stream().limit(MAX_WARNINGS).map(w -> truncate(w, 300)).toList();
     return new Summary(result.linesRead(), unparsed,
         workload == null ? 0 : workload.totals().statements(),
-        workload == null ? 0 : workload.totals().distinctQueries(), top, warnings);
+        workload == null ? 0 : workload.totals().distinctQueries(), top, warnings,
+        configuration(report.findings()));
+  }
+
+  /** Null when nothing is to change, so that the status stays small and quiet. */
+  private static PgAnalysisStatus.Configuration configuration(
+      List<io.pgdba.finding.Finding> findings) {
+    var parameters = io.pgdba.report.ConfigReport.parameters(findings);
+    return parameters.isEmpty() ? null : new PgAnalysisStatus.Configuration(parameters,
+        io.pgdba.report.ConfigReport.restartNeeded(findings),
+        io.pgdba.report.ConfigReport.postgresqlConf(findings));
   }
 
   private static RecommendationCounts counts(Context<PgAnalysis> context) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pgdba.k8s.conditions.Condition;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the last run found, kept small (bounded lists, truncated texts) whatever the workload: the
@@ -51,7 +52,22 @@ public record PgAnalysisStatus(
       @JsonPropertyDescription("The slowest queries by mean time (at most 10).")
           List<SlowQuery> topSlowQueries,
       @JsonPropertyDescription("Warnings of the engine (at most 10, one line each).")
-          List<String> warnings) {}
+          List<String> warnings,
+      @JsonPropertyDescription(
+              "The configuration changes proposed by the last run, ready to commit to Git;"
+                  + " pgdba never changes the Cluster itself.")
+          Configuration configuration) {}
+
+  /** The configuration advisor's changes, as a CloudNativePG patch and postgresql.conf lines. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Configuration(
+      @JsonPropertyDescription(
+              "Parameter to value, to merge into the Cluster's spec.postgresql.parameters.")
+          Map<String, String> parameters,
+      @JsonPropertyDescription("Parameters that take effect only after a restart.")
+          List<String> restartNeeded,
+      @JsonPropertyDescription("The same changes as postgresql.conf lines, for other servers.")
+          String postgresqlConf) {}
 
   /** One slow query; the text is truncated. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

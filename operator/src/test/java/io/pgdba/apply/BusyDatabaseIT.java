@@ -231,4 +231,43 @@ class BusyDatabaseIT {
     assertThat(retry.result()).as(retry.message()).isEqualTo(Result.BUILT);
     assertThat(invalidIndexes(pg)).isZero();
   }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @MethodSource("majors")
+  void aBuildKilledMidWayLeavesALeftoverThatTheNextAttemptDrops(int major) throws Exception {
+    var pg = table(major);
+    var applier = new IndexApplier(Duration.ofMillis(500), Duration.ofSeconds(60));
+    var waits = new CopyOnWriteArrayList<BuildWait>();
+    try (var reader = pg.connect("postgres");
+        var admin = pg.connect("postgres")) {
+      reader.setAutoCommit(false);
+      reader.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      reader.createStatement().execute("SELECT count(*) FROM other");
+      var build = CompletableFuture.supplyAsync(() -> {
+        try {
+          return applier.create(target(pg), create("orders_killed_idx"), w -> {
+            if (w != null) {
+              waits.add(w);
+            }
+          });
+        } catch (SQLException e) {
+          return null; // the session was killed under it, as an operator crash would
+        }
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> !waits.isEmpty());
+      try (var st = admin.createStatement()) {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE application_name = '" + IndexApplier.APPLICATION_NAME + "'"
+            + " AND query LIKE 'CREATE INDEX%'");
+      }
+      build.get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(applier.state(target(pg), null, "orders_killed_idx"))
+              .isEqualTo(IndexState.INVALID));
+      reader.rollback();
+    }
+    var retry = applier.create(target(pg), create("orders_killed_idx"));
+    assertThat(retry.result()).as(retry.message()).isEqualTo(Result.BUILT);
+    assertThat(invalidIndexes(pg)).isZero();
+  }
 }

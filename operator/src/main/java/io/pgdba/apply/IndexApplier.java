@@ -79,6 +79,8 @@ public final class IndexApplier {
           break;
       }
       BuildWait lastWait;
+      BuildWatch.Cancel cancelled;
+      SQLException failure = null;
       try (var st = c.createStatement()) {
         int pid = backendPid(c);
         // The watch enforces both bounds; the server's lock_timeout is only the backstop for a
@@ -94,20 +96,18 @@ public final class IndexApplier {
         try {
           st.execute(statement);
         } catch (SQLException e) {
-          var why = watch == null ? null : watch.cancelled();
-          lastWait = watch == null ? null : watch.lastWait();
-          if (watch != null) {
-            watch.close();
-          }
-          setLockTimeout(c, lockTimeout);
-          return buildFailed(catalog, target, qualified, e, why, lastWait);
+          failure = e;
         } finally {
           if (watch != null) {
             watch.close();
           }
         }
+        cancelled = watch == null ? null : watch.cancelled();
         lastWait = watch == null ? null : watch.lastWait();
-        setLockTimeout(c, lockTimeout);
+      }
+      setLockTimeout(c, lockTimeout); // for the drops below
+      if (failure != null) {
+        return buildFailed(catalog, target, qualified, failure, cancelled, lastWait);
       }
       var after = catalog.state(target.schema(), target.indexName());
       if (after == IndexState.VALID) {

@@ -124,9 +124,13 @@ public final class Analyzer {
   }
 
   private static AnalysisException unreadable(LogSource source, IOException e) {
+    // LogReader already named the source: say why once, not "cannot read x: x: cannot be read"
+    var why = e.getCause() instanceof IOException cause
+        && e.getMessage() != null && e.getMessage().startsWith(source.name() + ": ")
+        ? cause : e;
     return new AnalysisException(
         AnalysisException.Reason.LOG_UNREADABLE,
-        "cannot read " + source.name() + ": " + IoReasons.describe(e),
+        "cannot read " + source.name() + ": " + IoReasons.describe(why),
         e);
   }
 }

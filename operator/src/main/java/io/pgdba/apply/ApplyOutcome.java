@@ -6,10 +6,16 @@ package io.pgdba.apply;
  * @param message one line for a condition: the server's error (never a password) or what was done
  * @param sqlState the SQLSTATE of the failure, null otherwise
  * @param invalidIndexDropped a failed build left an invalid index, and it was dropped
+ * @param lastWait what the build last waited for, null if it never waited
  */
 public record ApplyOutcome(
     Result result, String qualifiedIndexName, String message, String sqlState,
-    boolean invalidIndexDropped) {
+    boolean invalidIndexDropped, BuildWait lastWait) {
+
+  public ApplyOutcome(Result result, String qualifiedIndexName, String message, String sqlState,
+      boolean invalidIndexDropped) {
+    this(result, qualifiedIndexName, message, sqlState, invalidIndexDropped, null);
+  }
 
   /** The kinds of outcome. */
   public enum Result {
@@ -26,7 +32,12 @@ public record ApplyOutcome(
     /** The DDL failed; nothing invalid was left behind. */
     FAILED,
     /** The build failed and its invalid index could not be dropped yet (a lock): retry later. */
-    FAILED_INVALID_LEFT
+    FAILED_INVALID_LEFT,
+    /**
+     * The table's lock was not granted within the lock timeout (another build, a VACUUM, open
+     * DDL): nothing was built and nothing is left behind; worth retrying a little later.
+     */
+    LOCK_NOT_AVAILABLE
   }
 
   public boolean succeeded() {

@@ -4,14 +4,18 @@ import io.pgdba.apply.ApplyOutcome.Result;
 import io.pgdba.catalog.ConnectionSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Builds and drops indexes on the target the safe way: {@code CONCURRENTLY}, with a
  * {@code lock_timeout}, and with the catalog read before and after, so that a repeated call (an
  * operator restart in the middle) never builds twice and a failed build never leaves an invalid
- * index behind.
+ * index behind. A build may wait for older transactions (that blocks nobody) up to the build
+ * timeout, but for the table's lock (which queues the table's writers behind it) only up to the
+ * lock timeout; {@link BuildWatch} tells the two apart.
  */
 public final class IndexApplier {
 
@@ -22,14 +26,37 @@ public final class IndexApplier {
   private static final Pattern DROP =
       Pattern.compile("(?is)^\\s*DROP\\s+INDEX\\s+CONCURRENTLY\\s.+");
 
+  /** How long a build may wait for older transactions unless told otherwise. */
+  public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(1);
+
   private final Duration lockTimeout;
+  private final Duration buildTimeout;
 
   public IndexApplier(Duration lockTimeout) {
+    this(lockTimeout, DEFAULT_BUILD_TIMEOUT);
+  }
+
+  /**
+   * @param lockTimeout longest wait for a lock on the table (it queues the table's writers)
+   * @param buildTimeout longest wait for older transactions to end during a build
+   */
+  public IndexApplier(Duration lockTimeout, Duration buildTimeout) {
     this.lockTimeout = lockTimeout;
+    this.buildTimeout = buildTimeout;
   }
 
   /** Runs {@code target.statement()}, a CREATE INDEX CONCURRENTLY, unless the index is there. */
   public ApplyOutcome create(ConnectionSettings settings, IndexTarget target) throws SQLException {
+    return create(settings, target, wait -> {});
+  }
+
+  /**
+   * As {@link #create(ConnectionSettings, IndexTarget)}, telling {@code waits} what the build
+   * waits for whenever that changes (null when it stops waiting).
+   */
+  public ApplyOutcome create(
+      ConnectionSettings settings, IndexTarget target, Consumer<BuildWait> waits)
+      throws SQLException {
     String statement = checkedStatement(target.statement(), CREATE, "CREATE INDEX CONCURRENTLY");
     try (var c = open(settings)) {
       var catalog = new IndexCatalog(c);
@@ -51,14 +78,41 @@ public final class IndexApplier {
         default:
           break;
       }
+      BuildWait lastWait;
+      BuildWatch.Cancel cancelled;
+      SQLException failure = null;
       try (var st = c.createStatement()) {
-        st.execute(statement);
-      } catch (SQLException e) {
-        return failed(catalog, target, qualified, oneLine(e), e.getSQLState());
+        int pid = backendPid(c);
+        // The watch enforces both bounds; the server's lock_timeout is only the backstop for a
+        // watch that could not run (or an operator that died mid-build).
+        setLockTimeout(c, buildTimeout.plus(lockTimeout));
+        BuildWatch watch = null;
+        try {
+          watch = new BuildWatch(settings, pid, st, lockTimeout, buildTimeout, waits,
+              Clock.systemUTC());
+        } catch (SQLException e) {
+          setLockTimeout(c, lockTimeout); // no second session: the old, strict behaviour
+        }
+        try {
+          st.execute(statement);
+        } catch (SQLException e) {
+          failure = e;
+        } finally {
+          if (watch != null) {
+            watch.close();
+          }
+        }
+        cancelled = watch == null ? null : watch.cancelled();
+        lastWait = watch == null ? null : watch.lastWait();
+      }
+      setLockTimeout(c, lockTimeout); // for the drops below
+      if (failure != null) {
+        return buildFailed(catalog, target, qualified, failure, cancelled, lastWait);
       }
       var after = catalog.state(target.schema(), target.indexName());
       if (after == IndexState.VALID) {
-        return new ApplyOutcome(Result.BUILT, qualified, "built " + qualified, null, false);
+        return new ApplyOutcome(
+            Result.BUILT, qualified, "built " + qualified, null, false, lastWait);
       }
       return failed(
           catalog, target, qualified,
@@ -124,14 +178,63 @@ public final class IndexApplier {
 
   private Connection open(ConnectionSettings settings) throws SQLException {
     var c = TargetConnections.open(settings, APPLICATION_NAME);
-    try (var ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
-      ps.setString(1, lockTimeout.toMillis() + "ms");
-      ps.execute();
+    try {
+      setLockTimeout(c, lockTimeout);
     } catch (SQLException e) {
       c.close();
       throw e;
     }
     return c;
+  }
+
+  private static void setLockTimeout(Connection c, Duration timeout) throws SQLException {
+    try (var ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+      ps.setString(1, Math.max(1, timeout.toMillis()) + "ms");
+      ps.execute();
+    }
+  }
+
+  private static int backendPid(Connection c) throws SQLException {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /**
+   * Tells why a build failed. The table's lock not granted in time (cancelled by the watch, or
+   * the server's lock_timeout before any catalog entry existed) is worth a retry; a build that
+   * waited past the build timeout, or any other error, is a failure. Either way an invalid index
+   * it left is dropped.
+   */
+  private ApplyOutcome buildFailed(IndexCatalog catalog, IndexTarget target, String qualified,
+      SQLException e, BuildWatch.Cancel why, BuildWait lastWait) throws SQLException {
+    var state = catalog.state(target.schema(), target.indexName());
+    boolean tableLock = why == BuildWatch.Cancel.TABLE_LOCK
+        || why == null && "55P03".equals(e.getSQLState()) && state == IndexState.ABSENT;
+    String held = lastWait == null || lastWait.blockingPids().isEmpty() ? ""
+        : " (held by pid " + pidList(lastWait) + ")";
+    if (tableLock && state == IndexState.ABSENT) {
+      return new ApplyOutcome(Result.LOCK_NOT_AVAILABLE, qualified,
+          "the lock on the table was not granted within lock_timeout " + lockTimeout.toMillis()
+              + " ms" + held + "; nothing was built", e.getSQLState(), false, lastWait);
+    }
+    String message = why == BuildWatch.Cancel.BUILD_TIMEOUT
+        ? "the build waited longer than its timeout (" + buildTimeout.toSeconds() + " s) for"
+            + " older transactions to end" + (held.isEmpty() ? "" : " (pid "
+            + pidList(lastWait) + ")")
+        : why == BuildWatch.Cancel.TABLE_LOCK
+            ? "the lock on the table was not granted within lock_timeout "
+                + lockTimeout.toMillis() + " ms" + held
+            : oneLine(e);
+    var outcome = failed(catalog, target, qualified, message, e.getSQLState());
+    return new ApplyOutcome(outcome.result(), qualified, outcome.message(), outcome.sqlState(),
+        outcome.invalidIndexDropped(), lastWait);
+  }
+
+  private static String pidList(BuildWait wait) {
+    return String.join(", ", wait.blockingPids().stream().map(String::valueOf).toList());
   }
 
   /**

@@ -27,6 +27,9 @@ public final class Main implements Runnable {
   /** Exit status for an unreadable input or an unreachable target (2 is picocli's usage error). */
   public static final int EXIT_FAILURE = 1;
 
+  /** Exit status when the heap ran out: the input is fine, the JVM needs a larger -Xmx. */
+  public static final int EXIT_OUT_OF_MEMORY = 3;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -50,10 +53,23 @@ public final class Main implements Runnable {
         true);
     try {
       return commandLine(out, err).execute(args);
+    } catch (OutOfMemoryError e) {
+      // The work that filled the heap is unwound and collectable by now: one line, no trace.
+      err.println(outOfMemoryMessage(Runtime.getRuntime().maxMemory()));
+      return EXIT_OUT_OF_MEMORY;
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /** What a user reads when the heap ran out, with what to do about it. */
+  static String outOfMemoryMessage(long maxHeapBytes) {
+    long mb = maxHeapBytes >> 20;
+    long suggested = Math.max(1024, Long.highestOneBit(Math.max(1, mb)) * 4);
+    return "pgdba: out of memory (Java heap of " + mb + " MB): run it with a larger heap, e.g."
+        + " java -Xmx" + (suggested >= 1024 ? suggested / 1024 + "g" : suggested + "m")
+        + " -jar pgdba.jar ..., or lower --max-fingerprints";
   }
 
   /** The command tree with its error handling, writing to the given streams (tests use this). */

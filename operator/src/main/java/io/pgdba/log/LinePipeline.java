@@ -17,8 +17,13 @@ final class LinePipeline implements AutoCloseable {
   private static final int BATCH_LINES = 2048;
   private static final int BATCH_CHARS = 1 << 20;
 
-  /** A run of lines; the last batch has {@code end} set, and {@code error} when reading failed. */
-  record Batch(String[] lines, int count, long bytesRead, boolean end, IOException error) {}
+  /**
+   * A run of lines; the last batch has {@code end} set, and {@code error} when reading failed,
+   * or {@code fatal} when the reading thread died (out of memory): the consumer rethrows it
+   * rather than wait forever for a batch that never comes.
+   */
+  record Batch(
+      String[] lines, int count, long bytesRead, boolean end, IOException error, Error fatal) {}
 
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED);
   private final Thread producer;
@@ -43,13 +48,15 @@ final class LinePipeline implements AutoCloseable {
           chars += line.length();
         }
         boolean end = line == null;
-        put(new Batch(batch, count, lines.bytesRead(), end, null));
+        put(new Batch(batch, count, lines.bytesRead(), end, null, null));
         if (end) {
           return;
         }
       }
     } catch (IOException e) {
-      put(new Batch(new String[0], 0, lines.bytesRead(), true, e));
+      put(new Batch(new String[0], 0, lines.bytesRead(), true, e, null));
+    } catch (Error e) {
+      put(new Batch(new String[0], 0, lines.bytesRead(), true, null, e));
     }
   }
 
@@ -69,6 +76,9 @@ final class LinePipeline implements AutoCloseable {
       Batch b = queue.take();
       if (b.error() != null) {
         throw b.error();
+      }
+      if (b.fatal() != null) {
+        throw b.fatal();
       }
       return b;
     } catch (InterruptedException e) {

@@ -42,12 +42,27 @@ final class LineReader implements Closeable {
 
   LineReader(InputStream raw) throws IOException {
     var buffered = new BufferedInputStream(raw, 64 * 1024);
-    buffered.mark(2);
+    buffered.mark(3);
     int b1 = buffered.read();
     int b2 = buffered.read();
+    int b3 = buffered.read();
     buffered.reset();
-    gzip = b1 == 0x1f && b2 == 0x8b;
-    in = gzip ? new GZIPInputStream(buffered, 64 * 1024) : buffered;
+    // RFC 1952 defines one compression method, 8 (deflate): text that merely starts with the
+    // two magic bytes is read as text (its first line unparsed), not refused as "unsupported".
+    gzip = b1 == 0x1f && b2 == 0x8b && b3 == 8;
+    in = gzip ? gunzip(buffered) : buffered;
+  }
+
+  /** A header cut short or damaged leaves nothing to read: say so instead of "(null)". */
+  private static InputStream gunzip(InputStream raw) throws IOException {
+    try {
+      return new GZIPInputStream(raw, 64 * 1024);
+    } catch (EOFException e) {
+      throw new IOException("gzip data ends inside its header: the file is truncated and holds"
+          + " no log text", e);
+    } catch (ZipException e) {
+      throw new IOException("damaged gzip header (" + e.getMessage() + "): no log text", e);
+    }
   }
 
   boolean gzip() {

@@ -44,15 +44,56 @@ public final class JsonReport {
 
   private JsonReport() {}
 
-  /** Writes the report, pretty-printed, followed by a newline. */
+  /**
+   * Writes the report, pretty-printed, followed by a newline. It is streamed: one query's node at
+   * a time goes through the generator, so millions of fingerprints never exist as a tree (several
+   * times the size of the workload itself). The bytes are exactly those of {@link #toTree}.
+   */
   public static void write(AnalysisReport report, ReportOptions options, Writer out) {
-    try {
-      MAPPER.writeValue(out, toTree(report, options));
+    try (var g = MAPPER.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("summary");
+      MAPPER.writeTree(g, summary(report));
+      g.writeArrayFieldStart("sources");
+      for (var s : report.sources()) {
+        MAPPER.writeTree(g, source(s));
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("queries");
+      for (var q : ranked(report, options)) {
+        MAPPER.writeTree(g, query(q, options.slowMs()));
+      }
+      g.writeEndArray();
+      if (report.advice() != null) {
+        var advice = NODES.objectNode();
+        addAdvice(advice, report.advice());
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) advice::fields) {
+          g.writeFieldName(field.getKey());
+          MAPPER.writeTree(g, field.getValue());
+        }
+      }
+      g.writeArrayFieldStart("findings");
+      for (var f : report.findings()) {
+        MAPPER.writeTree(g, finding(f));
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("warnings");
+      for (var w : report.warnings()) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.flush();
       out.write('\n');
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<QueryStats> ranked(AnalysisReport report, ReportOptions options) {
+    return report.workload().topByTotalTime(
+        options.top() == 0 ? Integer.MAX_VALUE : options.top());
   }
 
   public static String render(AnalysisReport report, ReportOptions options) {
@@ -70,9 +111,7 @@ public final class JsonReport {
     var sources = root.putArray("sources");
     report.sources().forEach(s -> sources.add(source(s)));
     var queries = root.putArray("queries");
-    var ranked = report.workload().topByTotalTime(
-        options.top() == 0 ? Integer.MAX_VALUE : options.top());
-    ranked.forEach(q -> queries.add(query(q, options.slowMs())));
+    ranked(report, options).forEach(q -> queries.add(query(q, options.slowMs())));
     if (report.advice() != null) {
       addAdvice(root, report.advice());
     }

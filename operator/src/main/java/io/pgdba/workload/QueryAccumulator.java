@@ -18,6 +18,8 @@ final class QueryAccumulator {
   static final int MAX_QUERY_CHARS = 65_536;
   /** Rough fixed cost of an accumulator and its small arrays, for the memory budget. */
   static final int BASE_BYTES = 600;
+  /** A String object and its array's header, aligned. */
+  static final int STRING_OVERHEAD_BYTES = 40;
   /** Durations are clamped to this many microseconds (about 11 days) before recording. */
   private static final long MAX_MICROS = 1_000_000_000_000L;
 
@@ -49,7 +51,7 @@ final class QueryAccumulator {
     this.hash = hash;
     this.query = query;
     this.buckets = new BucketSeries(bucketWidthMs);
-    this.bytes = BASE_BYTES + query.length();
+    this.bytes = BASE_BYTES + heapBytes(query);
   }
 
   /** Records one execution; returns the change of {@link #bytes}. */
@@ -206,7 +208,26 @@ final class QueryAccumulator {
   }
 
   private static long size(String s) {
-    return s == null ? 0 : 40 + s.length();
+    return heapBytes(s);
+  }
+
+  /**
+   * What a String really holds in the heap, which is what the budget protects: with the JDK's
+   * compact strings (the default) Latin-1 text takes one byte a character and any other text
+   * UTF-16, two bytes a character, whatever its UTF-8 size in the log; plus the String and its
+   * array headers. Counting one byte a character let non-Latin-1 queries use twice the budget.
+   */
+  static long heapBytes(String s) {
+    if (s == null) {
+      return 0;
+    }
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) > 0xFF) {
+        return STRING_OVERHEAD_BYTES + 2L * n;
+      }
+    }
+    return STRING_OVERHEAD_BYTES + n;
   }
 
   private static long size(List<String> list) {

@@ -22,6 +22,15 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   /** Default bound of the estimated bytes retained by per-query statistics. */
   public static final long DEFAULT_MEMORY_BUDGET_BYTES = 64L << 20;
 
+  /**
+   * The default budget, but never more than a quarter of the heap: the reader's buffers, the
+   * examples in flight and the report need the rest, so a small {@code -Xmx} folds earlier
+   * instead of running out of memory.
+   */
+  public static long defaultMemoryBudget() {
+    return Math.min(DEFAULT_MEMORY_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 4);
+  }
+
   private static final int RAW_CACHE_SIZE = 1024;
   private static final int RAW_CACHE_MAX_CHARS = 4096;
 
@@ -57,7 +66,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private Instant lastTimestamp;
 
   public WorkloadBuilder(WorkloadOptions options) {
-    this(options, DEFAULT_MEMORY_BUDGET_BYTES);
+    this(options, defaultMemoryBudget());
   }
 
   /** With an explicit bound of the estimated bytes the per-query statistics may retain. */

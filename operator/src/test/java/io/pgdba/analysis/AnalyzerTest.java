@@ -110,4 +110,45 @@ class AnalyzerTest {
         .isEqualTo("corrupt gzip data (not in GZIP format)");
     assertThat(IoReasons.describe(new IOException("Is a directory"))).isEqualTo("is a directory");
   }
+
+  private static byte[] knownLog() throws IOException {
+    try (var in = AnalyzerTest.class.getResourceAsStream("/cli/known.log")) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static LogSource bytes(String name, byte[] content) {
+    return new LogSource(name, () -> new java.io.ByteArrayInputStream(content));
+  }
+
+  @Test
+  void aGzipCutInsideItsHeaderIsOneLineNamingTheFileOnce() throws Exception {
+    var gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(knownLog());
+    }
+    for (int cut : new int[] {3, 6, 9}) {
+      var source = bytes("pg.log.gz", java.util.Arrays.copyOf(gz.toByteArray(), cut));
+      assertThatThrownBy(() -> new Analyzer().run(request(source), Analyzer.Progress.NONE))
+          .isInstanceOfSatisfying(AnalysisException.class, e -> {
+            assertThat(e.reason()).isEqualTo(AnalysisException.Reason.LOG_UNREADABLE);
+            assertThat(e.getMessage()).isEqualTo("cannot read pg.log.gz: gzip data ends inside"
+                + " its header: the file is truncated and holds no log text");
+          });
+    }
+  }
+
+  @Test
+  void textThatStartsWithTheGzipMagicBytesIsReadAsText() throws Exception {
+    var text = new java.io.ByteArrayOutputStream();
+    text.write(new byte[] {0x1f, (byte) 0x8b, 'x', '\n'});
+    text.write(knownLog());
+    var report = new Analyzer().run(request(bytes("odd.log", text.toByteArray())),
+        Analyzer.Progress.NONE);
+    var result = report.sources().get(0);
+    assertThat(result.linesRead()).isEqualTo(20);
+    assertThat(result.unparsedLines()).isEqualTo(1);
+    assertThat(result.firstUnparsed()).startsWith("odd.log:1: ");
+    assertThat(report.workload().totals().statements()).isEqualTo(5);
+  }
 }

@@ -157,4 +157,35 @@ class JsonReportTest {
     JsonReport.write(ReportFixtures.reportWithAdvice(), ALL, out);
     assertThat(out.toString()).isEqualTo(a);
   }
+
+  @Test
+  void theStreamedReportIsByteForByteTheTree() {
+    var base = ReportFixtures.reportWithAdvice();
+    var evidence = new java.util.LinkedHashMap<String, Object>();
+    evidence.put("deadTuples", 1_200_000L);
+    evidence.put("bloatPercent", 41.23456);
+    evidence.put("list", List.of("a", "b"));
+    var finding = new io.pgdba.finding.Finding(io.pgdba.finding.Category.TABLE, "table.bloat",
+        io.pgdba.finding.Severity.WARNING, "public.orders", "dead space", evidence, "VACUUM",
+        null, null);
+    var full = new io.pgdba.analysis.AnalysisReport(base.sources(), base.workload(),
+        base.advice(), List.of("a warning", "\"quoted\"\n"), List.of(finding));
+    var empty = new io.pgdba.analysis.AnalysisReport(List.of(),
+        new io.pgdba.workload.Workload(base.workload().totals(), List.of()), null, List.of());
+    for (var report : List.of(base, full, empty, ReportFixtures.report())) {
+      for (var options : List.of(ALL, new ReportOptions(1, 0))) {
+        var streamed = new StringWriter();
+        JsonReport.write(report, options, streamed);
+        String tree;
+        try {
+          tree = new com.fasterxml.jackson.databind.ObjectMapper()
+              .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(JsonReport.toTree(report, options)) + "\n";
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(streamed.toString()).isEqualTo(tree);
+      }
+    }
+  }
 }

@@ -175,6 +175,51 @@ class WorkloadBuilderTest {
   }
 
   @Test
+  void theBudgetCountsWhatTextHoldsInTheHeapNotOneBytePerCharacter() {
+    long budget = 1_000_000;
+    // Cyrillic is outside Latin-1: the JVM keeps it in UTF-16, two bytes a character.
+    var cyrillic = keptBytes(budget, "поле_", 'а');
+    assertThat(cyrillic.heapBytes()).isLessThanOrEqualTo(budget);
+    // Latin-1 text (accents included) stays one byte a character, so twice as many fit.
+    var latin1 = keptBytes(budget, "café_", 'a');
+    assertThat(latin1.heapBytes()).isLessThanOrEqualTo(budget);
+    assertThat(latin1.kept()).isGreaterThan(cyrillic.kept() * 3 / 2);
+  }
+
+  private record Kept(int kept, long heapBytes) {}
+
+  /** Feeds 200 distinct ~10,000-character queries; what their kept texts occupy in the heap. */
+  private static Kept keptBytes(long budget, String word, char firstDigit) {
+    var b = new WorkloadBuilder(WorkloadOptions.defaults(), budget);
+    for (int i = 0; i < 200; i++) {
+      var id = new StringBuilder();
+      for (char c : Integer.toString(i).toCharArray()) {
+        id.append((char) (firstDigit + (c - '0')));
+      }
+      var sql = new StringBuilder("select ");
+      for (int k = 0; sql.length() < 10_000; k++) {
+        sql.append(word).append(id).append('_').append(k).append(", ");
+      }
+      b.accept(simple(T0, 1, sql.append("1 from t").toString()));
+    }
+    var w = b.build();
+    long bytes = 0;
+    int kept = 0;
+    for (var q : w.queries()) {
+      if (!q.fingerprint().equals(QueryStats.OTHER_FINGERPRINT)) {
+        kept++;
+        bytes += 600 + heap(q.query()) + heap(q.example());
+      }
+    }
+    return new Kept(kept, bytes);
+  }
+
+  /** Compact strings: one byte a character for Latin-1 text, else two. */
+  private static long heap(String s) {
+    return s == null ? 0 : s.chars().allMatch(c -> c <= 0xFF) ? s.length() : 2L * s.length();
+  }
+
+  @Test
   void bucketsSliceTimeAndWidenInsteadOfGrowing() {
     var b = new WorkloadBuilder(new WorkloadOptions(1000, Duration.ofMinutes(1)));
     b.accept(simple(T0.plusSeconds(10), 1, "select 1"));

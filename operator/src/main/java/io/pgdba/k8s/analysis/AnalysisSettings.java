@@ -18,7 +18,8 @@ public record AnalysisSettings(
     double slowMs,
     Duration every,
     ApplyMode applyMode,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    Duration buildTimeout) {
 
   static final double DEFAULT_SLOW_MS = 100;
 
@@ -78,6 +79,10 @@ public record AnalysisSettings(
     Duration lockTimeout =
         apply == null || blank(apply.lockTimeout())
             ? Duration.ofSeconds(5) : Durations.parse("apply.lockTimeout", apply.lockTimeout());
+    Duration buildTimeout =
+        apply == null || blank(apply.buildTimeout())
+            ? io.pgdba.apply.IndexApplier.DEFAULT_BUILD_TIMEOUT
+            : Durations.parse("apply.buildTimeout", apply.buildTimeout());
     if (apply != null && apply.maintenanceWindow() != null) {
       // validated here so that a bad window shows on the analysis, not only on each recommendation
       new io.pgdba.k8s.recommendation.MaintenanceWindows(apply.maintenanceWindow());
@@ -89,7 +94,8 @@ public record AnalysisSettings(
         t == null || t.slowQueryMs() == null ? DEFAULT_SLOW_MS : t.slowQueryMs(),
         every,
         mode,
-        lockTimeout);
+        lockTimeout,
+        buildTimeout);
   }
 
   private static boolean blank(String s) {

@@ -166,7 +166,19 @@ public record PgAnalysisSpec(
           @JsonPropertyDescription(
               "lock_timeout of the index DDL (default 5s): the build gives up instead of queueing"
                   + " behind a long lock and blocking the table's writers.")
-          String lockTimeout) {}
+          String lockTimeout,
+      @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+          @JsonPropertyDescription(
+              "How long a build may wait for older transactions to end (default 1h). A"
+                  + " concurrent build waits for every transaction that could still see the"
+                  + " table without the index; that blocks nobody, so it is not bounded by"
+                  + " lockTimeout.")
+          String buildTimeout) {
+
+    public ApplyPolicy(ApplyMode mode, MaintenanceWindow maintenanceWindow, String lockTimeout) {
+      this(mode, maintenanceWindow, lockTimeout, null);
+    }
+  }
 
   /** Apply modes. */
   public enum ApplyMode {

@@ -1,6 +1,7 @@
 package io.pgdba.k8s.recommendation;
 
 import io.pgdba.apply.ApplyOutcome;
+import io.pgdba.apply.BuildWait;
 import io.pgdba.apply.IndexApplier;
 import io.pgdba.apply.IndexTarget;
 import io.pgdba.apply.PlanVerifier;
@@ -11,6 +12,7 @@ import io.pgdba.k8s.recommendation.IndexRecommendationSpec.Kind;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** One apply, rollback or cleanup of a recommendation on the background pool. */
 final class ApplyJob implements Callable<ApplyJob.Result> {
@@ -36,13 +38,16 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
   private final IndexRecommendationSpec spec;
   private final ConnectionSettings ddl;
   private final IndexApplier applier;
+  private final Consumer<BuildWait> waits;
 
+  /** @param waits told what a build waits for whenever that changes (null: no longer waits) */
   ApplyJob(Action action, IndexRecommendationSpec spec, ConnectionSettings ddl,
-      IndexApplier applier) {
+      IndexApplier applier, Consumer<BuildWait> waits) {
     this.action = action;
     this.spec = spec;
     this.ddl = ddl;
     this.applier = applier;
+    this.waits = waits;
   }
 
   @Override
@@ -59,7 +64,8 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
       return switch (action) {
         case APPLY -> {
           var target = new IndexTarget(spec.schema(), spec.indexName(), spec.ddl());
-          var outcome = createKind ? applier.create(ddl, target) : applier.drop(ddl, target);
+          var outcome = createKind
+              ? applier.create(ddl, target, waits) : applier.drop(ddl, target);
           Verification verification = null;
           if (createKind && outcome.succeeded()) {
             verification = new PlanVerifier().verify(ddl, spec.schema(), spec.indexName(),
@@ -69,7 +75,8 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
         }
         case ROLLBACK -> {
           var target = new IndexTarget(spec.schema(), spec.indexName(), spec.rollbackDdl());
-          var outcome = createKind ? applier.drop(ddl, target) : applier.create(ddl, target);
+          var outcome = createKind
+              ? applier.drop(ddl, target) : applier.create(ddl, target, waits);
           yield new Result(action, outcome, null, null, null, true, null);
         }
         case CLEANUP -> {

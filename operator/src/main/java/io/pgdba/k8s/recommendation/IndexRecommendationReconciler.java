@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.pgdba.apply.ApplyOutcome;
+import io.pgdba.apply.BuildWait;
 import io.pgdba.apply.IndexApplier;
 import io.pgdba.k8s.OperatorListener;
 import io.pgdba.k8s.analysis.AnalysisSettings;
@@ -29,12 +30,16 @@ import io.pgdba.k8s.recommendation.ApplyJob.Action;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.Effect;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.ObservedEffect;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.QueryCheck;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.WaitReason;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.WaitingFor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +71,13 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   static final Duration RETRY = Duration.ofMinutes(1);
   /** An invalid leftover slows every write on the table: look again soon. */
   static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
+  /** Builds that find the table's lock taken are retried this many times, then Failed. */
+  static final int MAX_LOCK_RETRIES = 5;
+  /** First delay after a lock timeout; it doubles with each retry, up to LOCK_RETRY_MAX. */
+  static final Duration LOCK_RETRY_FIRST = Duration.ofSeconds(15);
+  static final Duration LOCK_RETRY_MAX = Duration.ofMinutes(10);
+  /** How often a recommendation queued behind another build on its table looks again. */
+  static final Duration OTHER_BUILD_RETRY = Duration.ofSeconds(15);
 
   private final KubernetesClient client;
   private final BackgroundJobs<ApplyJob.Result> jobs;
@@ -75,6 +87,13 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   private final OperatorListener listener;
   private final SimpleInboundEventSource<IndexRecommendation> jobFinished =
       new SimpleInboundEventSource<>("apply-jobs");
+  /** What each running build waits for now (absent: not waiting), by recommendation key. */
+  private final Map<String, BuildWait> waits = new ConcurrentHashMap<>();
+  /**
+   * Which recommendation holds each table (target and table) for its DDL: two approvals on one
+   * table would otherwise queue on each other's lock, or wait for each other's snapshots.
+   */
+  private final Map<String, String> tableBuilds = new ConcurrentHashMap<>();
 
   public IndexRecommendationReconciler(KubernetesClient client,
       BackgroundJobs<ApplyJob.Result> jobs, Clock clock) {
@@ -126,7 +145,22 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       return state.patch(rec, context);
     }
     if (jobs.isRunning(state.key)) {
-      return UpdateControl.<IndexRecommendation>noUpdate().rescheduleAfter(Duration.ofMinutes(5));
+      if (state.phase != Phase.Applying && state.phase != Phase.RollingBack) {
+        return UpdateControl.<IndexRecommendation>noUpdate()
+            .rescheduleAfter(Duration.ofMinutes(5));
+      }
+      // the job tells what it waits for (an event wakes us): the status says so
+      var wait = waits.get(state.key);
+      if (wait == null) {
+        state.conditions.set(READY, false, state.phase == Phase.Applying ? "Applying"
+            : "RollingBack", state.phase == Phase.Applying
+            ? "building " + rec.getSpec().indexName() : "running the rollback DDL");
+      } else {
+        state.waitingFor = waitingFor(wait);
+        state.conditions.set(READY, false, wait.kind() == BuildWait.Kind.TABLE_LOCK
+            ? "WaitingForTableLock" : "WaitingForOlderTransactions", describe(wait));
+      }
+      return state.patch(rec, context).rescheduleAfter(Duration.ofMinutes(1));
     }
     var spec = rec.getSpec();
     PgAnalysis analysis = client.resources(PgAnalysis.class)
@@ -186,12 +220,22 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         Instant now = Instant.now(clock);
         if (!windows.isOpen(now)) {
           state.phase = Phase.Approved;
+          state.lockRetries = null; // the next window gets its own attempts
+          state.nextAttemptAt = null;
           var opening = windows.nextOpening(now);
           state.conditions.set(READY, false, "WaitingForMaintenanceWindow",
               "approved; the build starts when the window opens at " + opening);
           return state.patch(rec, context)
               .rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
         }
+      }
+      if (state.nextAttemptAt != null
+          && Instant.now(clock).isBefore(Instant.parse(state.nextAttemptAt))) {
+        // a retry after a lock timeout is due later: any event before then changes nothing
+        state.waitingFor = state.old.waitingFor();
+        return state.patch(rec, context).rescheduleAfter(
+            Duration.between(Instant.now(clock), Instant.parse(state.nextAttemptAt))
+                .plusMillis(500));
       }
       return submit(rec, context, state, analysis, Action.APPLY, Phase.Applying);
     }
@@ -230,9 +274,44 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       return state.patch(rec, context).rescheduleAfter(RETRY);
     }
     var settings = AnalysisSettings.of(analysis.getSpec());
-    var job = new ApplyJob(action, rec.getSpec(), ddl, new IndexApplier(settings.lockTimeout()));
     var id = ResourceID.fromResource(rec);
-    if (!jobs.submit(state.key, job, k -> jobFinished.propagateEvent(id))) {
+    String key = state.key;
+    String table = action == Action.CLEANUP ? null : tableKey(target, rec.getSpec());
+    if (table != null) {
+      var holder = tableBuilds.putIfAbsent(table, key);
+      if (holder != null && !holder.equals(key)) {
+        state.phase = action == Action.APPLY ? Phase.Approved : state.phase;
+        state.waitingFor = new WaitingFor(WaitReason.OtherBuild,
+            state.old != null && state.old.waitingFor() != null
+                && state.old.waitingFor().reason() == WaitReason.OtherBuild
+                ? state.old.waitingFor().since() : state.nowText(),
+            null, null, holder);
+        state.conditions.set(READY, false, "WaitingForOtherBuild",
+            "recommendation " + holder + " is running DDL on table " + qualifiedTable(
+                rec.getSpec()) + "; this one starts when it ends");
+        return state.patch(rec, context).rescheduleAfter(OTHER_BUILD_RETRY);
+      }
+    }
+    var job = new ApplyJob(action, rec.getSpec(), ddl,
+        new IndexApplier(settings.lockTimeout(), settings.buildTimeout()),
+        wait -> {
+          if (wait == null) {
+            waits.remove(key);
+          } else {
+            waits.put(key, wait);
+          }
+          jobFinished.propagateEvent(id);
+        });
+    if (!jobs.submit(key, job, k -> {
+      waits.remove(key);
+      if (table != null) {
+        tableBuilds.remove(table, key);
+      }
+      jobFinished.propagateEvent(id);
+    })) {
+      if (table != null) {
+        tableBuilds.remove(table, key);
+      }
       return UpdateControl.<IndexRecommendation>noUpdate()
           .rescheduleAfter(Duration.ofSeconds(30));
     }
@@ -275,6 +354,9 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     } else {
       listener.indexRolledBack(rec, outcome, result.took());
     }
+    if (outcome.result() == ApplyOutcome.Result.LOCK_NOT_AVAILABLE) {
+      return lockNotAvailable(rec, context, state, result.action(), outcome);
+    }
     if (outcome.result() == ApplyOutcome.Result.IN_PROGRESS_ELSEWHERE) {
       state.conditions.set(READY, false, "BuildInProgressElsewhere", outcome.message());
       return state.patch(rec, context).rescheduleAfter(Duration.ofSeconds(30));
@@ -293,6 +375,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       return left ? control.rescheduleAfter(CLEANUP_RETRY) : control;
     }
     state.failureReason = null;
+    state.lockRetries = null;
+    state.nextAttemptAt = null;
     if (result.action() == Action.APPLY) {
       state.phase = Phase.Applied;
       state.appliedIndex = outcome.qualifiedIndexName();
@@ -320,6 +404,71 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       events.normal(rec, "IndexRolledBack", outcome.message());
     }
     return state.patch(rec, context);
+  }
+
+  /**
+   * The table's lock was taken (another build, a VACUUM, open DDL): nothing was built, so try
+   * again after a growing delay, a bounded number of times, then give up as Failed. The retry is
+   * a JOSDK reschedule; a closed window in between waits for the next one.
+   */
+  private UpdateControl<IndexRecommendation> lockNotAvailable(IndexRecommendation rec,
+      Context<IndexRecommendation> context, State state, Action action, ApplyOutcome outcome) {
+    int attempts = (state.lockRetries == null ? 0 : state.lockRetries) + 1;
+    state.lockRetries = attempts;
+    var last = outcome.lastWait();
+    List<Integer> pids = last == null ? null : last.blockingPids();
+    if (attempts > MAX_LOCK_RETRIES) {
+      state.phase = Phase.Failed;
+      state.nextAttemptAt = null;
+      state.failureReason = outcome.message() + " (gave up after " + attempts + " attempts)";
+      state.conditions.set(READY, false, "TableLockTimeout", state.failureReason);
+      events.warning(rec, "TableLockTimeout", state.failureReason);
+      return state.patch(rec, context);
+    }
+    long factor = 1L << Math.min(20, attempts - 1);
+    var delay = LOCK_RETRY_FIRST.multipliedBy(factor);
+    delay = delay.compareTo(LOCK_RETRY_MAX) > 0 ? LOCK_RETRY_MAX : delay;
+    var next = Instant.now(clock).plus(delay).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    state.nextAttemptAt = next.toString();
+    state.phase = action == Action.APPLY ? Phase.Approved : Phase.Applied;
+    state.waitingFor = new WaitingFor(WaitReason.TableLock, state.nowText(), pids, null, null);
+    state.conditions.set(READY, false, "TableLocked", outcome.message() + "; attempt "
+        + attempts + " of " + (MAX_LOCK_RETRIES + 1) + ", the next at " + next);
+    return state.patch(rec, context).rescheduleAfter(Duration.between(Instant.now(clock), next));
+  }
+
+  private static WaitingFor waitingFor(BuildWait wait) {
+    return new WaitingFor(
+        wait.kind() == BuildWait.Kind.TABLE_LOCK
+            ? WaitReason.TableLock : WaitReason.OlderTransactions,
+        wait.since().truncatedTo(ChronoUnit.SECONDS).toString(),
+        wait.blockingPids(),
+        wait.oldestTransactionStart() == null ? null
+            : wait.oldestTransactionStart().truncatedTo(ChronoUnit.SECONDS).toString(),
+        null);
+  }
+
+  /** One line for the Ready condition; the same facts are typed in status.waitingFor. */
+  private static String describe(BuildWait wait) {
+    String pids = String.join(", ", wait.blockingPids().stream().map(String::valueOf).toList());
+    if (wait.kind() == BuildWait.Kind.TABLE_LOCK) {
+      return "waiting for the lock on the table, held by pid " + pids
+          + " (bounded by apply.lockTimeout)";
+    }
+    return "waiting for older transactions to end (pid " + pids + (wait.oldestTransactionStart()
+        == null ? "" : ", open since " + wait.oldestTransactionStart().truncatedTo(
+            ChronoUnit.SECONDS)) + "); this blocks nobody (bounded by apply.buildTimeout)";
+  }
+
+  /** The database and table a recommendation's DDL runs on. */
+  private static String tableKey(io.pgdba.k8s.analysis.PgAnalysisSpec.Target target,
+      IndexRecommendationSpec spec) {
+    return target.host() + ":" + (target.port() == null ? 5432 : target.port()) + "/"
+        + target.database() + "/" + qualifiedTable(spec);
+  }
+
+  private static String qualifiedTable(IndexRecommendationSpec spec) {
+    return (spec.schema() == null ? "" : spec.schema() + ".") + spec.table();
   }
 
   @Override
@@ -350,6 +499,10 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     String rolledBackAt;
     String failureReason;
     ObservedEffect observedEffect;
+    /** Set afresh by each reconcile that waits: no stale wait survives. */
+    WaitingFor waitingFor;
+    Integer lockRetries;
+    String nextAttemptAt;
 
     State(IndexRecommendation rec, Clock clock, OperatorListener listener) {
       this.listener = listener;
@@ -372,6 +525,10 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         rolledBackAt = old.rolledBackAt();
         failureReason = old.failureReason();
         observedEffect = old.observedEffect();
+        if (sameGeneration()) { // a spec change (a new approval) starts the retries afresh
+          lockRetries = old.lockRetries();
+          nextAttemptAt = old.nextAttemptAt();
+        }
       }
       if (old == null) {
         conditions.set(READY, true, "AwaitingApproval",
@@ -399,7 +556,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           approvedBy, approvedAt, appliedIndex, applyStartedAt, appliedAt, rolledBackAt,
           failureReason,
           new Effect(spec.estimatedImprovementPercent(), spec.estimatedSizeBytes()),
-          observedEffect);
+          observedEffect, waitingFor, lockRetries, nextAttemptAt);
       rec.setStatus(status);
       if (!status.equals(old)) {
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rec, context, r -> {

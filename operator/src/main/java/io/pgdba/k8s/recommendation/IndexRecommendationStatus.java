@@ -28,7 +28,37 @@ public record IndexRecommendationStatus(
     @JsonPropertyDescription("Why the last apply or rollback failed.") String failureReason,
     @JsonPropertyDescription("The estimate the recommendation was made with.")
         Effect estimatedEffect,
-    @JsonPropertyDescription("What EXPLAIN showed after apply.") ObservedEffect observedEffect) {
+    @JsonPropertyDescription("What EXPLAIN showed after apply.") ObservedEffect observedEffect,
+    @JsonPropertyDescription("What the build or its retry waits for right now; absent when"
+            + " nothing is waited for.")
+        WaitingFor waitingFor,
+    @JsonPropertyDescription("Builds that found the table's lock taken, since the last approval"
+            + " or window; retried with backoff up to a bound, then Failed.")
+        Integer lockRetries,
+    @JsonPropertyDescription("When the next attempt after a lock timeout starts (RFC 3339).")
+        String nextAttemptAt) {
+
+  /** Reasons of {@link WaitingFor}. */
+  public enum WaitReason {
+    /** The build waits for older transactions to end: blocks nobody, bounded by buildTimeout. */
+    OlderTransactions,
+    /** The table's lock is held by others: bounded by lockTimeout, then retried. */
+    TableLock,
+    /** Another recommendation is building on the same table: builds run one at a time. */
+    OtherBuild
+  }
+
+  /** What is waited for, typed so that nothing has to parse a message. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WaitingFor(
+      @JsonPropertyDescription("OlderTransactions, TableLock or OtherBuild.") WaitReason reason,
+      @JsonPropertyDescription("Since when (RFC 3339).") String since,
+      @JsonPropertyDescription("The server sessions waited on (pg_blocking_pids).")
+          List<Integer> pids,
+      @JsonPropertyDescription("Start of the oldest transaction waited on (RFC 3339).")
+          String oldestTransactionStart,
+      @JsonPropertyDescription("For OtherBuild: the IndexRecommendation building now.")
+          String recommendation) {}
 
   /** The engine's estimate. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

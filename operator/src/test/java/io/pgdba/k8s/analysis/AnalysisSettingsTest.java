@@ -41,6 +41,11 @@ class AnalysisSettingsTest {
     assertThat(defaults.every()).isNull();
     assertThat(defaults.applyMode()).isEqualTo(ApplyMode.Manual);
     assertThat(defaults.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.buildTimeout()).isEqualTo(Duration.ofHours(1));
+    var patient = AnalysisSettings.of(new PgAnalysisSpec(TARGET, PODS, null, null,
+        new ApplyPolicy(null, null, "2s", "3h30m")));
+    assertThat(patient.buildTimeout()).isEqualTo(Duration.ofMinutes(210));
+    assertThat(patient.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -58,6 +63,9 @@ class AnalysisSettingsTest {
     assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET, PODS, null,
         new Thresholds(null, null, null, null, "lots"), null)))
         .hasMessageStartingWith("spec.thresholds.storageBudget:");
+    assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET, PODS, null, null,
+        new ApplyPolicy(null, null, null, "forever"))))
+        .hasMessageStartingWith("spec.apply.buildTimeout:");
   }
 
   @Test

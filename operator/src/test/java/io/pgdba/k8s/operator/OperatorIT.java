@@ -471,44 +471,178 @@ class OperatorIT {
     Promtool.run(scrape(), "check", "metrics");
   }
 
-  @Test
-  void aLockHeldOnTheTableFailsTheBuildCleanly() throws Exception {
-    String ns = "locked";
+  /**
+   * A namespace with an analysis of an uploaded log of one-statement queries on {@code table}
+   * (created here with {@code columns}), lock timeout 1s; returns the recommendations' names by
+   * index name once they are Proposed.
+   */
+  static Map<String, String> busyTable(String ns, String table, List<String> queries)
+      throws Exception {
+    try (var c = pg.connect("postgres");
+        var st = c.createStatement()) {
+      st.execute("CREATE TABLE " + table + " AS SELECT g AS id, g % 1000 AS a, 's' || g AS b"
+          + " FROM generate_series(1, 20000) g");
+      st.execute("ANALYZE " + table);
+    }
     secrets(ns);
+    var log = new StringBuilder();
+    for (var q : queries) {
+      log.append("2026-11-24 09:00:00.000 UTC [42] LOG:  duration: 300.0 ms  statement: ")
+          .append(q).append('\n');
+    }
     client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
         .withNewMetadata().withName("uploaded-log").endMetadata()
-        .withData(Map.of("postgresql.log",
-            "2026-11-24 09:00:00.000 UTC [42] LOG:  duration: 300.0 ms  statement:"
-                + " SELECT * FROM orders WHERE note = 'n42'\n"))
+        .withData(Map.of("postgresql.log", log.toString()))
         .build()).create();
-    analysis(ns, "uploaded", pg.port(),
+    analysis(ns, "busy", pg.port(),
         new Logs(null, null, new ConfigMapLogRef("uploaded-log", "postgresql.log"), "stderr",
             null, null), "1s");
-    await().atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(recommendations(ns, "uploaded")).hasSize(1));
-    String name = recommendations(ns, "uploaded").get(0).getMetadata().getName();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(recommendations(ns, "busy")).hasSize(queries.size())
+            .allSatisfy(r -> assertThat(r.getStatus()).isNotNull()));
+    var names = new java.util.TreeMap<String, String>();
+    for (var r : recommendations(ns, "busy")) {
+      names.put(r.getSpec().indexName(), r.getMetadata().getName());
+    }
+    return names;
+  }
 
+  static Condition ready(String ns, String name) {
+    return Conditions.find(recommendation(ns, name).getStatus().conditions(), "Ready")
+        .orElseThrow();
+  }
+
+  static int backendPid(Connection c) throws Exception {
+    try (var st = c.createStatement();
+        var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  static long invalidIndexesOn(String table) throws Exception {
+    try (var c = pg.connect("postgres");
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM pg_index WHERE indrelid = '" + table
+            + "'::regclass AND NOT indisvalid")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void anOpenTransactionIsWaitedForPastTheLockTimeoutAndTheStatusSaysWhichPid()
+      throws Exception {
+    String ns = "busy-open";
+    var names = busyTable(ns, "busy_open", List.of("SELECT * FROM busy_open WHERE a = 7"));
+    String name = names.get("busy_open_a_pgdba_idx");
     try (Connection holder = pg.connect("postgres")) {
       holder.setAutoCommit(false);
       try (var st = holder.createStatement()) {
-        st.execute("INSERT INTO orders VALUES (0, 1, 'an open transaction')");
+        st.execute("INSERT INTO busy_open VALUES (0, 1, 'an open transaction')");
       }
+      int pid = backendPid(holder);
       editSpec(ns, name, s -> approved(s, true, null), Map.of());
-      await().atMost(Duration.ofSeconds(60))
-          .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Failed));
-      var failed = recommendation(ns, name).getStatus();
-      assertThat(failed.failureReason()).contains("lock timeout");
-      assertThat(Conditions.find(failed.conditions(), "Ready").orElseThrow().reason())
-          .isEqualTo("ApplyFailed");
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        var status = recommendation(ns, name).getStatus();
+        assertThat(status.phase()).isEqualTo(Phase.Applying);
+        assertThat(status.waitingFor()).isNotNull();
+        assertThat(status.waitingFor().reason()).isEqualTo(
+            io.pgdba.k8s.recommendation.IndexRecommendationStatus.WaitReason.OlderTransactions);
+        assertThat(status.waitingFor().pids()).contains(pid);
+        assertThat(status.waitingFor().oldestTransactionStart()).isNotNull();
+        assertThat(ready(ns, name).reason()).isEqualTo("WaitingForOlderTransactions");
+      });
+      Thread.sleep(3_000); // three lock timeouts: still waiting, not Failed
+      assertThat(phase(ns, name)).isEqualTo(Phase.Applying);
       holder.rollback();
     }
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(indexValid("orders_note_pgdba_idx")).isNull();
-      var status = recommendation(ns, name).getStatus();
-      assertThat(Conditions.find(status.conditions(), "InvalidIndexLeft"))
-          .hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("False"));
-    });
-    assertThat(phase(ns, name)).isEqualTo(Phase.Failed);
+    await().atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Applied));
+    assertThat(recommendation(ns, name).getStatus().waitingFor()).isNull();
+    assertThat(indexValid("busy_open_a_pgdba_idx")).isTrue();
+    assertThat(invalidIndexesOn("busy_open")).isZero();
+  }
+
+  @Test
+  void aLockHeldOnTheTableIsRetriedWithBackoffAndThenBuilds() throws Exception {
+    String ns = "busy-locked";
+    var names = busyTable(ns, "busy_locked", List.of("SELECT * FROM busy_locked WHERE a = 7"));
+    String name = names.get("busy_locked_a_pgdba_idx");
+    try (Connection locker = pg.connect("postgres")) {
+      locker.setAutoCommit(false);
+      try (var st = locker.createStatement()) {
+        st.execute("LOCK TABLE busy_locked IN SHARE MODE");
+      }
+      int pid = backendPid(locker);
+      editSpec(ns, name, s -> approved(s, true, null), Map.of());
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        var status = recommendation(ns, name).getStatus();
+        assertThat(status.lockRetries()).isEqualTo(1);
+        assertThat(status.phase()).isEqualTo(Phase.Approved);
+        assertThat(status.nextAttemptAt()).isNotNull();
+        assertThat(status.waitingFor()).isNotNull();
+        assertThat(status.waitingFor().reason()).isEqualTo(
+            io.pgdba.k8s.recommendation.IndexRecommendationStatus.WaitReason.TableLock);
+        assertThat(status.waitingFor().pids()).containsExactly(pid);
+        assertThat(ready(ns, name).reason()).isEqualTo("TableLocked");
+      });
+      assertThat(indexValid("busy_locked_a_pgdba_idx")).isNull();
+      locker.rollback();
+    }
+    // the retry (a JOSDK reschedule after the backoff) finds the table free
+    await().atMost(Duration.ofSeconds(90))
+        .untilAsserted(() -> assertThat(phase(ns, name)).isEqualTo(Phase.Applied));
+    var applied = recommendation(ns, name).getStatus();
+    assertThat(applied.lockRetries()).isNull();
+    assertThat(applied.waitingFor()).isNull();
+    assertThat(indexValid("busy_locked_a_pgdba_idx")).isTrue();
+    assertThat(invalidIndexesOn("busy_locked")).isZero();
+  }
+
+  @Test
+  void twoApprovalsOnOneTableBuildOneAtATime() throws Exception {
+    String ns = "busy-two";
+    var names = busyTable(ns, "busy_two", List.of("SELECT * FROM busy_two WHERE a = 7",
+        "SELECT * FROM busy_two WHERE b = 's7'"));
+    assertThat(names).containsOnlyKeys("busy_two_a_pgdba_idx", "busy_two_b_pgdba_idx");
+    try (Connection reader = pg.connect("postgres")) {
+      // a long reader elsewhere keeps whichever build starts first waiting for it
+      reader.setAutoCommit(false);
+      try (var st = reader.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        st.execute("SELECT count(*) FROM orders");
+      }
+      for (var name : names.values()) {
+        editSpec(ns, name, s -> approved(s, true, null), Map.of());
+      }
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        var statuses = names.values().stream().map(n -> recommendation(ns, n).getStatus())
+            .toList();
+        assertThat(statuses).anySatisfy(s -> {
+          assertThat(s.phase()).isEqualTo(Phase.Applying);
+          assertThat(s.waitingFor()).isNotNull();
+          assertThat(s.waitingFor().reason()).isEqualTo(io.pgdba.k8s.recommendation
+              .IndexRecommendationStatus.WaitReason.OlderTransactions);
+        });
+        assertThat(statuses).anySatisfy(s -> {
+          assertThat(s.phase()).isEqualTo(Phase.Approved);
+          assertThat(s.waitingFor()).isNotNull();
+          assertThat(s.waitingFor().reason()).isEqualTo(io.pgdba.k8s.recommendation
+              .IndexRecommendationStatus.WaitReason.OtherBuild);
+          assertThat(s.waitingFor().recommendation()).startsWith(ns + "/");
+          assertThat(s.lockRetries()).isNull(); // queued by the operator, never hit the lock
+        });
+      });
+      reader.rollback();
+    }
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(names.values())
+        .allSatisfy(n -> assertThat(phase(ns, n)).isEqualTo(Phase.Applied)));
+    assertThat(names.values()).allSatisfy(n ->
+        assertThat(recommendation(ns, n).getStatus().lockRetries()).isNull());
+    assertThat(indexValid("busy_two_a_pgdba_idx")).isTrue();
+    assertThat(indexValid("busy_two_b_pgdba_idx")).isTrue();
+    assertThat(invalidIndexesOn("busy_two")).isZero();
   }
 
   @Test

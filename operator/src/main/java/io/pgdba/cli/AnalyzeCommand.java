@@ -56,7 +56,9 @@ import picocli.CommandLine.TypeConversionException;
       "0:done",
       "1:an input could not be read or the target not reached (one line naming the file or"
           + " host, never a password)",
-      "2:wrong usage"
+      "2:wrong usage",
+      "3:out of memory (one line with the heap size and a larger `-Xmx` to try, never a stack"
+          + " trace)"
     })
 public final class AnalyzeCommand implements Callable<Integer> {
 

@@ -77,6 +77,13 @@ public final class JsonReport {
         MAPPER.writeTree(g, finding(f));
       }
       g.writeEndArray();
+      // bounded sections (history, configuration): written from their tree, as in toTree
+      var after = NODES.objectNode();
+      addAfterFindings(after, report);
+      for (var field : (Iterable<Map.Entry<String, JsonNode>>) after::fields) {
+        g.writeFieldName(field.getKey());
+        MAPPER.writeTree(g, field.getValue());
+      }
       g.writeArrayFieldStart("warnings");
       for (var w : report.warnings()) {
         g.writeString(w);
@@ -117,10 +124,7 @@ public final class JsonReport {
     }
     var findings = root.putArray("findings");
     report.findings().forEach(f -> findings.add(finding(f)));
-    if (report.history() != null) {
-      addHistory(root, report.history());
-    }
-    addConfiguration(root, report.findings());
+    addAfterFindings(root, report);
     var warnings = root.putArray("warnings");
     report.warnings().forEach(warnings::add);
     return root;
@@ -236,6 +240,14 @@ public final class JsonReport {
     n.put("reason", r.reason());
     n.put("guidance", r.guidance());
     return n;
+  }
+
+  /** The sections between {@code findings} and {@code warnings}, the same in both renderings. */
+  private static void addAfterFindings(ObjectNode root, AnalysisReport report) {
+    if (report.history() != null) {
+      addHistory(root, report.history());
+    }
+    addConfiguration(root, report.findings());
   }
 
   /** {@code history} (where the run was stored), {@code trends[]} and {@code regressions[]}. */

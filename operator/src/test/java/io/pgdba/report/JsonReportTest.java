@@ -172,7 +172,14 @@ class JsonReportTest {
         base.advice(), List.of("a warning", "\"quoted\"\n"), List.of(finding));
     var empty = new io.pgdba.analysis.AnalysisReport(List.of(),
         new io.pgdba.workload.Workload(base.workload().totals(), List.of()), null, List.of());
-    for (var report : List.of(base, full, empty, ReportFixtures.report())) {
+    var at = java.time.Instant.parse("2026-11-30T10:00:00Z");
+    var history = full.withHistory(new io.pgdba.history.HistoryReport("shop", 7, 3, "before",
+        List.of(new io.pgdba.history.Trend("aa", "select 1", io.pgdba.history.Metric.MEAN,
+            "slower", 1.5, 4.25, 183.33, at, 9)),
+        List.of(new io.pgdba.history.Regression("level", "aa", "select 1",
+            io.pgdba.history.Metric.P95, 2.0, 9.0, 350.0, at, java.util.Map.of("score", 7.5))),
+        1));
+    for (var report : List.of(base, full, empty, ReportFixtures.report(), history)) {
       for (var options : List.of(ALL, new ReportOptions(1, 0))) {
         var streamed = new StringWriter();
         JsonReport.write(report, options, streamed);

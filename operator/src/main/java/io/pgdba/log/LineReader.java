@@ -24,6 +24,7 @@ final class LineReader implements Closeable {
 
   private final InputStream in;
   private final boolean gzip;
+  private final String compression;
   private final byte[] buf = new byte[BUFFER_BYTES];
   private int pos;
   private int limit;
@@ -47,7 +48,16 @@ final class LineReader implements Closeable {
     int b2 = buffered.read();
     buffered.reset();
     gzip = b1 == 0x1f && b2 == 0x8b;
-    in = gzip ? new GZIPInputStream(buffered, 64 * 1024) : buffered;
+    String other = gzip ? null : Decompression.detect(buffered);
+    compression = gzip ? "gzip" : other;
+    in = gzip
+        ? new GZIPInputStream(buffered, 64 * 1024)
+        : other != null ? Decompression.open(other, buffered) : buffered;
+  }
+
+  /** The compression recognised (gzip, bzip2, xz, zstd), null for plain text. */
+  String compression() {
+    return compression;
   }
 
   boolean gzip() {
@@ -152,7 +162,7 @@ final class LineReader implements Closeable {
     try {
       n = in.read(buf, 0, buf.length);
     } catch (EOFException | ZipException e) {
-      if (!gzip) {
+      if (compression == null) {
         throw e;
       }
       // A cut or corrupt gzip is bad content, not an unreadable source: keep what was read.

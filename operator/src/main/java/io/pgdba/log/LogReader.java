@@ -64,7 +64,7 @@ public final class LogReader {
       if (format == LogFormat.STDERR && prefix == null) {
         // None matches: every line is reported as unparsed, with a reason that says so, rather
         // than records guessed out of unknown text.
-        prefix = LogLinePrefix.compile(FormatDetector.COMMON_PREFIXES.get(0));
+        prefix = LogLinePrefix.compile("%m [%p] ");
       }
       RecordParser parser =
           switch (format) {
@@ -72,7 +72,7 @@ public final class LogReader {
               String mismatch =
                   prefixKnown
                       ? "line does not start with log_line_prefix '" + prefix.pattern() + "'"
-                      : "none of the common log_line_prefix values matches; give the prefix";
+                      : "no log_line_prefix could be learnt from the first lines; give the prefix";
               yield new StderrParser(prefix, mismatch, name, sink, stats);
             }
             case CSVLOG -> new CsvlogParser(name, sink, stats);
@@ -132,12 +132,12 @@ public final class LogReader {
     return in;
   }
 
-  /** The given prefix, else the detected one, else null. */
+  /** The given prefix, else the one learnt from the sample, else null. */
   private LogLinePrefix prefix(List<String> sample) {
     if (options.logLinePrefix() != null) {
       return LogLinePrefix.compile(options.logLinePrefix());
     }
-    return FormatDetector.prefix(sample);
+    return PrefixInference.infer(sample);
   }
 
   static String stripKubernetesTimestamp(String line) {

@@ -48,6 +48,7 @@ public final class Analyzer {
     boolean fromLogs = !request.logs().isEmpty() || request.target() == null;
     Workload workload = fromLogs ? readLogs(request, progress, results) : null;
     if (fromLogs) {
+      failIfNothingRead(results);
       warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
     }
     IndexAdvice advice = null;
@@ -121,6 +122,35 @@ public final class Analyzer {
 
   private static int len(String s) {
     return s == null ? 0 : s.length();
+  }
+
+  /**
+   * A run where not one line of any log could be read has no result to give: an empty report with
+   * exit 0 would look like a quiet database. Partial damage is a warning, not a failure.
+   */
+  static void failIfNothingRead(List<LogReadResult> results) throws AnalysisException {
+    LogReadResult first = null;
+    for (var r : results) {
+      if (r.linesRead() == 0 || r.unparsedLines() < r.linesRead()) {
+        return;
+      }
+      first = first == null ? r : first;
+    }
+    if (first == null) {
+      return;
+    }
+    String reason = first.firstUnparsed() == null ? "" : first.firstUnparsed();
+    // "name:line: reason": the line adds nothing when no line was read
+    String prefix = first.source() + ":";
+    if (reason.startsWith(prefix)) {
+      int colon = reason.indexOf(": ", prefix.length());
+      reason = colon > 0 ? reason.substring(colon + 2) : reason;
+    }
+    throw new AnalysisException(
+        AnalysisException.Reason.LOG_UNREADABLE,
+        first.source() + ": none of its " + first.linesRead() + " lines could be read"
+            + (reason.isEmpty() ? "" : ": " + reason),
+        null);
   }
 
   private static AnalysisException unreadable(LogSource source, IOException e) {

@@ -72,7 +72,7 @@ public final class LogReader {
               String mismatch =
                   prefixKnown
                       ? "line does not start with log_line_prefix '" + prefix.pattern() + "'"
-                      : "no log_line_prefix could be learnt from the first lines; give the prefix";
+                      : LogSniffer.describe(sample);
               yield new StderrParser(prefix, mismatch, name, sink, stats);
             }
             case CSVLOG -> new CsvlogParser(name, sink, stats);

@@ -240,7 +240,11 @@ final class PrefixInference {
           w++;
         }
         if (w < end && s.charAt(w) == '=') {
-          return keyValue(s.substring(p, w).toLowerCase(java.util.Locale.ROOT), w + 1);
+          return keyValue(s.substring(p, w).toLowerCase(java.util.Locale.ROOT), p, w + 1);
+        }
+        if (s.startsWith(" = ", w)) {
+          // Heroku: " sql_error_code = %e "
+          return keyValue(s.substring(p, w).toLowerCase(java.util.Locale.ROOT), p, w + 3);
         }
       }
       if (isHex(c)) {
@@ -301,7 +305,7 @@ final class PrefixInference {
       return u;
     }
 
-    private int keyValue(String key, int valueStart) {
+    private int keyValue(String key, int keyStart, int valueStart) {
       int e = valueEnd(valueStart);
       String escape =
           switch (key) {
@@ -321,13 +325,13 @@ final class PrefixInference {
             default -> null;
           };
       if (escape == null) {
-        out.append(s, valueStart - key.length() - 1, e);
+        out.append(s, keyStart, e);
         return e;
       }
       if (escape.equals("%h") && e > valueStart && s.charAt(e - 1) == ')') {
         escape = "%r";
       }
-      out.append(s, valueStart - key.length() - 1, valueStart).append(escape);
+      out.append(s, keyStart, valueStart).append(escape);
       return e;
     }
 

@@ -71,6 +71,18 @@ class UnreadableLogExitTest {
     assertThat(r.exit()).isEqualTo(0);
   }
 
+  @Test
+  void durationsWithoutAStatementAreCountedNotDropped(@TempDir Path dir) throws IOException {
+    var log = write(dir, "durations.log",
+        "2024-05-01 10:00:00.000 UTC [7] LOG:  duration: 1_000 ms\n"
+            + "2024-05-01 10:00:00.000 UTC [7] LOG:  duration: 12.500 ms\n"
+            + "2024-05-01 10:00:01.000 UTC [8] LOG:  duration: 1_000.5 ms  statement: select 1\n");
+    var r = run("analyze", "--log", log.toString(), "--output", "json");
+    assertThat(r.exit()).isEqualTo(0);
+    assertThat(r.out()).contains("\"statements\" : 1").contains("\"totalTimeMs\" : 1000.5")
+        .contains("2 duration lines had no statement to belong to");
+  }
+
   private static Path write(Path dir, String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
   }

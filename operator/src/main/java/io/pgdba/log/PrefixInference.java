@@ -47,17 +47,25 @@ final class PrefixInference {
     LogLinePrefix best = null;
     long bestCount = 0;
     long bestDepth = 0;
+    LogLinePrefix known = null;
+    long knownCount = 0;
+    long knownDepth = 0;
     var all = new ArrayList<>(candidates(sample));
+    int learnt = all.size();
     all.addAll(WELL_KNOWN);
-    for (String candidate : all) {
+    for (int i = 0; i < all.size(); i++) {
+      String candidate = all.get(i);
       var prefix = LogLinePrefix.compile(candidate);
       long count = 0;
       long depth = 0;
+      long odd = 0;
       for (String line : sample) {
         int at = prefix.match(line, fields);
         if (at >= 0 && fields.severity != null) {
           count++;
-          depth += fields.elementsMatched - 2L * implausible(fields);
+          int implausible = implausible(fields);
+          odd += implausible;
+          depth += fields.elementsMatched - 2L * implausible;
         }
       }
       boolean tie = count == bestCount && count > 0 && depth == bestDepth;
@@ -68,8 +76,18 @@ final class PrefixInference {
         bestCount = count;
         bestDepth = depth;
       }
+      if (i >= learnt && odd == 0
+          && (count > knownCount || (count == knownCount && count > 0 && depth > knownDepth))) {
+        known = prefix;
+        knownCount = count;
+        knownDepth = depth;
+      }
     }
-    return best;
+    // A well-known prefix that reads as many lines with plausible values is the likelier
+    // reading: from a few lines an application name like "x=0" can pass for more fields.
+    boolean sameButTime = known != null && best != null
+        && known.pattern().replace("%m", "%t").equals(best.pattern().replace("%m", "%t"));
+    return known != null && knownCount >= bestCount && !sameButTime ? known : best;
   }
 
   /**
@@ -246,6 +264,10 @@ final class PrefixInference {
           // Heroku: " sql_error_code = %e "
           return keyValue(s.substring(p, w).toLowerCase(java.util.Locale.ROOT), p, w + 3);
         }
+        // A bare word is a value read as text (an application name, a user with an @), not a
+        // literal of the prefix: the reading is wrong, and would fit only this line.
+        rejected = true;
+        return end;
       }
       if (isHex(c)) {
         int e = session(p);
@@ -257,6 +279,10 @@ final class PrefixInference {
       }
       if (Timestamps.isDigit(c)) {
         int e = digits(p);
+        if (e < end && Character.isLetter(s.charAt(e))) {
+          rejected = true; // "0abc": no field PostgreSQL writes
+          return end;
+        }
         if (isHost(p)) {
           return host(p);
         }
@@ -309,24 +335,26 @@ final class PrefixInference {
       int e = valueEnd(valueStart);
       String escape =
           switch (key) {
-            case "user", "usr", "u", "username", "role" -> "%u";
-            case "db", "database", "dbname", "d" -> "%d";
-            case "app", "appli", "application", "application_name", "appname", "a" -> "%a";
-            case "client", "host", "remote", "client_addr", "h", "ip" -> "%h";
-            case "sess", "session", "session_id", "c" -> "%c";
-            case "line", "l" -> "%l";
-            case "state", "sqlstate", "err", "error", "e", "sql_error_code" -> "%e";
+            case "user", "usr", "username", "role" -> "%u";
+            case "db", "database", "dbname" -> "%d";
+            case "app", "appli", "application", "application_name", "appname" -> "%a";
+            case "client", "host", "remote", "client_addr", "ip" -> "%h";
+            case "sess", "session", "session_id" -> "%c";
+            case "line" -> "%l";
+            case "state", "sqlstate", "err", "error", "sql_error_code" -> "%e";
             case "qid", "queryid", "query_id" -> "%Q";
-            case "pid", "p" -> "%p";
-            case "xid", "tx", "x" -> "%x";
-            case "vxid", "v" -> "%v";
-            case "backend", "type", "backend_type", "b" -> "%b";
-            case "tag", "cmd", "i" -> "%i";
+            case "pid" -> "%p";
+            case "xid", "tx" -> "%x";
+            case "vxid" -> "%v";
+            case "backend", "type", "backend_type" -> "%b";
+            case "tag", "cmd" -> "%i";
             default -> null;
           };
       if (escape == null) {
-        out.append(s, keyStart, e);
-        return e;
+        // an unknown key is likelier text of a value (an application name with '=') than a
+        // literal someone put in the prefix
+        rejected = true;
+        return end;
       }
       if (escape.equals("%h") && e > valueStart && s.charAt(e - 1) == ')') {
         escape = "%r";

@@ -46,9 +46,12 @@ public final class Analyzer {
     var warnings = new ArrayList<String>();
     var results = new ArrayList<LogReadResult>();
     boolean fromLogs = !request.logs().isEmpty() || request.target() == null;
-    Workload workload = fromLogs ? readLogs(request, progress, results) : null;
+    long[] unpaired = new long[1];
+    Workload workload = fromLogs ? readLogs(request, progress, results, unpaired) : null;
     if (fromLogs) {
+      failIfNothingRead(results);
       warnings.addAll(LogWarnings.of(results, workload, request.workloadOptions()));
+      warnings.addAll(LogWarnings.unpairedDurations(unpaired[0], workload));
     }
     IndexAdvice advice = null;
     List<Finding> findings = List.of();
@@ -63,7 +66,7 @@ public final class Analyzer {
   }
 
   private static Workload readLogs(
-      AnalysisRequest request, Progress progress, List<LogReadResult> results)
+      AnalysisRequest request, Progress progress, List<LogReadResult> results, long[] unpaired)
       throws AnalysisException {
     var builder = new WorkloadBuilder(request.workloadOptions());
     var reader = new LogReader(request.logOptions());
@@ -72,11 +75,13 @@ public final class Analyzer {
         var assembler = new LogEventAssembler(builder);
         results.add(readSource(reader, source, assembler, progress));
         assembler.finish();
+        unpaired[0] += assembler.unpairedDurations();
       }
       return builder.build();
     }
     // Reading and parsing lines on this thread; assembling events and fingerprinting on the
     // pipe's worker: the two halves cost about the same, so two cores go nearly twice as fast.
+    var assemblers = new ArrayList<LogEventAssembler>();
     try (var pipe = new Pipe<LogRecord>(Analyzer::weight)) {
       for (var source : request.logs()) {
         // one assembler per source: statement/duration pairing never crosses files
@@ -85,8 +90,12 @@ public final class Analyzer {
         results.add(readSource(reader, source, sender, progress));
         sender.flush();
         pipe.run(assembler::finish);
+        assemblers.add(assembler);
       }
       pipe.finish();
+      for (var assembler : assemblers) {
+        unpaired[0] += assembler.unpairedDurations();
+      }
     }
     return builder.build();
   }
@@ -121,6 +130,35 @@ public final class Analyzer {
 
   private static int len(String s) {
     return s == null ? 0 : s.length();
+  }
+
+  /**
+   * A run where not one line of any log could be read has no result to give: an empty report with
+   * exit 0 would look like a quiet database. Partial damage is a warning, not a failure.
+   */
+  static void failIfNothingRead(List<LogReadResult> results) throws AnalysisException {
+    LogReadResult first = null;
+    for (var r : results) {
+      if (r.linesRead() == 0 || r.unparsedLines() < r.linesRead()) {
+        return;
+      }
+      first = first == null ? r : first;
+    }
+    if (first == null) {
+      return;
+    }
+    String reason = first.firstUnparsed() == null ? "" : first.firstUnparsed();
+    // "name:line: reason": the line adds nothing when no line was read
+    String prefix = first.source() + ":";
+    if (reason.startsWith(prefix)) {
+      int colon = reason.indexOf(": ", prefix.length());
+      reason = colon > 0 ? reason.substring(colon + 2) : reason;
+    }
+    throw new AnalysisException(
+        AnalysisException.Reason.LOG_UNREADABLE,
+        first.source() + ": none of its " + first.linesRead() + " lines could be read"
+            + (reason.isEmpty() ? "" : ": " + reason),
+        null);
   }
 
   private static AnalysisException unreadable(LogSource source, IOException e) {

@@ -45,4 +45,21 @@ final class LogWarnings {
     }
     return warnings;
   }
+
+  /**
+   * {@code duration: X ms} lines with no statement before them in their session are counted
+   * rather than dropped in silence: {@code log_duration} without {@code log_statement} logs only
+   * those, and the parse and bind phases of the extended protocol write them too.
+   */
+  static List<String> unpairedDurations(long unpaired, Workload workload) {
+    if (unpaired == 0) {
+      return List.of();
+    }
+    String why = workload.totals().statements() == 0
+        ? " (log_duration without log_statement: set log_min_duration_statement to see the"
+            + " statements)"
+        : " (parse/bind phases, or statements logged before the log started)";
+    return List.of(unpaired + " duration lines had no statement to belong to" + why
+        + "; they are in no query's figures");
+  }
 }

@@ -87,7 +87,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       defaultValue = "auto",
       converter = FormatConverter.class,
-      description = "auto (default), stderr, csvlog, jsonlog or cnpg.")
+      description = "auto (default), stderr, csvlog, jsonlog, cnpg, syslog, syslog2 or logplex.")
   LogFormat format;
 
   @Option(

@@ -29,7 +29,15 @@ final class LinePipeline implements AutoCloseable {
   private final Thread producer;
   private volatile boolean closed;
 
+  /** Whether a Kubernetes timestamp is stripped (not when it belongs to a syslog envelope). */
+  private final boolean stripTimestamps;
+
   LinePipeline(LineReader lines, String sourceName) {
+    this(lines, sourceName, true);
+  }
+
+  LinePipeline(LineReader lines, String sourceName, boolean stripTimestamps) {
+    this.stripTimestamps = stripTimestamps;
     producer = new Thread(() -> produce(lines), "pgdba-log-reader " + sourceName);
     producer.setDaemon(true);
     producer.start();
@@ -43,7 +51,7 @@ final class LinePipeline implements AutoCloseable {
         int chars = 0;
         String line = null;
         while (count < BATCH_LINES && chars < BATCH_CHARS && (line = lines.next()) != null) {
-          line = LogReader.stripKubernetesTimestamp(line);
+          line = stripTimestamps ? LogReader.stripKubernetesTimestamp(line) : line;
           batch[count++] = line;
           chars += line.length();
         }

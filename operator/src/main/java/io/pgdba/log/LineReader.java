@@ -24,6 +24,7 @@ final class LineReader implements Closeable {
 
   private final InputStream in;
   private final boolean gzip;
+  private final String compression;
   private final byte[] buf = new byte[BUFFER_BYTES];
   private int pos;
   private int limit;
@@ -50,7 +51,11 @@ final class LineReader implements Closeable {
     // RFC 1952 defines one compression method, 8 (deflate): text that merely starts with the
     // two magic bytes is read as text (its first line unparsed), not refused as "unsupported".
     gzip = b1 == 0x1f && b2 == 0x8b && b3 == 8;
-    in = gzip ? gunzip(buffered) : buffered;
+    String other = gzip ? null : Decompression.detect(buffered);
+    compression = gzip ? "gzip" : other;
+    in = gzip
+        ? gunzip(buffered)
+        : other != null ? Decompression.open(other, buffered) : buffered;
   }
 
   /** A header cut short or damaged leaves nothing to read: say so instead of "(null)". */
@@ -63,6 +68,11 @@ final class LineReader implements Closeable {
     } catch (ZipException e) {
       throw new IOException("damaged gzip header (" + e.getMessage() + "): no log text", e);
     }
+  }
+
+  /** The compression recognised (gzip, bzip2, xz, zstd), null for plain text. */
+  String compression() {
+    return compression;
   }
 
   boolean gzip() {
@@ -167,7 +177,7 @@ final class LineReader implements Closeable {
     try {
       n = in.read(buf, 0, buf.length);
     } catch (EOFException | ZipException e) {
-      if (!gzip) {
+      if (compression == null) {
         throw e;
       }
       // A cut or corrupt gzip is bad content, not an unreadable source: keep what was read.

@@ -124,7 +124,9 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     }
     double durationMs;
     try {
-      durationMs = Double.parseDouble(m.substring(DURATION.length(), ms));
+      String value = m.substring(DURATION.length(), ms);
+      // "1_000" (a digit separator some tools write) is a thousand, not a line to drop
+      durationMs = Double.parseDouble(value.indexOf('_') >= 0 ? value.replace("_", "") : value);
     } catch (NumberFormatException e) {
       return;
     }

@@ -9,7 +9,23 @@ public enum LogFormat {
   /** {@code log_destination = 'jsonlog'} (PostgreSQL 15+), one JSON object per line. */
   JSONLOG,
   /** CloudNativePG pod output: one JSON object per line, the Postgres record nested in {@code record}. */
-  CNPG;
+  CNPG,
+  /** stderr lines inside syslog's {@code Mon dd hh:mm:ss host postgres[pid]: [n-m]} header. */
+  SYSLOG,
+  /** stderr lines inside a syslog header with an ISO timestamp (rsyslog high precision). */
+  SYSLOG2,
+  /** Heroku logplex: {@code 2019-03-14T00:22:56+00:00 app[postgres.pid]: [COLOR] [n-m]}. */
+  LOGPLEX;
+
+  /** The collector's wrapper around stderr lines, null for the formats PostgreSQL writes. */
+  LogEnvelope envelope() {
+    return switch (this) {
+      case SYSLOG -> LogEnvelope.SYSLOG;
+      case SYSLOG2 -> LogEnvelope.SYSLOG_ISO;
+      case LOGPLEX -> LogEnvelope.LOGPLEX;
+      default -> null;
+    };
+  }
 
   /** Parses a CLI/CRD value; {@code auto} (or null) means detect, returned as null. */
   public static LogFormat parseOrAuto(String value) {
@@ -22,6 +38,7 @@ public enum LogFormat {
       }
     }
     throw new IllegalArgumentException(
-        "unknown log format '" + value + "' (expected auto, stderr, csvlog, jsonlog or cnpg)");
+        "unknown log format '" + value + "' (expected auto, stderr, csvlog, jsonlog, cnpg, syslog,"
+            + " syslog2 or logplex)");
   }
 }

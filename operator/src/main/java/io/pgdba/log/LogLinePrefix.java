@@ -48,6 +48,12 @@ final class LogLinePrefix {
   /** Index of the first free-text element, -1 when there is none (nothing to search). */
   private final int firstText;
 
+  /**
+   * Whether the prefix ends with a space: when the line has it too, no more spaces are skipped
+   * before the severity (an application name may end with one).
+   */
+  private final boolean endsWithSpace;
+
   /** Index of the {@code %d} element of a {@code %u@%d} sequence, else -1. */
   private final int userAtDatabase;
 
@@ -80,6 +86,10 @@ final class LogLinePrefix {
       }
     }
     this.firstText = text;
+    this.endsWithSpace =
+        elements.length > 0
+            && elements[elements.length - 1].kind == Kind.LITERAL
+            && elements[elements.length - 1].text.endsWith(" ");
     this.userAtDatabase = userAt;
     this.ends = new int[elements.length];
   }
@@ -258,6 +268,7 @@ final class LogLinePrefix {
 
   private int walk(String line, PrefixFields out, int[] ends, int limit, int from, int at) {
     int p = at;
+    boolean spaceMatched = endsWithSpace;
     int n = line.length();
     Element[] elements = this.elements;
     for (int k = from; k < elements.length; k++) {
@@ -265,6 +276,18 @@ final class LogLinePrefix {
       out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
+          out.elementsMatched--; // the depth detection ranks by counts fields, not punctuation
+          if (k == elements.length - 1 && !line.startsWith(e.text, p)) {
+            // A prefix given with its trailing space reads lines written without it.
+            String head = e.text.stripTrailing();
+            if (!line.startsWith(head, p)) {
+              failedAt = k;
+              return -1;
+            }
+            p += head.length();
+            spaceMatched = false;
+            continue;
+          }
           if (!line.startsWith(e.text, p)) {
             failedAt = k;
             return -1;
@@ -272,10 +295,10 @@ final class LogLinePrefix {
           p += e.text.length();
         }
         case STOP_IF_NOT_SESSION -> {
+          out.elementsMatched--; // a marker, not a field
           // A background process writes nothing from %q on: the severity follows at once.
           String severity = Severity.at(line, p);
           if (severity != null) {
-            out.elementsMatched--;
             out.severity = severity;
             return p;
           }
@@ -369,7 +392,16 @@ final class LogLinePrefix {
     }
     failedAt = elements.length;
     out.severity = Severity.at(line, p);
-    return p;
+    if (out.severity != null || spaceMatched) {
+      return p;
+    }
+    // A prefix given without its trailing space reads lines written with it.
+    int sp = p;
+    while (sp < n && line.charAt(sp) == ' ') {
+      sp++;
+    }
+    out.severity = Severity.at(line, sp);
+    return out.severity != null ? sp : p;
   }
 
   /**

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,18 +55,28 @@ public final class LogReader {
       while (sample.size() < SAMPLE_LINES
           && sampleChars < SAMPLE_CHARS
           && (line = lines.next()) != null) {
-        line = stripKubernetesTimestamp(line);
         sample.add(line);
         sampleChars += line.length();
       }
+      // A syslog or logplex header is recognised before anything is stripped: its ISO time
+      // would otherwise pass for a Kubernetes timestamp.
+      LogEnvelope envelope =
+          options.format() != null ? options.format().envelope() : LogEnvelope.detect(sample);
+      int year = Year.now(ZoneOffset.UTC).getValue();
+      for (int i = 0; i < sample.size(); i++) {
+        String raw = sample.get(i);
+        sample.set(i, envelope == null ? stripKubernetesTimestamp(raw) : unwrap(envelope, raw, year));
+      }
       LogFormat format =
-          options.format() != null ? options.format() : FormatDetector.format(sample);
+          envelope != null
+              ? LogFormat.STDERR
+              : options.format() != null ? options.format() : FormatDetector.format(sample);
       LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
       boolean prefixKnown = prefix != null;
       if (format == LogFormat.STDERR && prefix == null) {
         // None matches: every line is reported as unparsed, with a reason that says so, rather
         // than records guessed out of unknown text.
-        prefix = LogLinePrefix.compile(FormatDetector.COMMON_PREFIXES.get(0));
+        prefix = LogLinePrefix.compile("%m [%p] ");
       }
       RecordParser parser =
           switch (format) {
@@ -72,12 +84,13 @@ public final class LogReader {
               String mismatch =
                   prefixKnown
                       ? "line does not start with log_line_prefix '" + prefix.pattern() + "'"
-                      : "none of the common log_line_prefix values matches; give the prefix";
+                      : LogSniffer.describe(sample);
               yield new StderrParser(prefix, mismatch, name, sink, stats);
             }
             case CSVLOG -> new CsvlogParser(name, sink, stats);
             case JSONLOG -> new JsonParserFormat(false, name, sink, stats);
             case CNPG -> new JsonParserFormat(true, name, sink, stats);
+            default -> throw new IllegalStateException("envelope without stderr: " + format);
           };
 
       long lineNumber = 0;
@@ -86,13 +99,14 @@ public final class LogReader {
       }
       sample = null; // let the sample go before the long part of the read
       long nextProgress = PROGRESS_BYTES;
-      try (var pipeline = new LinePipeline(lines, name)) {
+      try (var pipeline = new LinePipeline(lines, name, envelope == null)) {
         LinePipeline.Batch batch;
         do {
           batch = pipeline.next();
           String[] batchLines = batch.lines();
           for (int i = 0; i < batch.count(); i++) {
-            parser.line(batchLines[i], ++lineNumber);
+            String text = envelope == null ? batchLines[i] : unwrap(envelope, batchLines[i], year);
+            parser.line(text, ++lineNumber);
           }
           if (batch.bytesRead() >= nextProgress) {
             progress.accept(batch.bytesRead());
@@ -107,7 +121,7 @@ public final class LogReader {
       progress.accept(lines.bytesRead());
       return new LogReadResult(
           name,
-          format,
+          envelope != null ? envelope.format() : format,
           prefixKnown ? prefix.pattern() : null,
           lineNumber,
           stats.unparsed(),
@@ -132,12 +146,18 @@ public final class LogReader {
     return in;
   }
 
-  /** The given prefix, else the detected one, else null. */
+  /** The given prefix, else the one learnt from the sample, else null. */
   private LogLinePrefix prefix(List<String> sample) {
     if (options.logLinePrefix() != null) {
       return LogLinePrefix.compile(options.logLinePrefix());
     }
-    return FormatDetector.prefix(sample);
+    return PrefixInference.infer(sample);
+  }
+
+  /** The stderr line inside an envelope; a line without it is kept, to be counted unparsed. */
+  private static String unwrap(LogEnvelope envelope, String line, int year) {
+    String inner = envelope.unwrap(line, year);
+    return inner != null ? inner : line;
   }
 
   static String stripKubernetesTimestamp(String line) {

@@ -37,12 +37,8 @@ final class Timestamps {
     }
     if (withZone) {
       if (i < n && s.charAt(i) == ' ') {
-        int z = i + 1;
-        int j = z;
-        while (j < n && isZoneChar(s.charAt(j))) {
-          j++;
-        }
-        if (j > z) {
+        int j = zoneEnd(s, i + 1);
+        if (j > i + 1) {
           i = j;
         }
       }
@@ -196,13 +192,33 @@ final class Timestamps {
     return c >= '0' && c <= '9';
   }
 
-  private static boolean isZoneChar(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || isDigit(c)
-        || c == '+'
-        || c == '-'
-        || c == '_'
-        || c == '/';
+  /**
+   * End of the zone PostgreSQL writes after a time: an abbreviation (letters, {@code UTC}, {@code
+   * CEST}) or a numeric offset ({@code +05}, {@code -0330}, {@code +05:30}), never both: in {@code
+   * %t-%c-} (Azure) the session id follows the zone with a dash, {@code UTC-65a4f1e0.1a2b-}.
+   */
+  static int zoneEnd(String s, int z) {
+    int n = s.length();
+    int j = z;
+    if (j < n && (s.charAt(j) == '+' || s.charAt(j) == '-')) {
+      int d = j + 1;
+      while (d < n && (isDigit(s.charAt(d)) || (s.charAt(d) == ':' && d == j + 3))) {
+        d++;
+      }
+      // an offset is 2 to 4 digits; a longer number or hex is something else
+      int digits = d - j - 1 - (d > j + 3 && s.charAt(j + 3) == ':' ? 1 : 0);
+      if (digits < 2 || digits > 4 || (d < n && Character.isLetterOrDigit(s.charAt(d)))) {
+        return z;
+      }
+      return s.charAt(d - 1) == ':' ? d - 1 : d;
+    }
+    while (j < n && (isLetter(s.charAt(j)) || s.charAt(j) == '_' || s.charAt(j) == '/')) {
+      j++;
+    }
+    return j;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 }

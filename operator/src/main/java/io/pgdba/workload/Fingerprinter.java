@@ -96,6 +96,7 @@ public final class Fingerprinter {
     depth = 0;
     sortListDepth = typmodDepth = -1;
     jumpAt = Integer.MAX_VALUE;
+    afterTransactionWord = false;
     tok.reset(sql, MAX_INPUT_CHARS);
     while (true) {
       if (tok.position() >= jumpAt) {
@@ -107,13 +108,17 @@ public final class Fingerprinter {
       }
       emitToken();
     }
+    // "commit;" and "commit" are one statement to the server, which never sees the semicolon
+    while (outLen > 0 && (out[outLen - 1] == ';' || out[outLen - 1] == ' ')) {
+      outLen--;
+    }
     return hash(out, outLen);
   }
 
   private void emitToken() {
     switch (tok.type) {
       case WORD -> word();
-      case QUOTED_IDENT -> emit(K_WORD, Keywords.NONE, tok.start, tok.end, false);
+      case QUOTED_IDENT -> quotedIdent();
       case STRING, PARAM -> constant();
       case NUMBER -> number();
       case OPERATOR -> operator();
@@ -122,7 +127,101 @@ public final class Fingerprinter {
     }
   }
 
+  /**
+   * {@code "products"} is the identifier {@code products}: the server resolves both to one
+   * relation, so pg_stat_statements groups them. Quotes stay where they change the name (case,
+   * spaces) or where the word is reserved.
+   */
+  private void quotedIdent() {
+    int from = tok.start + 1;
+    int to = tok.end - 1;
+    if (tok.charAt(tok.start) == '"' && to > from && tok.charAt(to) == '"'
+        && plainIdentifier(from, to)) {
+      emit(K_WORD, Keywords.NONE, from, to, false);
+    } else {
+      emit(K_WORD, Keywords.NONE, tok.start, tok.end, false);
+    }
+  }
+
+  private boolean plainIdentifier(int from, int to) {
+    char first = tok.charAt(from);
+    if (!((first >= 'a' && first <= 'z') || first == '_')) {
+      return false;
+    }
+    for (int i = from + 1; i < to; i++) {
+      char c = tok.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) {
+        return false;
+      }
+    }
+    return !RESERVED.contains(tok.source().subSequence(from, to).toString());
+  }
+
+  /** PostgreSQL's reserved key words: quoted, they must stay quoted. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of(
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
+      "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
+      "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
+      "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+      "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
+      "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
+      "returning", "select", "session_user", "some", "symmetric", "system_user", "table", "then",
+      "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
+      "window", "with", "authorization", "binary", "collation", "concurrently", "cross",
+      "current_schema", "freeze", "full", "ilike", "inner", "is", "isnull", "join", "left",
+      "like", "natural", "notnull", "outer", "overlaps", "right", "similar", "tablesample",
+      "verbose");
+
+  /** Whether the token is the first of a statement (nothing before it, or a semicolon). */
+  private boolean statementStart() {
+    return prevKind == K_NONE || (prevKind == K_CLOSE && outLen > 0 && out[outLen - 1] == ';');
+  }
+
+  /** The word at the current token equals {@code w} (lower case), ignoring case. */
+  private boolean wordIs(String w) {
+    int len = tok.end - tok.start;
+    if (len != w.length()) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      if (Character.toLowerCase(tok.charAt(tok.start + i)) != w.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Set after a transaction statement's first word, where WORK / TRANSACTION add nothing. */
+  private boolean afterTransactionWord;
+
+  /**
+   * Transaction statements group as the server's query id does (a TransactionStmt's kind): END
+   * is COMMIT, ABORT is ROLLBACK, and {@code WORK} / {@code TRANSACTION} after them is noise.
+   */
+  private boolean transactionWord() {
+    if (afterTransactionWord && (wordIs("work") || wordIs("transaction"))) {
+      afterTransactionWord = false;
+      return true;
+    }
+    afterTransactionWord = false;
+    if (!statementStart()) {
+      return false;
+    }
+    String as = wordIs("end") ? "commit" : wordIs("abort") ? "rollback" : null;
+    if (as != null) {
+      emitLiteral(K_WORD, as);
+      afterTransactionWord = true;
+      return true;
+    }
+    afterTransactionWord = wordIs("begin") || wordIs("commit") || wordIs("rollback");
+    return false;
+  }
+
   private void word() {
+    if (transactionWord()) {
+      return;
+    }
     int kw = Keywords.lookup(tok.source(), tok.start, tok.end);
     if ((kw == Keywords.NULL || kw == Keywords.TRUE || kw == Keywords.FALSE) && !isTest(kw)) {
       constant();

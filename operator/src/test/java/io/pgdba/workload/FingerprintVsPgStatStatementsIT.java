@@ -246,4 +246,69 @@ class FingerprintVsPgStatStatementsIT {
     return Long.parseLong(m.group(1));
   }
 
+  /**
+   * Statements EXPLAIN cannot show a query id for (transaction control) and text differences the
+   * server never sees (a trailing semicolon, quotes around a plain name), compared with the query
+   * ids a real pg_stat_statements records on PostgreSQL 17: every pair groups alike.
+   */
+  @Test
+  void utilityStatementsAndQuotingGroupAsPgStatStatements() throws SQLException {
+    Map<String, String> statements = new LinkedHashMap<>();
+    statements.put("begin1", "begin");
+    statements.put("begin2", "begin;");
+    statements.put("begin3", "BEGIN WORK");
+    statements.put("commit1", "commit");
+    statements.put("commit2", "commit;");
+    statements.put("commit3", "end");
+    statements.put("commit4", "END TRANSACTION;");
+    statements.put("rollback1", "rollback");
+    statements.put("rollback2", "rollback;");
+    statements.put("rollback3", "abort");
+    statements.put("products1", "select * from products");
+    statements.put("products2", "select * from \"products\"");
+    statements.put("products3", "select * from products;");
+    statements.put("products4", "SELECT * FROM \"products\" ;");
+    statements.put("quoted", "select * from \"Products\"");
+    statements.put("start", "start transaction");
+    Map<String, Long> server = new LinkedHashMap<>();
+    try (var spg = TestPostgres.start(Map.of(
+            "shared_preload_libraries", "pg_stat_statements",
+            "pg_stat_statements.track_utility", "on"));
+        Connection c = spg.connect("postgres");
+        var st = c.createStatement()) {
+      st.execute("create extension pg_stat_statements");
+      st.execute("create table products (id int)");
+      st.execute("create table \"Products\" (id int)");
+      for (var e : statements.entrySet()) {
+        st.execute("select pg_stat_statements_reset()");
+        st.execute(e.getValue());
+        try (var rs = st.executeQuery("select queryid from pg_stat_statements"
+            + " where query not like '%pg_stat_statements%'")) {
+          assertThat(rs.next()).as(e.getValue()).isTrue();
+          server.put(e.getKey(), rs.getLong(1));
+          assertThat(rs.next()).as(e.getValue()).isFalse();
+        }
+      }
+      st.execute("rollback");
+    }
+    var ids = new ArrayList<>(statements.keySet());
+    var disagreements = new ArrayList<String>();
+    for (int i = 0; i < ids.size(); i++) {
+      for (int j = i + 1; j < ids.size(); j++) {
+        String a = ids.get(i);
+        String b = ids.get(j);
+        boolean same = server.get(a).equals(server.get(b));
+        boolean us = Fingerprinter.normalize(statements.get(a)).fingerprint()
+            .equals(Fingerprinter.normalize(statements.get(b)).fingerprint());
+        if (same != us) {
+          disagreements.add(statements.get(a) + " / " + statements.get(b) + ": server "
+              + (same ? "same" : "different"));
+        }
+      }
+    }
+    assertThat(disagreements).isEmpty();
+    // not vacuous: the server does merge these
+    assertThat(server.get("commit1")).isEqualTo(server.get("commit3"));
+    assertThat(server.get("products1")).isEqualTo(server.get("products2"));
+  }
 }

@@ -60,7 +60,7 @@ class FingerprinterTest {
   @Test
   void commentsAndLayoutAreDropped() {
     assertThat(text("/* a /* nested */ still comment */ SELECT\n\t*  -- tail\nFROM t;"))
-        .isEqualTo("select * from t;");
+        .isEqualTo("select * from t");
     assertThat(fp("select * from t where a = 1"))
         .isEqualTo(fp("SELECT *\n  FROM T -- c\n  WHERE A=2"));
   }
@@ -162,5 +162,26 @@ class FingerprinterTest {
         List.of("'a''b'", "NULL", "42")))
         .isEqualTo("select 'a''b', '$1', \"$2\", NULL /* $1 */ from t where a = 42 and b = $10");
     assertThat(Fingerprinter.substituteParameters("select $1", List.of())).isEqualTo("select $1");
+  }
+
+  /** As pg_stat_statements groups them (PostgreSQL 16+ jumbles a TransactionStmt by its kind). */
+  @Test
+  void transactionStatementsSemicolonsAndNeedlessQuotesGroupAsTheServerDoes() {
+    assertThat(Fingerprinter.normalize("begin;").text()).isEqualTo("begin");
+    assertThat(Fingerprinter.normalize("BEGIN WORK").text()).isEqualTo("begin");
+    assertThat(Fingerprinter.normalize("end").text()).isEqualTo("commit");
+    assertThat(Fingerprinter.normalize("END TRANSACTION;").text()).isEqualTo("commit");
+    assertThat(Fingerprinter.normalize("commit;").text()).isEqualTo("commit");
+    assertThat(Fingerprinter.normalize("abort").text()).isEqualTo("rollback");
+    assertThat(Fingerprinter.normalize("rollback;").text()).isEqualTo("rollback");
+    assertThat(Fingerprinter.normalize("select * from \"products\"").fingerprint())
+        .isEqualTo(Fingerprinter.normalize("select * from products;").fingerprint());
+    // quotes that change the name, or guard a reserved word, stay
+    assertThat(Fingerprinter.normalize("select \"Email\", \"user\", \"a b\" from t").text())
+        .isEqualTo("select \"Email\", \"user\", \"a b\" from t");
+    // END closing a CASE is not a COMMIT
+    assertThat(Fingerprinter.normalize("select case when a then 1 end from t").text())
+        .isEqualTo("select case when a then $1 end from t");
+    assertThat(Fingerprinter.normalize("start transaction").text()).isEqualTo("start transaction");
   }
 }

@@ -21,14 +21,13 @@ import java.util.Set;
  * Derives candidate indexes from the analyzed queries: btree keys with the equality columns
  * first (most selective first), then one range column, then the sort columns; partial indexes
  * for rare values of skewed columns; expression indexes; join keys. Drops what an existing index
- * already serves, what filters too little to pay off and what no btree can serve.
+ * already serves and what no btree can serve; whether a candidate filters enough to pay off is
+ * for the cost evaluation to say.
  */
 final class CandidateGenerator {
 
   /** Below this many pages a sequential scan costs next to nothing: no index pays for itself. */
   static final long TINY_TABLE_PAGES = 32;
-  /** An equality keeping more than this share of rows is not worth a key of its own. */
-  static final double NON_SELECTIVE = 0.1;
   /** A value this rare on a low-cardinality column makes a partial index on it worthwhile. */
   static final double RARE_VALUE = 0.05;
   /** A column with at most this many distinct values is "low cardinality". */
@@ -43,6 +42,16 @@ final class CandidateGenerator {
     this.collationNeedsPatternOps = collationNeedsPatternOps;
   }
 
+  private final Map<String, Set<String>> servedBy = new LinkedHashMap<>();
+
+  /**
+   * Per fingerprint, the existing indexes that already serve a candidate of the query (filled by
+   * {@link #generate}): "already indexed by X" when nothing new is proposed for it.
+   */
+  Map<String, Set<String>> servedBy() {
+    return servedBy;
+  }
+
   /** Candidates for all queries, identical definitions merged, in a deterministic order. */
   List<Candidate> generate(List<AnalyzedQuery> queries) {
     Map<IndexDefinition, Candidate> byDefinition = new LinkedHashMap<>();
@@ -55,7 +64,10 @@ final class CandidateGenerator {
           continue; // statistics we did not expect: no candidate rather than no advice at all
         }
         for (var proposal : proposals) {
-          if (ExistingIndexes.servedBy(access.table(), proposal.definition()).isPresent()) {
+          var existing = ExistingIndexes.servedBy(access.table(), proposal.definition());
+          if (existing.isPresent()) {
+            servedBy.computeIfAbsent(q.stats().fingerprint(), k -> new java.util.TreeSet<>())
+                .add(existing.get().name());
             continue;
           }
           byDefinition.merge(proposal.definition(),
@@ -102,7 +114,9 @@ final class CandidateGenerator {
               && distinct <= LOW_CARDINALITY && sel < rareSel) {
             rare = p;
             rareSel = sel;
-          } else if (sel <= NON_SELECTIVE) {
+          } else {
+            // No selectivity threshold here: whether a key pays is decided from estimated costs
+            // (a fixed cut made columns near it flip in and out between two ANALYZE runs).
             equalities.add(new Scored(p.column(), sel));
           }
         }

@@ -89,11 +89,13 @@ final class QueryAnalyzer {
     if (sql == null || sql.isBlank()) {
       return new Skipped("no query text");
     }
+    sql = withRowCount(sql);
     Statement statement;
     try {
       statement = CCJSqlParserUtil.parse(sql);
     } catch (Exception | StackOverflowError e) {
-      return new Skipped("SQL parser does not understand this statement: " + firstLine(e));
+      return new Skipped("SQL parser does not understand this statement: " + firstLine(e)
+          + position(e));
     }
     try {
       return new Analyzed(analyze(stats, sql, statement));
@@ -165,6 +167,29 @@ final class QueryAnalyzer {
       return name.substring(1, name.length() - 1).replace("\"\"", "\"");
     }
     return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static final java.util.regex.Pattern LIMIT_PARAMETER = java.util.regex.Pattern.compile(
+      "(?i)\\b(LIMIT|FETCH\\s+(?:FIRST|NEXT))\\s+\\$\\d+");
+
+  /**
+   * A normalized text (pg_stat_statements) has {@code LIMIT $n}: a generic plan then assumes a
+   * tenth of the rows and the ORDER BY ... LIMIT index never looks worth it. The row count is
+   * unknown; 100, a common page size and less flattering to an index than 10, stands in for it.
+   */
+  static String withRowCount(String sql) {
+    return LIMIT_PARAMETER.matcher(sql).replaceAll("$1 100");
+  }
+
+  /** Where the parser stopped, from its ParseException's unexpected token; "" when unknown. */
+  private static String position(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof net.sf.jsqlparser.parser.ParseException pe && pe.currentToken != null) {
+        var token = pe.currentToken.next != null ? pe.currentToken.next : pe.currentToken;
+        return " at line " + token.beginLine + ", column " + token.beginColumn;
+      }
+    }
+    return "";
   }
 
   private static String firstLine(Throwable e) {

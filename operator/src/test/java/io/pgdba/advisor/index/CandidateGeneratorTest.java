@@ -46,9 +46,13 @@ class CandidateGeneratorTest {
   }
 
   @Test
-  void nonSelectivePredicatesGetNothing() {
-    assertThat(candidates(plain, "SELECT * FROM orders WHERE is_gift = true")).isEmpty();
-    assertThat(candidates(plain, "SELECT * FROM orders WHERE status = 'shipped'")).isEmpty();
+  void selectivityIsNoCutHereTheCostsDecide() {
+    // 50 % and 60 % of the rows: candidates still, rejected later from estimated costs (no
+    // threshold for columns near it to flip across between two ANALYZE runs).
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE is_gift = true"))
+        .containsExactly("orders USING btree (is_gift)");
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE status = 'shipped'"))
+        .containsExactly("orders USING btree (status)");
   }
 
   @Test

@@ -30,6 +30,8 @@ final class CandidateGenerator {
   static final long TINY_TABLE_PAGES = 32;
   /** A value this rare on a low-cardinality column makes a partial index on it worthwhile. */
   static final double RARE_VALUE = 0.05;
+  /** A column with at least this share of NULLs gets a partial index for IS NOT NULL. */
+  static final double MOSTLY_NULL = 0.5;
   /** A column with at most this many distinct values is "low cardinality". */
   static final double LOW_CARDINALITY = 100;
   /** Immutable one-argument functions an expression index can serve. */
@@ -151,6 +153,22 @@ final class CandidateGenerator {
       }
     }
     String schema = table.schema();
+    Predicate sparse = null;
+    for (Predicate p : access.predicates()) {
+      Column col = table.column(p.column()).orElse(null);
+      if (p.op() == Op.NOT_NULL && !p.onExpression() && col != null && col.stats() != null
+          && col.stats().nullFrac() >= MOSTLY_NULL) {
+        sparse = p;
+        break;
+      }
+    }
+    if (sparse != null && rare == null) {
+      // Only the few non-NULL rows are indexed: small, and cheap to keep up.
+      var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(sparse.column())) : keys;
+      out.add(new Proposal(IndexDefinition.btree(schema, table.name(), partialKeys)
+          .withWhere(Identifiers.quote(sparse.column()) + " IS NOT NULL"),
+          "partial index over the rows where " + sparse.column() + " is not NULL"));
+    }
     if (rare != null) {
       var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(rare.column())) : keys;
       String where = Identifiers.quote(rare.column()) + " = " + Identifiers.literal(rare.value());

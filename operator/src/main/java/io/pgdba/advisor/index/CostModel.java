@@ -314,6 +314,10 @@ final class CostModel implements Evaluator {
   private static Predicate partialMatch(TableAccess access, String where) {
     String target = ExistingIndexes.normalize(where);
     for (Predicate p : access.predicates()) {
+      if (p.op() == Op.NOT_NULL && !p.onExpression() && ExistingIndexes.normalize(
+          Identifiers.quote(p.column()) + " IS NOT NULL").equals(target)) {
+        return p;
+      }
       if (p.op() == Op.EQ && !p.onExpression() && p.value() != null) {
         String mine = ExistingIndexes.normalize(
             Identifiers.quote(p.column()) + " = " + Identifiers.literal(p.value()));

@@ -22,6 +22,8 @@ final class Explainer {
   private final Connection connection;
   private final int majorVersion;
   private final Map<String, Double> rowsCache = new HashMap<>();
+  private boolean genericPlans;
+  private int prepared;
 
   Explainer(Connection connection, int majorVersion) {
     this.connection = connection;
@@ -41,16 +43,86 @@ final class Explainer {
     String options = "FORMAT JSON";
     if (PARAMETER.matcher(sql).find()) {
       if (majorVersion < 16) {
-        throw new ExplainException("query has $n parameters and no example values"
-            + " (EXPLAIN GENERIC_PLAN needs PostgreSQL 16)");
+        return preparedGenericPlan(sql);
       }
       options += ", GENERIC_PLAN";
     }
-    String text = query("EXPLAIN (" + options + ") " + sql);
+    String text;
+    try {
+      text = query("EXPLAIN (" + options + ") " + sql);
+    } catch (ExplainException e) {
+      // The extended protocol sends $n to the server as parameters it then wants bound; the
+      // prepared path keeps them inside the statement.
+      if (options.contains("GENERIC_PLAN") && e.getMessage().contains("bind message supplies")) {
+        return preparedGenericPlan(sql);
+      }
+      throw e;
+    }
     try {
       return JSON.readTree(text).get(0).get("Plan");
     } catch (Exception e) {
       throw new ExplainException("unreadable EXPLAIN output");
+    }
+  }
+
+  /**
+   * The generic plan of a query with $n parameters before PostgreSQL 16 (no EXPLAIN
+   * GENERIC_PLAN): PREPARE it, make the session plan it generically (plan_cache_mode, a session
+   * setting that changes only planning), EXPLAIN EXECUTE it with NULL for every parameter (the
+   * values are not looked at by a generic plan, and nothing is executed), DEALLOCATE it. Each step
+   * is one statement built here around the already checked single statement; nothing writes, so
+   * it all runs in the read-only transaction.
+   */
+  private JsonNode preparedGenericPlan(String sql) throws ExplainException {
+    int params = 0;
+    var m = PARAMETER.matcher(sql);
+    while (m.find()) {
+      params = Math.max(params, Integer.parseInt(m.group().substring(1)));
+    }
+    if (params > 1000) {
+      throw new ExplainException("query has more than 1000 parameters");
+    }
+    if (!genericPlans) {
+      execute("SET plan_cache_mode = force_generic_plan");
+      genericPlans = true;
+    }
+    String name = "pgdba_generic_" + (++prepared);
+    execute("PREPARE " + name + " AS " + sql);
+    try {
+      String text = query("EXPLAIN (FORMAT JSON) EXECUTE " + name + "("
+          + String.join(", ", java.util.Collections.nCopies(params, "NULL")) + ")");
+      return JSON.readTree(text).get(0).get("Plan");
+    } catch (ExplainException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ExplainException("unreadable EXPLAIN output");
+    } finally {
+      execute("DEALLOCATE " + name);
+    }
+  }
+
+  /** Runs a statement without a result (PREPARE, DEALLOCATE, SET) as {@link #query} does. */
+  private void execute(String sql) throws ExplainException {
+    Savepoint savepoint = null;
+    try {
+      if (!connection.getAutoCommit()) {
+        savepoint = connection.setSavepoint();
+      }
+      try (var st = connection.createStatement()) {
+        st.execute(sql);
+      }
+      if (savepoint != null) {
+        connection.releaseSavepoint(savepoint);
+      }
+    } catch (SQLException e) {
+      if (savepoint != null) {
+        try {
+          connection.rollback(savepoint);
+        } catch (SQLException ignored) {
+          // The original error is the one worth reporting.
+        }
+      }
+      throw new ExplainException(firstLine(e.getMessage()));
     }
   }
 

@@ -63,7 +63,7 @@ public final class IndexAdvisor {
     var explainer = new Explainer(connection, original.server().majorVersion());
     var facts = TableFacts.of(original, explainer);
     Catalog catalog = facts.catalog();
-    var analyzer = new QueryAnalyzer(catalog);
+    var analyzer = new QueryAnalyzer(catalog, ViewDefinitions.read(connection));
     boolean patternOps = needsPatternOps(catalog);
     var model = new CostModel(explainer, catalog.settings(), patternOps);
 

@@ -97,6 +97,12 @@ final class NoIndexReasons {
           + " sequential scan reads it at once", t.name(), Math.max(0, t.rowEstimate()),
           t.pages());
     }
+    for (Candidate c : mine) {
+      String why = rejections.get(c).reason();
+      if (why.startsWith("the planner cannot")) {
+        return "no index: " + describe(c) + " was not evaluated, " + why;
+      }
+    }
     if (!mine.isEmpty()) {
       Candidate c = mine.get(0);
       TableAccess access = q.accesses().stream().filter(a -> a.table().equals(c.table()))

@@ -44,7 +44,8 @@ final class TableFacts {
           pages = Math.max(pages, sum == null ? 0 : Long.parseLong(sum) / PAGE);
           // The planner sums the partitions' estimates: the parent's reltuples may be -1.
           rows = explainer.rows("SELECT 1 FROM " + Identifiers.qualified(t.schema(), t.name()));
-        } else if (t.rowEstimate() < 0) {
+        } else if (t.rowEstimate() < 0 || (t.pages() == 0 && t.sizeBytes() > 0)) {
+          // Never analyzed: reltuples is -1 since PostgreSQL 14, 0 with relpages 0 before.
           // The planner estimates a never-analyzed table from its real size and row width.
           rows = explainer.rows("SELECT 1 FROM " + Identifiers.qualified(t.schema(), t.name()));
           if (pages > 0) {

@@ -94,7 +94,9 @@ final class CandidateGenerator {
   List<Proposal> forAccess(TableAccess access) {
     Table table = access.table();
     var out = new ArrayList<Proposal>();
-    if (table.pages() < TINY_TABLE_PAGES) {
+    // CREATE INDEX CONCURRENTLY is refused on a partitioned parent: its index takes ON ONLY, one
+    // concurrent build per partition and ATTACH PARTITION, which the DDL here does not write yet.
+    if (table.pages() < TINY_TABLE_PAGES || Table.PARTITIONED_TABLE.equals(table.kind())) {
       return out;
     }
     var equalities = new ArrayList<Scored>();

@@ -75,19 +75,28 @@ final class Explainer {
    */
   private JsonNode preparedGenericPlan(String sql) throws ExplainException {
     int params = 0;
+    var used = new java.util.HashSet<Integer>();
     var m = PARAMETER.matcher(sql);
     while (m.find()) {
-      params = Math.max(params, Integer.parseInt(m.group().substring(1)));
+      int n = Integer.parseInt(m.group().substring(1));
+      if (n > 1000) {
+        throw new ExplainException("query has more than 1000 parameters");
+      }
+      used.add(n);
+      params = Math.max(params, n);
     }
-    if (params > 1000) {
-      throw new ExplainException("query has more than 1000 parameters");
+    // A parameter the text does not use (a predicate taken out of its statement) has no type to
+    // infer: it is declared text; the used ones stay "unknown", inferred from their context.
+    var types = new java.util.ArrayList<String>();
+    for (int i = 1; i <= params; i++) {
+      types.add(used.contains(i) ? "unknown" : "text");
     }
     if (!genericPlans) {
       execute("SET plan_cache_mode = force_generic_plan");
       genericPlans = true;
     }
     String name = "pgdba_generic_" + (++prepared);
-    execute("PREPARE " + name + " AS " + sql);
+    execute("PREPARE " + name + "(" + String.join(", ", types) + ") AS " + sql);
     try {
       String text = query("EXPLAIN (FORMAT JSON) EXECUTE " + name + "("
           + String.join(", ", java.util.Collections.nCopies(params, "NULL")) + ")");

@@ -90,6 +90,14 @@ final class NoIndexReasons {
       return "already indexed by " + String.join(", ", onTables)
           + " (the plan uses it today and no candidate does better)";
     }
+    for (TableAccess a : q.accesses()) {
+      if (Table.PARTITIONED_TABLE.equals(a.table().kind()) && mine.isEmpty()
+          && a.table().pages() >= CandidateGenerator.TINY_TABLE_PAGES) {
+        return "partitioned table " + a.table().name() + ": pgdba does not write the index of a"
+            + " partitioned parent yet (CREATE INDEX ON ONLY, one CONCURRENTLY build per"
+            + " partition, ATTACH PARTITION); index its partitions by hand";
+      }
+    }
     if (q.accesses().stream().allMatch(
         a -> a.table().pages() < CandidateGenerator.TINY_TABLE_PAGES)) {
       Table t = q.accesses().get(0).table();

@@ -190,7 +190,12 @@ final class Selection {
     for (AnalyzedQuery q : readers) {
       String fp = fp(q);
       double now = current.get(fp);
-      double with = whatIf.cost(q, config);
+      double with;
+      try {
+        with = whatIf.cost(q, config);
+      } catch (ExplainException e) {
+        continue; // this query cannot be costed with it: no gain counted, the others stand
+      }
       if (with < now) {
         gain += calls.get(fp) * (now - with);
         affectedBefore += calls.get(fp) * now;

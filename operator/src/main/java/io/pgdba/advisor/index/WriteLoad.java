@@ -11,7 +11,8 @@ import java.util.Map;
  * How many row writes each table takes over the workload's window, so that an index's upkeep is
  * weighed against savings counted over the same time. Two witnesses, and the larger wins: the
  * workload's own INSERT/UPDATE/DELETE statements (a log filtered by duration misses fast writes),
- * and pg_stat_user_tables' row writes as a rate over the statistics' age, scaled to the window.
+ * and pg_stat_user_tables' index-writing row writes (inserts and non-HOT updates) as a rate over
+ * the statistics' age, scaled to the window.
  * Right after a restore or bulk load a table's counters show its whole content as inserts: that is
  * history, not workload, so inserts that amount to (nearly) all its live rows are left out, and
  * the text says so.
@@ -44,19 +45,23 @@ record WriteLoad(Map<Table, Long> workloadWrites, double windowSeconds, String w
     TableActivity act = table.activity() == null ? TableActivity.NONE : table.activity();
     long inserts = act.inserts();
     String load = "";
+    // A load leaves its rows in place; a queue deletes about as many as it inserts.
     if (inserts > 1000 && inserts >= 0.9 * Math.max(1, act.liveTuples())
-        && act.updates() + act.deletes() < 0.1 * inserts) {
+        && act.deletes() < 0.5 * inserts) {
       load = "; its " + inserts + " inserts since the statistics reset are its own load or"
           + " restore (about all its live rows), not counted";
       inserts = 0;
     }
-    long rowWrites = inserts + act.updates() + act.deletes();
+    // What writes index entries: inserts and updates that are not HOT. A delete only marks the
+    // heap tuple; vacuum then cleans all indexes in one pass per run, not per row.
+    long rowWrites = inserts + Math.max(0, act.updates() - act.hotUpdates());
     double catalogRows = 0;
     String catalogText;
     if (statsAge != null && statsAge.toSeconds() > 0 && windowSeconds > 0) {
       double rate = rowWrites / (double) statsAge.toSeconds();
       catalogRows = rate * windowSeconds;
-      catalogText = String.format(Locale.ROOT, "pg_stat_user_tables: %.2f row writes/s over the"
+      catalogText = String.format(Locale.ROOT, "pg_stat_user_tables: %.2f index-writing row"
+          + " writes/s (inserts, non-HOT updates) over the"
           + " statistics' age of %s, %.0f over %s", rate, human(statsAge), catalogRows,
           windowSource);
     } else {

@@ -120,4 +120,14 @@ class CandidateGeneratorTest {
     // A column that is mostly filled: IS NOT NULL keeps nearly every row, no partial index.
     assertThat(candidates(plain, "SELECT * FROM orders WHERE email IS NOT NULL")).isEmpty();
   }
+
+  @Test
+  void aPartitionedParentGetsNoConcurrentIndexItCouldNotBuild() {
+    var o = TestCatalogs.orders(List.of());
+    var parent = new io.pgdba.catalog.Table(o.schema(), o.name(),
+        io.pgdba.catalog.Table.PARTITIONED_TABLE, o.sizeBytes(), o.totalSizeBytes(), o.pages(),
+        o.rowEstimate(), o.columns(), o.constraints(), o.indexes(), o.activity());
+    assertThat(candidates(TestCatalogs.catalog(null, parent),
+        "SELECT * FROM orders WHERE customer_id = 5")).isEmpty();
+  }
 }

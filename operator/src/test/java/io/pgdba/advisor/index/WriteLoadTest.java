@@ -29,7 +29,8 @@ class WriteLoadTest {
         NOW.minus(Duration.ofDays(1)), NOW);
     var w = load.of(t);
     assertThat(w.rows()).isEqualTo(3600.0);
-    assertThat(w.explanation()).contains("1.00 row writes/s over the statistics' age of 24 h")
+    assertThat(w.explanation()).contains("1.00 index-writing row writes/s (inserts, non-HOT"
+        + " updates) over the statistics' age of 24 h")
         .contains("the workload has 10 writing statements");
     assertThat(load.windowSource()).isEqualTo("the log's time span");
   }
@@ -53,6 +54,25 @@ class WriteLoadTest {
     assertThat(w.explanation()).contains("its 2000000 inserts since the statistics reset are its"
         + " own load or restore");
     assertThat(load.windowSource()).isEqualTo("the statistics' age");
+  }
+
+  @Test
+  void aQueueThatDeletesWhatItInsertsIsWorkloadNotALoad() {
+    var t = orders(1000, 1_000_000, 0, 999_000);
+    var load = WriteLoad.of(Map.of(), null, null, NOW.minus(Duration.ofHours(1)), NOW);
+    assertThat(load.of(t).rows()).isEqualTo(1_000_000.0);
+    assertThat(load.of(t).explanation()).doesNotContain("load or restore");
+  }
+
+  @Test
+  void deletesAndHotUpdatesWriteNoIndexEntry() {
+    var t = TestCatalogs.orders(List.of());
+    var act = new TableActivity(0, 0, 0, 1_000_000, 0, 0, 5000, 9000, 4000, null, null, null,
+        null);
+    var withHot = new Table(t.schema(), t.name(), t.kind(), t.sizeBytes(), t.totalSizeBytes(),
+        t.pages(), t.rowEstimate(), t.columns(), t.constraints(), t.indexes(), act);
+    var load = WriteLoad.of(Map.of(), null, null, NOW.minus(Duration.ofHours(1)), NOW);
+    assertThat(load.of(withHot).rows()).isEqualTo(1000.0);
   }
 
   @Test

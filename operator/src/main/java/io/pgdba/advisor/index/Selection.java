@@ -111,12 +111,25 @@ final class Selection {
     var helped = new HashMap<Table, java.util.Set<String>>();
     Map<Table, Integer> perTable = new HashMap<>();
     long used = 0;
+    // Lazy greedy (CELF): a candidate's last net saving bounds what it can add now, since the
+    // indexes chosen since can only have taken queries from it; a round re-costs candidates in
+    // order of that bound and stops when none left can beat the best fresh one. A join's second
+    // index can gain from an earlier choice: when the lazy round finds nothing, one full round
+    // re-costs every candidate before the selection ends.
+    Map<Candidate, Double> bound = new HashMap<>();
+    boolean fullRound = false;
     while (true) {
       Candidate pick = null;
       Eval pickEval = null;
       double pickNet = 0;
-      for (var it = remaining.iterator(); it.hasNext(); ) {
-        Candidate c = it.next();
+      var order = new ArrayList<>(remaining);
+      order.sort(Comparator.comparingDouble(
+          (Candidate c) -> -bound.getOrDefault(c, Double.POSITIVE_INFINITY)));
+      for (Candidate c : order) {
+        if (!fullRound && pickNet > 0
+            && bound.getOrDefault(c, Double.POSITIVE_INFINITY) <= pickNet) {
+          break;
+        }
         Eval e;
         try {
           e = evaluate(c, chosen, readers.getOrDefault(c.table(), List.of()), current,
@@ -125,7 +138,7 @@ final class Selection {
           // An index HypoPG or the planner cannot take is no advice of ours.
           rejections.put(c, new Rejection("the planner cannot evaluate this index: "
               + ex.getMessage(), Map.of()));
-          it.remove();
+          remaining.remove(c);
           continue;
         }
         String reason = null;
@@ -149,6 +162,8 @@ final class Selection {
         }
         Map<String, Double> savings = new HashMap<>();
         e.affected.forEach((fp, ba) -> savings.put(fp, ba[0] - ba[1]));
+        // Not eligible now: left to the full round, which re-costs everything.
+        bound.put(c, reason == null ? net : 0.0);
         if (reason != null) {
           var old = rejections.get(c);
           // Keep the first (standalone) evaluation's savings: they explain the query best.
@@ -163,8 +178,13 @@ final class Selection {
         }
       }
       if (pick == null) {
-        return picks;
+        if (fullRound) {
+          return picks;
+        }
+        fullRound = true;
+        continue;
       }
+      fullRound = false;
       rejections.remove(pick);
       chosen.add(pick);
       remaining.remove(pick);

@@ -141,9 +141,13 @@ public final class TextReport {
     }
     var skipped = report.advice().skipped();
     if (!skipped.isEmpty()) {
-      out.append("  ").append(skipped.size()).append(" queries not analyzed, e.g. ")
-          .append(skipped.get(0).fingerprint()).append(": ").append(skipped.get(0).reason())
-          .append('\n');
+      // Every query left without an index says why: a silent miss looks like an oversight.
+      out.append("\nQueries without an index: ").append(skipped.size()).append('\n');
+      for (var s : skipped) {
+        // A reason may quote the logged text (a parser's token): no control character passes.
+        out.append("  ").append(s.fingerprint()).append("  ")
+            .append(s.reason().replaceAll("\\p{Cntrl}+", " ")).append('\n');
+      }
     }
   }
 

@@ -93,6 +93,6 @@ class TextReportTest {
         .contains("apply: CREATE INDEX CONCURRENTLY IF NOT EXISTS \"orders_customer_idx\"")
         .contains("rollback: DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_created_idx\"")
         .contains("why: a seq scan of orders filters on created in 2 calls\n")
-        .contains("1 queries not analyzed, e.g. 00000000000000cc: not a SELECT");
+        .contains("Queries without an index: 1\n  00000000000000cc  not a SELECT\n");
   }
 }

@@ -5,7 +5,8 @@ package io.pgdba.advisor.index;
  *
  * @param minImprovementPercent recommend nothing that saves less of the affected workload's cost
  * @param minCalls ignore queries seen fewer times
- * @param maxIndexesPerTable new indexes per table at most
+ * @param maxIndexesPerTable new indexes per table at most; 0 = no limit (the default: the
+ *     cost/benefit decision, saving against write overhead, decides how many a table needs)
  * @param storageBudgetBytes total size of new indexes at most (0 = no budget)
  * @param useHypopg use HypoPG when the extension is there (false forces the cost model)
  */
@@ -21,6 +22,6 @@ public record AdvisorOptions(
    * write overhead and storage of one more index.
    */
   public static AdvisorOptions defaults() {
-    return new AdvisorOptions(20.0, 1, 3, 0, true);
+    return new AdvisorOptions(20.0, 1, 0, 0, true);
   }
 }

@@ -21,6 +21,8 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
     /** LIKE with a leading wildcard, or ILIKE: a btree cannot help. */
     LIKE_INFIX,
     IS_NULL,
+    /** IS NOT NULL: worth a partial index when most rows are NULL. */
+    NOT_NULL,
     /** Equality with a column of another table. */
     JOIN,
     /** A function or cast on the column that no expression key can serve (e.g. a cast). */

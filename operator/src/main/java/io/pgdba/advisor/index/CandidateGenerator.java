@@ -21,16 +21,17 @@ import java.util.Set;
  * Derives candidate indexes from the analyzed queries: btree keys with the equality columns
  * first (most selective first), then one range column, then the sort columns; partial indexes
  * for rare values of skewed columns; expression indexes; join keys. Drops what an existing index
- * already serves, what filters too little to pay off and what no btree can serve.
+ * already serves and what no btree can serve; whether a candidate filters enough to pay off is
+ * for the cost evaluation to say.
  */
 final class CandidateGenerator {
 
   /** Below this many pages a sequential scan costs next to nothing: no index pays for itself. */
   static final long TINY_TABLE_PAGES = 32;
-  /** An equality keeping more than this share of rows is not worth a key of its own. */
-  static final double NON_SELECTIVE = 0.1;
   /** A value this rare on a low-cardinality column makes a partial index on it worthwhile. */
   static final double RARE_VALUE = 0.05;
+  /** A column with at least this share of NULLs gets a partial index for IS NOT NULL. */
+  static final double MOSTLY_NULL = 0.5;
   /** A column with at most this many distinct values is "low cardinality". */
   static final double LOW_CARDINALITY = 100;
   /** Immutable one-argument functions an expression index can serve. */
@@ -41,6 +42,16 @@ final class CandidateGenerator {
   /** @param collationNeedsPatternOps true when the database collation is not C/POSIX */
   CandidateGenerator(boolean collationNeedsPatternOps) {
     this.collationNeedsPatternOps = collationNeedsPatternOps;
+  }
+
+  private final Map<String, Set<String>> servedBy = new LinkedHashMap<>();
+
+  /**
+   * Per fingerprint, the existing indexes that already serve a candidate of the query (filled by
+   * {@link #generate}): "already indexed by X" when nothing new is proposed for it.
+   */
+  Map<String, Set<String>> servedBy() {
+    return servedBy;
   }
 
   /** Candidates for all queries, identical definitions merged, in a deterministic order. */
@@ -55,7 +66,10 @@ final class CandidateGenerator {
           continue; // statistics we did not expect: no candidate rather than no advice at all
         }
         for (var proposal : proposals) {
-          if (ExistingIndexes.servedBy(access.table(), proposal.definition()).isPresent()) {
+          var existing = ExistingIndexes.servedBy(access.table(), proposal.definition());
+          if (existing.isPresent()) {
+            servedBy.computeIfAbsent(q.stats().fingerprint(), k -> new java.util.TreeSet<>())
+                .add(existing.get().name());
             continue;
           }
           byDefinition.merge(proposal.definition(),
@@ -80,7 +94,9 @@ final class CandidateGenerator {
   List<Proposal> forAccess(TableAccess access) {
     Table table = access.table();
     var out = new ArrayList<Proposal>();
-    if (table.pages() < TINY_TABLE_PAGES) {
+    // CREATE INDEX CONCURRENTLY is refused on a partitioned parent: its index takes ON ONLY, one
+    // concurrent build per partition and ATTACH PARTITION, which the DDL here does not write yet.
+    if (table.pages() < TINY_TABLE_PAGES || Table.PARTITIONED_TABLE.equals(table.kind())) {
       return out;
     }
     var equalities = new ArrayList<Scored>();
@@ -102,7 +118,9 @@ final class CandidateGenerator {
               && distinct <= LOW_CARDINALITY && sel < rareSel) {
             rare = p;
             rareSel = sel;
-          } else if (sel <= NON_SELECTIVE) {
+          } else {
+            // No selectivity threshold here: whether a key pays is decided from estimated costs
+            // (a fixed cut made columns near it flip in and out between two ANALYZE runs).
             equalities.add(new Scored(p.column(), sel));
           }
         }
@@ -137,6 +155,22 @@ final class CandidateGenerator {
       }
     }
     String schema = table.schema();
+    Predicate sparse = null;
+    for (Predicate p : access.predicates()) {
+      Column col = table.column(p.column()).orElse(null);
+      if (p.op() == Op.NOT_NULL && !p.onExpression() && col != null && col.stats() != null
+          && col.stats().nullFrac() >= MOSTLY_NULL) {
+        sparse = p;
+        break;
+      }
+    }
+    if (sparse != null && rare == null) {
+      // Only the few non-NULL rows are indexed: small, and cheap to keep up.
+      var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(sparse.column())) : keys;
+      out.add(new Proposal(IndexDefinition.btree(schema, table.name(), partialKeys)
+          .withWhere(Identifiers.quote(sparse.column()) + " IS NOT NULL"),
+          "partial index over the rows where " + sparse.column() + " is not NULL"));
+    }
     if (rare != null) {
       var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(rare.column())) : keys;
       String where = Identifiers.quote(rare.column()) + " = " + Identifiers.literal(rare.value());

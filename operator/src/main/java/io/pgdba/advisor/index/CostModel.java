@@ -34,7 +34,7 @@ final class CostModel implements Evaluator {
   private final double cpuTuple;
   private final double cpuIndexTuple;
   private final double cpuOperator;
-  private Candidate current;
+  private final Map<IndexDefinition, Long> sizes = new java.util.HashMap<>();
 
   CostModel(Explainer explainer, Map<String, String> settings, boolean collationNeedsPatternOps) {
     this.explainer = explainer;
@@ -66,30 +66,21 @@ final class CostModel implements Evaluator {
   }
 
   @Override
-  public Estimate evaluate(Candidate candidate, List<AnalyzedQuery> queries,
-      Map<String, Double> before) throws ExplainException {
-    current = candidate;
-    try {
-      var after = new java.util.LinkedHashMap<String, Double>();
-      for (AnalyzedQuery q : queries) {
-        String fp = q.stats().fingerprint();
-        after.put(fp, costWith(q, before.get(fp)));
-      }
-      return new Estimate(after, sizeBytes());
-    } finally {
-      current = null;
-    }
-  }
-
-  private double costWith(AnalyzedQuery query, double before) throws ExplainException {
+  public double cost(AnalyzedQuery query, double before, List<Candidate> config)
+      throws ExplainException {
     double saving = 0;
     double floor = 0;
     for (TableAccess access : query.accesses()) {
-      if (!access.table().equals(current.table())) {
+      double with = Double.POSITIVE_INFINITY;
+      for (Candidate c : config) {
+        if (c.table().equals(access.table())) {
+          with = Math.min(with, indexCost(query, access, c.definition(), sizeBytes(c)));
+        }
+      }
+      if (Double.isInfinite(with)) {
         continue;
       }
       double base = baseline(query, access);
-      double with = indexCost(query, access, current.definition(), sizeBytes());
       if (with < base) {
         saving += base - with;
         floor += with;
@@ -102,8 +93,14 @@ final class CostModel implements Evaluator {
     return Math.max(Math.min(before, floor), before - saving);
   }
 
-  private long sizeBytes() throws ExplainException {
-    return estimateSize(current.table(), current.definition());
+  @Override
+  public long sizeBytes(Candidate candidate) throws ExplainException {
+    Long cached = sizes.get(candidate.definition());
+    if (cached == null) {
+      cached = estimateSize(candidate.table(), candidate.definition());
+      sizes.put(candidate.definition(), cached);
+    }
+    return cached;
   }
 
   /** Bytes of a btree over the table's rows (those matching a partial predicate), 90 % full. */
@@ -317,6 +314,10 @@ final class CostModel implements Evaluator {
   private static Predicate partialMatch(TableAccess access, String where) {
     String target = ExistingIndexes.normalize(where);
     for (Predicate p : access.predicates()) {
+      if (p.op() == Op.NOT_NULL && !p.onExpression() && ExistingIndexes.normalize(
+          Identifiers.quote(p.column()) + " IS NOT NULL").equals(target)) {
+        return p;
+      }
       if (p.op() == Op.EQ && !p.onExpression() && p.value() != null) {
         String mine = ExistingIndexes.normalize(
             Identifiers.quote(p.column()) + " = " + Identifiers.literal(p.value()));

@@ -3,27 +3,28 @@ package io.pgdba.advisor.index;
 import io.pgdba.advisor.index.Explainer.ExplainException;
 import io.pgdba.advisor.index.Recommendation.EstimateMethod;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Estimates what one candidate index would do to the planner cost of the queries reading its
- * table: HypoPG's hypothetical indexes when available, else the advisor's own cost model.
+ * What-if costing: the planner cost a query would have if a configuration of hypothetical
+ * indexes were added to the existing ones. HypoPG's hypothetical indexes when available, else the
+ * advisor's own cost model. Evaluating a configuration, not one index at a time, is what lets the
+ * selection value a candidate by what it adds to the indexes already chosen.
  */
 interface Evaluator {
 
   EstimateMethod method();
 
   /**
-   * The candidate's effect.
+   * The query's cost with {@code config} (candidates on any table; those on tables the query does
+   * not read change nothing).
    *
-   * @param queries the analyzed queries that read the candidate's table
-   * @param before per fingerprint, the planner cost today
+   * @param before the query's planner cost today
    */
-  Estimate evaluate(Candidate candidate, List<AnalyzedQuery> queries, Map<String, Double> before)
-      throws ExplainException;
+  double cost(AnalyzedQuery query, double before, List<Candidate> config) throws ExplainException;
 
-  /**
-   * @param costAfter per fingerprint, the cost with the candidate (equal to before: no gain)
-   */
-  record Estimate(Map<String, Double> costAfter, long sizeBytes) {}
+  /** Estimated size of the candidate once built. */
+  long sizeBytes(Candidate candidate) throws ExplainException;
+
+  /** Releases what the evaluator holds on the session (hypothetical indexes). */
+  default void close() {}
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgdba.advisor.index.Explainer.ExplainException;
 import io.pgdba.advisor.index.Recommendation.EstimateMethod;
 import io.pgdba.catalog.Index;
+import io.pgdba.catalog.Table;
+import io.pgdba.ddl.IndexDefinition;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import io.pgdba.ddl.Identifiers;
 import io.pgdba.ddl.IndexDdl;
 import java.util.LinkedHashMap;
@@ -18,8 +23,10 @@ import java.util.regex.Pattern;
  * <p>Its known trap: a hypothetical index is estimated smaller than a real one (no bloat, no
  * real size), so a twin of an existing index looks cheaper than the index itself. The comparison
  * is therefore made between two hypothetical worlds: first hypothetical twins of the table's
- * existing indexes alone (the baseline), then the twins plus the candidate. A plan that does not
- * use the candidate counts as no gain. The saving found is taken off the real planner cost.
+ * existing indexes alone (the baseline), then the twins plus the configuration. A plan that uses
+ * none of the configuration's indexes counts as no gain. The saving found is taken off the real
+ * planner cost. Hypothetical indexes live for the whole advice (the twins once per table, the
+ * candidates created and dropped as configurations change) and are reset at the end.
  */
 final class HypopgEvaluator implements Evaluator {
 
@@ -28,8 +35,15 @@ final class HypopgEvaluator implements Evaluator {
 
   private final Explainer explainer;
 
+  private final Map<IndexDefinition, String[]> live = new LinkedHashMap<>();
+  private final Map<IndexDefinition, Table> liveTables = new HashMap<>();
+  private final Set<Table> twinned = new HashSet<>();
+  private final Map<String, Double> twinBaseline = new HashMap<>();
+  private final Map<IndexDefinition, Long> sizes = new HashMap<>();
+
   HypopgEvaluator(Explainer explainer) {
     this.explainer = explainer;
+    reset();
   }
 
   @Override
@@ -38,44 +52,99 @@ final class HypopgEvaluator implements Evaluator {
   }
 
   @Override
-  public Estimate evaluate(Candidate candidate, List<AnalyzedQuery> queries,
-      Map<String, Double> before) throws ExplainException {
-    try {
-      reset();
-      for (Index index : candidate.table().indexes()) {
-        if (index.valid()) {
-          twin(index);
+  public double cost(AnalyzedQuery query, double before, List<Candidate> config)
+      throws ExplainException {
+    var tables = new HashSet<Table>();
+    query.accesses().forEach(a -> tables.add(a.table()));
+    for (Table t : tables) {
+      if (twinned.add(t)) {
+        for (Index index : t.indexes()) {
+          if (index.valid()) {
+            twin(index);
+          }
         }
       }
-      var baseline = new LinkedHashMap<String, Double>();
-      for (AnalyzedQuery q : queries) {
-        baseline.put(q.stats().fingerprint(), explainer.cost(q.sql()));
-      }
-      // HypoPG parses a plain CREATE INDEX; CONCURRENTLY / IF NOT EXISTS are not for it.
-      String ddl = IndexDdl.create(candidate.definition(), "pgdba_candidate")
-          .replace("CREATE INDEX CONCURRENTLY IF NOT EXISTS pgdba_candidate", "CREATE INDEX");
-      String row = explainer.query("SELECT indexrelid || ' ' || indexname"
-          + " FROM hypopg_create_index(" + Identifiers.literal(ddl) + ")");
-      if (row == null) {
-        throw new ExplainException("hypopg_create_index returned nothing for " + ddl);
-      }
-      int space = row.indexOf(' ');
-      String oid = row.substring(0, space);
-      String name = row.substring(space + 1);
-      var after = new LinkedHashMap<String, Double>();
-      for (AnalyzedQuery q : queries) {
-        String fp = q.stats().fingerprint();
-        JsonNode plan = explainer.plan(q.sql());
-        double saving = uses(plan, name)
-            ? baseline.get(fp) - plan.get("Total Cost").asDouble() : 0;
-        double real = before.get(fp);
-        after.put(fp, saving > 0 ? Math.max(0, real - saving) : real);
-      }
-      String size = explainer.query("SELECT hypopg_relation_size(" + oid + ")");
-      return new Estimate(after, size == null ? 0 : Long.parseLong(size));
-    } finally {
-      reset();
     }
+    String fp = query.stats().fingerprint();
+    Double baseline = twinBaseline.get(fp);
+    if (baseline == null) {
+      ensure(List.of(), tables);
+      baseline = explainer.cost(query.sql());
+      twinBaseline.put(fp, baseline);
+    }
+    var relevant = config.stream().filter(c -> tables.contains(c.table())).toList();
+    if (relevant.isEmpty()) {
+      return before;
+    }
+    ensure(relevant, tables);
+    JsonNode plan = explainer.plan(query.sql());
+    boolean uses = false;
+    for (Candidate c : relevant) {
+      uses |= uses(plan, live.get(c.definition())[1]);
+    }
+    double saving = uses ? baseline - plan.get("Total Cost").asDouble() : 0;
+    return saving > 0 ? Math.max(0, before - saving) : before;
+  }
+
+  @Override
+  public long sizeBytes(Candidate candidate) throws ExplainException {
+    Long size = sizes.get(candidate.definition());
+    if (size == null) {
+      String[] h = create(candidate);
+      String text = explainer.query("SELECT hypopg_relation_size(" + h[0] + ")");
+      size = text == null ? 0 : Long.parseLong(text);
+      sizes.put(candidate.definition(), size);
+    }
+    return size;
+  }
+
+  @Override
+  public void close() {
+    reset();
+    live.clear();
+    twinned.clear();
+  }
+
+  /**
+   * Makes the hypothetical candidates on {@code tables} exactly {@code config}: hypothetical
+   * indexes on other tables cannot change the query's plan and are left, so that successive
+   * evaluations create and drop only what differs.
+   */
+  private void ensure(List<Candidate> config, Set<Table> tables) throws ExplainException {
+    var wanted = new HashSet<IndexDefinition>();
+    config.forEach(c -> wanted.add(c.definition()));
+    var it = live.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!wanted.contains(e.getKey()) && tables.contains(liveTables.get(e.getKey()))) {
+        explainer.query("SELECT hypopg_drop_index(" + e.getValue()[0] + ")");
+        it.remove();
+      }
+    }
+    for (Candidate c : config) {
+      create(c);
+    }
+  }
+
+  /** The candidate as a hypothetical index, created once: {oid, name}. */
+  private String[] create(Candidate c) throws ExplainException {
+    String[] h = live.get(c.definition());
+    if (h != null) {
+      return h;
+    }
+    // HypoPG parses a plain CREATE INDEX; CONCURRENTLY / IF NOT EXISTS are not for it.
+    String ddl = IndexDdl.create(c.definition(), "pgdba_candidate")
+        .replace("CREATE INDEX CONCURRENTLY IF NOT EXISTS pgdba_candidate", "CREATE INDEX");
+    String row = explainer.query("SELECT indexrelid || ' ' || indexname"
+        + " FROM hypopg_create_index(" + Identifiers.literal(ddl) + ")");
+    if (row == null) {
+      throw new ExplainException("hypopg_create_index returned nothing for " + ddl);
+    }
+    int space = row.indexOf(' ');
+    h = new String[] {row.substring(0, space), row.substring(space + 1)};
+    live.put(c.definition(), h);
+    liveTables.put(c.definition(), c.table());
+    return h;
   }
 
   /** A hypothetical copy of an existing index; one HypoPG cannot model is left out. */

@@ -1,5 +1,6 @@
 package io.pgdba.advisor.index;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgdba.advisor.index.Explainer.ExplainException;
 import io.pgdba.advisor.index.IndexAdvice.SkippedQuery;
 import io.pgdba.advisor.index.Recommendation.AffectedQuery;
@@ -16,11 +17,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The index advisor: analyzes the workload's queries, derives candidate indexes, evaluates them
@@ -56,16 +57,19 @@ public final class IndexAdvisor {
     return collate == null || !CandidateGenerator.isC(collate);
   }
 
-  private IndexAdvice run(Workload workload, Catalog catalog, Connection connection,
+  private IndexAdvice run(Workload workload, Catalog original, Connection connection,
       AdvisorOptions options) {
     var skipped = new ArrayList<SkippedQuery>();
-    var analyzer = new QueryAnalyzer(catalog);
     var explainer = new Explainer(connection);
+    var facts = TableFacts.of(original, explainer);
+    Catalog catalog = facts.catalog();
+    var analyzer = new QueryAnalyzer(catalog, ViewDefinitions.read(connection));
     boolean patternOps = needsPatternOps(catalog);
     var model = new CostModel(explainer, catalog.settings(), patternOps);
 
     var analyzed = new ArrayList<AnalyzedQuery>();
     Map<String, Double> before = new HashMap<>();
+    Map<String, Set<String>> planIndexes = new HashMap<>();
     Map<String, Long> calls = new HashMap<>();
     Map<Table, Long> writes = new HashMap<>();
     for (QueryStats q : workload.queries()) {
@@ -92,7 +96,11 @@ public final class IndexAdvisor {
         writes.merge(a.writeTarget(), q.calls(), Long::sum);
       }
       try {
-        before.put(q.fingerprint(), explainer.cost(a.sql()));
+        var plan = explainer.plan(a.sql());
+        before.put(q.fingerprint(), plan.get("Total Cost").asDouble());
+        var names = new TreeSet<String>();
+        indexNames(plan, names);
+        planIndexes.put(q.fingerprint(), names);
       } catch (ExplainException e) {
         skipped.add(new SkippedQuery(q.fingerprint(), "EXPLAIN failed: " + e.getMessage()));
         continue;
@@ -101,33 +109,69 @@ public final class IndexAdvisor {
       analyzed.add(a);
     }
 
-    var candidates = new CandidateGenerator(patternOps).generate(analyzed);
+    var generator = new CandidateGenerator(patternOps);
+    var candidates = generator.generate(analyzed);
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
-    var evaluated = new ArrayList<Selection.Evaluated>();
-    for (Candidate c : candidates) {
-      var e = evaluate(c, analyzed, before, evaluator, model, writes, taken);
-      if (e != null) {
-        evaluated.add(e);
-      }
+    var totals = workload.totals();
+    var load = WriteLoad.of(writes, totals == null ? null : totals.firstTimestamp(),
+        totals == null ? null : totals.lastTimestamp(), catalog.statsReset(), now);
+    var whatIf = new WhatIf(evaluator::cost, before);
+    var selection = new Selection(analyzed, before, calls, options, whatIf,
+        evaluator::sizeBytes, c -> overhead(c, load, model));
+    List<Selection.Pick> picks;
+    try {
+      picks = selection.select(candidates);
+    } finally {
+      evaluator.close();
     }
-    var selection = new Selection(before, calls, options.minImprovementPercent(),
-        options.maxIndexesPerTable(), options.storageBudgetBytes());
+    lastCostings = whatIf.misses();
     var recommendations = new ArrayList<Recommendation>();
     var names = new HashSet<>(taken);
-    for (var e : selection.select(evaluated)) {
-      String name = IndexDdl.name(e.candidate().definition(), names);
+    var served = new HashSet<String>();
+    for (var pick : picks) {
+      String name = IndexDdl.name(pick.candidate().definition(), names);
       names.add(name);
-      recommendations.add(create(e, name, selection, calls, before, writes, evaluator, model));
+      served.addAll(pick.affected().keySet());
+      recommendations.add(create(pick, name, calls, load, evaluator, model, facts));
     }
     recommendations.sort(Comparator
         .comparingDouble(Recommendation::estimatedImprovementPercent).reversed()
         .thenComparing(Recommendation::indexName));
+    var reasons = new NoIndexReasons(explainer, selection.rejections(), generator.servedBy(),
+        planIndexes, facts, catalog.extensions() != null
+            && catalog.extensions().containsKey("pg_trgm"));
+    for (AnalyzedQuery a : analyzed) {
+      if (!served.contains(a.stats().fingerprint())) {
+        skipped.add(new SkippedQuery(a.stats().fingerprint(), reasons.reason(a)));
+      }
+    }
     skipped.sort(Comparator.comparing(SkippedQuery::fingerprint));
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
+  }
+
+  /** What-if costings of the last advice (EXPLAINs with HypoPG), for the benchmark. */
+  static int lastCostings;
+
+  private static void indexNames(JsonNode node, Set<String> out) {
+    if (node == null) {
+      return;
+    }
+    JsonNode name = node.get("Index Name");
+    if (name != null) {
+      out.add(name.asText());
+    }
+    JsonNode plans = node.get("Plans");
+    if (plans != null) {
+      plans.forEach(child -> indexNames(child, out));
+    }
+  }
+
+  private static double overhead(Candidate c, WriteLoad load, CostModel model) {
+    return load.of(c.table()).rows() * model.maintenanceCostPerWrite(c.table());
   }
 
   /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
@@ -140,70 +184,37 @@ public final class IndexAdvisor {
     }
   }
 
-  private Selection.Evaluated evaluate(Candidate c, List<AnalyzedQuery> analyzed,
-      Map<String, Double> before, Evaluator evaluator, CostModel model, Map<Table, Long> writes,
-      Set<String> taken) {
-    var reading = analyzed.stream()
-        .filter(q -> q.accesses().stream().anyMatch(a -> a.table().equals(c.table())))
-        .toList();
-    Evaluator.Estimate estimate;
-    try {
-      estimate = evaluator.evaluate(c, reading, before);
-    } catch (ExplainException | RuntimeException e) {
-      return null; // an index HypoPG or the planner cannot take is no advice of ours
-    }
-    var after = estimate.costAfter();
-    long size = estimate.sizeBytes();
-    long tableWrites = writes.getOrDefault(c.table(), 0L);
-    double overhead = tableWrites * model.maintenanceCostPerWrite(c.table());
-    return new Selection.Evaluated(c, IndexDdl.name(c.definition(), taken), size, after,
-        overhead);
-  }
-
-  private Recommendation create(Selection.Evaluated e, String name, Selection selection,
-      Map<String, Long> calls, Map<String, Double> before, Map<Table, Long> writes,
-      Evaluator evaluator, CostModel model) {
-    var def = e.candidate().definition();
-    Table table = e.candidate().table();
+  private Recommendation create(Selection.Pick pick, String name, Map<String, Long> calls,
+      WriteLoad load, Evaluator evaluator, CostModel model, TableFacts facts) {
+    var def = pick.candidate().definition();
+    Table table = pick.candidate().table();
     var affected = new ArrayList<AffectedQuery>();
-    e.costAfter().forEach((fp, after) -> {
-      if (selection.saving(e, fp) > 0) {
-        affected.add(new AffectedQuery(fp, calls.get(fp), round(before.get(fp)), round(after)));
-      }
-    });
+    pick.affected().forEach((fp, ba) ->
+        affected.add(new AffectedQuery(fp, calls.get(fp), round(ba[0]), round(ba[1]))));
     affected.sort(Comparator.comparing(AffectedQuery::fingerprint));
-    double improvement = Math.round(selection.improvementPercent(e) * 10) / 10.0;
-    String reason = e.candidate().purpose() + " on " + table.name() + " saves " + improvement
+    double improvement = Math.round(pick.improvementPercent() * 10) / 10.0;
+    String reason = pick.candidate().purpose() + " on " + table.name() + " saves " + improvement
         + " % of the planner cost of " + affected.size() + " "
         + (affected.size() == 1 ? "query" : "queries") + " ("
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
         + evaluator.method();
+    String note = facts.note(table);
+    if (note != null) {
+      reason += "; " + note;
+    }
+    var writes = load.of(table);
+    String overhead = "every INSERT, and every UPDATE that is not HOT, of a row in "
+        + table.name() + " also writes an entry of this index (about "
+        + String.format(Locale.ROOT, "%.1f", model.maintenanceCostPerWrite(table))
+        + " cost units each); " + String.format(Locale.ROOT, "%.0f", writes.rows())
+        + " row writes over " + load.windowSource() + ", " + writes.explanation()
+        + String.format(Locale.ROOT, ": about %.0f cost units against a saving of %.0f",
+            pick.overheadCost(), pick.savingCost());
     return new Recommendation(Kind.CreateIndex, table.schema(), table.name(), name,
         def.keys().stream().map(IndexKey::text).toList(), def.include(), def.method(),
         def.where(), IndexDdl.create(def, name), IndexDdl.drop(table.schema(), name),
-        e.sizeBytes(), improvement, evaluator.method(), List.copyOf(affected),
-        writeOverhead(table, writes.getOrDefault(table, 0L), e, model), reason,
-        guidance(table, e.sizeBytes()));
-  }
-
-  private static String writeOverhead(Table table, long workloadWrites, Selection.Evaluated e,
-      CostModel model) {
-    var act = table.activity();
-    long rowWrites = act == null ? 0 : act.inserts() + act.updates() + act.deletes();
-    long scans = act == null ? 0 : act.seqScans() + act.idxScans();
-    double share = rowWrites + scans == 0 ? 0 : 100.0 * rowWrites / (rowWrites + scans);
-    var text = new StringBuilder("every INSERT, and every UPDATE that is not HOT, of a row in ")
-        .append(table.name()).append(" also writes an entry of this index (about ")
-        .append(String.format(Locale.ROOT, "%.1f", model.maintenanceCostPerWrite(table)))
-        .append(" cost units each); the table has seen ").append(rowWrites)
-        .append(" row writes and ").append(scans).append(" scans since the statistics reset (")
-        .append(String.format(Locale.ROOT, "%.0f", share)).append(" % writes)");
-    if (workloadWrites > 0) {
-      text.append("; the workload's ").append(workloadWrites)
-          .append(" writing statements on it add about ")
-          .append(String.format(Locale.ROOT, "%.0f", e.overheadCost())).append(" cost units");
-    }
-    return text.toString();
+        pick.sizeBytes(), improvement, evaluator.method(), List.copyOf(affected), overhead,
+        reason, guidance(table, pick.sizeBytes()));
   }
 
   private static String guidance(Table table, long indexBytes) {

@@ -8,6 +8,7 @@ import io.pgdba.catalog.Table;
 import io.pgdba.workload.QuotedNames;
 import io.pgdba.workload.QueryStats;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,9 +62,17 @@ final class QueryAnalyzer {
   private final List<String> searchPath;
   // The quoted names of the statement being analyzed, hidden from JSqlParser (see name()).
   private QuotedNames.Masked names = QuotedNames.mask("");
+  private final Map<String, String> views;
+  private final Map<String, Boolean> simpleViews = new HashMap<>();
 
   QueryAnalyzer(Catalog catalog) {
+    this(catalog, Map.of());
+  }
+
+  /** @param views view definitions (pg_get_viewdef) by schema + "." + name, to see through */
+  QueryAnalyzer(Catalog catalog, Map<String, String> views) {
     this.catalog = catalog;
+    this.views = views;
     var path = new ArrayList<String>();
     var sessionPath = catalog.server().searchPath() == null
         ? List.of("public") : catalog.server().searchPath();
@@ -93,12 +102,14 @@ final class QueryAnalyzer {
     if (sql == null || sql.isBlank()) {
       return new Skipped("no query text");
     }
+    sql = withRowCount(sql);
     Statement statement;
     try {
-      names = QuotedNames.mask(sql);
+      names = QuotedNames.mask(parsable(sql));
       statement = CCJSqlParserUtil.parse(names.text());
     } catch (Exception | StackOverflowError e) {
-      return new Skipped("SQL parser does not understand this statement: " + firstLine(e));
+      return new Skipped("SQL parser does not understand this statement: " + firstLine(e)
+          + position(e));
     }
     try {
       return new Analyzed(analyze(stats, sql, statement));
@@ -111,7 +122,7 @@ final class QueryAnalyzer {
   }
 
   private AnalyzedQuery analyze(QueryStats stats, String sql, Statement statement) {
-    var ctx = new Context();
+    var ctx = new Context(materializedCtes(sql));
     Table writeTarget = null;
     if (statement instanceof Select select) {
       ctx.select(select, null);
@@ -182,6 +193,62 @@ final class QueryAnalyzer {
     return name.toLowerCase(Locale.ROOT);
   }
 
+  private static final java.util.regex.Pattern LIMIT_PARAMETER = java.util.regex.Pattern.compile(
+      "(?i)\\b(LIMIT|FETCH\\s+(?:FIRST|NEXT))\\s+\\$\\d+");
+
+  /**
+   * A normalized text (pg_stat_statements) has {@code LIMIT $n}: a generic plan then assumes a
+   * tenth of the rows and the ORDER BY ... LIMIT index never looks worth it. The row count is
+   * unknown; 100, a common page size and less flattering to an index than 10, stands in for it.
+   */
+  static String withRowCount(String sql) {
+    return LIMIT_PARAMETER.matcher(sql).replaceAll("$1 100");
+  }
+
+  private static final java.util.regex.Pattern MATERIALIZED = java.util.regex.Pattern.compile(
+      "(?i)\\bAS\\s+(NOT\\s+)?MATERIALIZED\\s*\\(");
+
+  /**
+   * The text JSqlParser is given: {@code WITH x AS [NOT] MATERIALIZED (...)}, which it rejects,
+   * loses the hint (blanked to the same length, so that error positions stay true). The hint only
+   * changes how the planner runs the CTE, not what it reads; EXPLAIN gets the original text.
+   */
+  private static final java.util.regex.Pattern MATERIALIZED_NAME =
+      java.util.regex.Pattern.compile(
+          "(?i)(\"(?:[^\"]|\"\")+\"|\\w+)\\s+AS\\s+MATERIALIZED\\s*\\(");
+
+  /** The CTEs the query asks to materialize: predicates outside them are not pushed in. */
+  static Set<String> materializedCtes(String sql) {
+    var out = new HashSet<String>();
+    var m = MATERIALIZED_NAME.matcher(sql);
+    while (m.find()) {
+      out.add(unquote(m.group(1)));
+    }
+    return out;
+  }
+
+  static String parsable(String sql) {
+    var m = MATERIALIZED.matcher(sql);
+    var out = new StringBuilder();
+    while (m.find()) {
+      String found = m.group();
+      m.appendReplacement(out, "AS" + " ".repeat(found.length() - 3) + "(");
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** Where the parser stopped, from its ParseException's unexpected token; "" when unknown. */
+  private static String position(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof net.sf.jsqlparser.parser.ParseException pe && pe.currentToken != null) {
+        var token = pe.currentToken.next != null ? pe.currentToken.next : pe.currentToken;
+        return " at line " + token.beginLine + ", column " + token.beginColumn;
+      }
+    }
+    return "";
+  }
+
   private static String firstLine(Throwable e) {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     msg = msg.strip();
@@ -206,6 +273,10 @@ final class QueryAnalyzer {
   private static final class AccessBuilder {
     final Table table;
     final String alias;
+    /** For a table read through a view or CTE: its output names to the table's columns. */
+    Map<String, String> renames = Map.of();
+    /** True when only the view's listed output names are visible (no *). */
+    boolean onlyListed;
     final List<Predicate> predicates = new ArrayList<>();
     List<String> orderBy = List.of();
     boolean desc;
@@ -230,6 +301,13 @@ final class QueryAnalyzer {
   private final class Context {
     final List<AccessBuilder> accesses = new ArrayList<>();
     final Set<String> cteNames = new HashSet<>();
+    final Map<String, PlainSelect> inlinable = new HashMap<>();
+    final Set<String> materialized;
+    int depth;
+
+    Context(Set<String> materialized) {
+      this.materialized = materialized;
+    }
 
     Table dml(net.sf.jsqlparser.schema.Table target, FromItem from, List<Join> joins,
         Expression where) {
@@ -252,9 +330,19 @@ final class QueryAnalyzer {
     void select(Select select, Scope parent) {
       if (select.getWithItemsList() != null) {
         for (var with : select.getWithItemsList()) {
-          cteNames.add(name(with.getAliasName()));
+          String name = name(with.getAliasName());
+          PlainSelect body = with.getSelect() == null ? null : simpleBody(with.getSelect());
+          // PostgreSQL inlines a CTE that is not MATERIALIZED: outer predicates reach the table.
+          if (body != null && !materialized.contains(name) && !with.isRecursive()) {
+            inlinable.put(name, body);
+          } else {
+            cteNames.add(name);
+          }
         }
         for (var with : select.getWithItemsList()) {
+          if (inlinable.containsKey(name(with.getAliasName()))) {
+            continue; // analyzed where it is read, with the predicates applied to it there
+          }
           if (with.getSelect() != null) {
             select(with.getSelect(), parent);
           } else {
@@ -301,7 +389,7 @@ final class QueryAnalyzer {
       if (singleTable) {
         AccessBuilder only = scope.byAlias.values().iterator().next();
         only.limit = limit;
-        orderBy(plain.getOrderByElements(), scope, only);
+        orderBy(plain, scope, only);
         if (plain.getGroupBy() != null && plain.getGroupBy().getGroupByExpressionList() != null) {
           var cols = new ArrayList<String>();
           for (Object e : plain.getGroupBy().getGroupByExpressionList()) {
@@ -317,14 +405,15 @@ final class QueryAnalyzer {
       }
     }
 
-    private void orderBy(List<OrderByElement> elements, Scope scope, AccessBuilder only) {
+    private void orderBy(PlainSelect plain, Scope scope, AccessBuilder only) {
+      List<OrderByElement> elements = plain.getOrderByElements();
       if (elements == null || elements.isEmpty()) {
         return;
       }
       var cols = new ArrayList<String>();
       Boolean asc = null;
       for (OrderByElement e : elements) {
-        ColumnRef ref = columnRef(e.getExpression(), scope);
+        ColumnRef ref = columnRef(outputExpression(e.getExpression(), plain), scope);
         // A btree serves ORDER BY only in one direction for all keys (or all reversed).
         if (ref == null || ref.function != null || ref.access != only
             || (asc != null && asc != e.isAsc())) {
@@ -335,6 +424,26 @@ final class QueryAnalyzer {
       }
       only.orderBy = List.copyOf(cols);
       only.desc = !asc;
+    }
+
+    /** ORDER BY 2 and ORDER BY an output alias sort by that select item's expression. */
+    private Expression outputExpression(Expression e, PlainSelect plain) {
+      var items = plain.getSelectItems();
+      if (items == null) {
+        return e;
+      }
+      if (e instanceof LongValue n && n.getValue() >= 1 && n.getValue() <= items.size()) {
+        return items.get((int) n.getValue() - 1).getExpression();
+      }
+      if (e instanceof Column c && c.getTable() == null) {
+        String name = name(c.getColumnName());
+        for (var item : items) {
+          if (item.getAlias() != null && name(item.getAlias().getName()).equals(name)) {
+            return item.getExpression();
+          }
+        }
+      }
+      return e;
     }
 
     private Long limit(PlainSelect plain) {
@@ -362,9 +471,21 @@ final class QueryAnalyzer {
     void fromItem(FromItem item, Scope scope) {
       if (item instanceof net.sf.jsqlparser.schema.Table t) {
         String name = name(t.getName());
-        if (t.getSchemaName() == null && cteNames.contains(name)) {
-          scope.opaque.add(alias(t.getAlias() == null ? null : t.getAlias().getName(), name));
+        String refAlias = alias(t.getAlias() == null ? null : t.getAlias().getName(), name);
+        if (t.getSchemaName() == null && inlinable.containsKey(name)) {
+          inline(inlinable.get(name), refAlias, scope);
           return;
+        }
+        if (t.getSchemaName() == null && cteNames.contains(name)) {
+          scope.opaque.add(refAlias);
+          return;
+        }
+        if (resolveTable(t) == null) {
+          PlainSelect view = view(t);
+          if (view != null) {
+            inline(view, refAlias, scope);
+            return;
+          }
         }
         addTable(t, scope);
       } else if (item instanceof ParenthesedSelect sub) {
@@ -386,7 +507,54 @@ final class QueryAnalyzer {
       }
     }
 
+    /**
+     * Reads a simple view or CTE (one table, plain columns) as its table under the reference's
+     * alias, with the body's own WHERE applied to it: what the planner does when it inlines it.
+     */
+    private void inline(PlainSelect body, String refAlias, Scope scope) {
+      if (++depth > 10) {
+        throw new SkipException("views or CTEs nested too deep");
+      }
+      var base = (net.sf.jsqlparser.schema.Table) body.getFromItem();
+      AccessBuilder access = addTable(base, scope, refAlias);
+      var renames = new HashMap<String, String>();
+      boolean star = false;
+      for (var item : body.getSelectItems()) {
+        Expression e = item.getExpression();
+        if (e instanceof net.sf.jsqlparser.statement.select.AllColumns
+            || e instanceof net.sf.jsqlparser.statement.select.AllTableColumns) {
+          star = true;
+        } else if (e instanceof Column c) {
+          String out = item.getAlias() != null ? name(item.getAlias().getName())
+              : name(c.getColumnName());
+          renames.put(out, name(c.getColumnName()));
+        }
+      }
+      access.renames = renames;
+      access.onlyListed = !star;
+      if (body.getWhere() != null) {
+        var inner = new Scope(scope.parent);
+        String bodyAlias = alias(base.getAlias() == null ? null : base.getAlias().getName(),
+            name(base.getName()));
+        inner.byAlias.put(bodyAlias, access);
+        // The body's own names are the table's, not the view's output names.
+        var saved = access.renames;
+        boolean savedListed = access.onlyListed;
+        access.renames = Map.of();
+        access.onlyListed = false;
+        where(body.getWhere(), inner);
+        access.renames = saved;
+        access.onlyListed = savedListed;
+      }
+      depth--;
+    }
+
     private AccessBuilder addTable(net.sf.jsqlparser.schema.Table t, Scope scope) {
+      return addTable(t, scope, null);
+    }
+
+    private AccessBuilder addTable(net.sf.jsqlparser.schema.Table t, Scope scope,
+        String aliasOverride) {
       String name = name(t.getName());
       String schema = t.getSchemaName() == null ? null : name(t.getSchemaName());
       if ((schema != null && SYSTEM_SCHEMAS.contains(schema))
@@ -398,7 +566,8 @@ final class QueryAnalyzer {
         throw new SkipException("unknown table " + (schema == null ? "" : schema + ".") + name
             + " (not in the catalog or not on search_path " + searchPath + ")");
       }
-      String alias = alias(t.getAlias() == null ? null : t.getAlias().getName(), name);
+      String alias = aliasOverride != null ? aliasOverride
+          : alias(t.getAlias() == null ? null : t.getAlias().getName(), name);
       var access = new AccessBuilder(table, alias);
       scope.byAlias.put(alias, access);
       accesses.add(access);
@@ -429,10 +598,10 @@ final class QueryAnalyzer {
         inExpression(in, scope);
       } else if (e instanceof LikeExpression like && !like.isNot()) {
         like(like, scope);
-      } else if (e instanceof IsNullExpression isNull && !isNull.isNot()) {
+      } else if (e instanceof IsNullExpression isNull) {
         ColumnRef ref = columnRef(isNull.getLeftExpression(), scope);
         if (ref != null) {
-          add(ref, Op.IS_NULL, null, isNull.toString());
+          add(ref, isNull.isNot() ? Op.NOT_NULL : Op.IS_NULL, null, isNull.toString());
         }
       } else if (e instanceof ExistsExpression exists
           && exists.getRightExpression() instanceof Select sub) {
@@ -550,7 +719,8 @@ final class QueryAnalyzer {
         if (qualifier != null) {
           AccessBuilder a = s.byAlias.get(qualifier);
           if (a != null) {
-            return a.table.column(name).isPresent() ? new ColumnRef(a, name, null) : null;
+            String base = baseColumn(a, name);
+            return base == null ? null : rewritten(c, a, base);
           }
           if (s.opaque.contains(qualifier)) {
             return null;
@@ -558,12 +728,12 @@ final class QueryAnalyzer {
         } else {
           var matches = new ArrayList<AccessBuilder>();
           for (AccessBuilder a : s.byAlias.values()) {
-            if (a.table.column(name).isPresent()) {
+            if (baseColumn(a, name) != null) {
               matches.add(a);
             }
           }
           if (matches.size() == 1 && s.opaque.isEmpty()) {
-            return new ColumnRef(matches.get(0), name, null);
+            return rewritten(c, matches.get(0), baseColumn(matches.get(0), name));
           }
           if (!matches.isEmpty() || !s.opaque.isEmpty()) {
             return null; // ambiguous, or maybe a column of a sub-select: do not guess
@@ -572,6 +742,94 @@ final class QueryAnalyzer {
       }
       return null;
     }
+  }
+
+  /** The table column an output name of the access stands for, null when none. */
+  private static String baseColumn(AccessBuilder a, String name) {
+    String base = a.renames.get(name);
+    if (base == null) {
+      if (a.onlyListed) {
+        return null;
+      }
+      base = name;
+    }
+    return a.table.column(base).isPresent() ? base : null;
+  }
+
+  /**
+   * The reference, with the parsed column renamed to the table's column under the access's
+   * alias: the predicate's text is then valid SQL on the table alone (for row estimates), also
+   * when it was written against a view's output name or inside a CTE under another alias.
+   */
+  private ColumnRef rewritten(Column c, AccessBuilder a, String base) {
+    if (!base.equals(name(c.getColumnName()))) {
+      c.setColumnName(io.pgdba.ddl.Identifiers.quote(base));
+    }
+    if (c.getTable() != null && c.getTable().getName() != null) {
+      c.setTable(new net.sf.jsqlparser.schema.Table(io.pgdba.ddl.Identifiers.quote(a.alias)));
+    }
+    return new ColumnRef(a, base, null);
+  }
+
+  /** The body of a CTE or view that reads one table with plain columns, else null. */
+  private static PlainSelect simpleBody(Select select) {
+    Select s = select;
+    while (s instanceof ParenthesedSelect p) {
+      s = p.getSelect();
+    }
+    if (!(s instanceof PlainSelect plain) || plain.getWithItemsList() != null
+        || !(plain.getFromItem() instanceof net.sf.jsqlparser.schema.Table)
+        || (plain.getJoins() != null && !plain.getJoins().isEmpty())
+        || plain.getGroupBy() != null || plain.getDistinct() != null
+        || plain.getHaving() != null || plain.getLimit() != null || plain.getOffset() != null
+        || plain.getFetch() != null || plain.getSelectItems() == null) {
+      return null;
+    }
+    for (var item : plain.getSelectItems()) {
+      Expression e = item.getExpression();
+      if (!(e instanceof Column || e instanceof net.sf.jsqlparser.statement.select.AllColumns
+          || e instanceof net.sf.jsqlparser.statement.select.AllTableColumns)) {
+        return null;
+      }
+    }
+    return plain;
+  }
+
+  /** A view of the catalog's database as a simple body, null when not a (simple) view. */
+  private PlainSelect view(net.sf.jsqlparser.schema.Table t) {
+    String name = name(t.getName());
+    String schema = t.getSchemaName() == null ? null : name(t.getSchemaName());
+    String key = null;
+    if (schema != null) {
+      key = schema + "." + name;
+    } else {
+      for (String s : searchPath) {
+        if (views.containsKey(s + "." + name)) {
+          key = s + "." + name;
+          break;
+        }
+      }
+    }
+    if (key == null || !views.containsKey(key)) {
+      return null;
+    }
+    // Parsed afresh for each read: the analysis renames columns in the tree it is given.
+    PlainSelect body = null;
+    if (!Boolean.FALSE.equals(simpleViews.get(key))) {
+      try {
+        if (CCJSqlParserUtil.parse(views.get(key)) instanceof Select sel) {
+          body = simpleBody(sel);
+        }
+      } catch (Exception | StackOverflowError e) {
+        body = null;
+      }
+      simpleViews.put(key, body != null);
+    }
+    if (body == null) {
+      throw new SkipException("reads view " + key + ", which is not a simple one-table view"
+          + " pgdba can see through");
+    }
+    return body;
   }
 
   /** True when the expression refers to no column (a literal, parameter, now(), ...). */

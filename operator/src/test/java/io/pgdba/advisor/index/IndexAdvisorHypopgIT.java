@@ -70,7 +70,7 @@ class IndexAdvisorHypopgIT {
     assertThat(creates).flatExtracting(Recommendation::affectedQueries)
         .extracting(Recommendation.AffectedQuery::fingerprint)
         .doesNotContainAnyElementsOf(AdvisorScenario.NO_INDEX);
-    // HypoPG's state is per session and reset after each candidate: nothing is left behind.
+    // HypoPG's state is per session and reset after the advice: nothing is left behind.
     try (var st = readOnly.createStatement();
         var rs = st.executeQuery("select count(*) from hypopg()")) {
       rs.next();
@@ -106,9 +106,12 @@ class IndexAdvisorHypopgIT {
     var wider = new Candidate(io.pgdba.ddl.IndexDefinition.btree("public", "orders", List.of(
         io.pgdba.ddl.IndexKey.column("customer_id"), io.pgdba.ddl.IndexKey.column("total"))),
         orders, "test", java.util.Set.of("indexed"));
-    var estimate = new HypopgEvaluator(explainer)
-        .evaluate(wider, List.of(analyzed.query()), java.util.Map.of("indexed", real));
-    assertThat(estimate.costAfter().get("indexed")).isEqualTo(real);
+    var hypopg = new HypopgEvaluator(explainer);
+    try {
+      assertThat(hypopg.cost(analyzed.query(), real, List.of(wider))).isEqualTo(real);
+    } finally {
+      hypopg.close();
+    }
     assertThat(new CandidateGenerator(true).generate(List.of(analyzed.query()))).isEmpty();
     var advice = IndexAdvisor.advise(
         new io.pgdba.workload.Workload(AdvisorScenario.workload().totals(),

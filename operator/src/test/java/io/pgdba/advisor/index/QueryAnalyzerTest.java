@@ -177,5 +177,76 @@ class QueryAnalyzerTest {
     var access = ((QueryAnalyzer.Analyzed) result).query().accesses().get(0);
     assertThat(access.table().name()).isEqualTo("we\"ird;\r--t");
     assertThat(access.predicates()).extracting(Predicate::column).containsExactly("c$ol");
+  @Test
+  void orderByPositionAndOutputAliasSortByThatColumn() {
+    var byPosition = analyzed("SELECT created_at, id FROM orders WHERE customer_id = 3"
+        + " ORDER BY 1 DESC LIMIT 5").accesses().get(0);
+    assertThat(byPosition.orderBy()).containsExactly("created_at");
+    assertThat(byPosition.limit()).isEqualTo(5);
+    var byAlias = analyzed("SELECT id, created_at AS day FROM orders ORDER BY day LIMIT 5")
+        .accesses().get(0);
+    assertThat(byAlias.orderBy()).containsExactly("created_at");
+  }
+
+  @Test
+  void aNormalizedLimitKeepsARowCountForThePlanner() {
+    var q = analyzed("SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at LIMIT $2");
+    assertThat(q.accesses().get(0).limit()).isEqualTo(100);
+    assertThat(q.sql()).endsWith("ORDER BY created_at LIMIT 100");
+  }
+
+  @Test
+  void materializedHintsAreParsedAndTheOriginalTextIsExplained() {
+    String sql = "WITH recent AS NOT MATERIALIZED (SELECT * FROM orders WHERE customer_id = 5)"
+        + " SELECT * FROM recent";
+    var q = analyzed(sql);
+    assertThat(q.sql()).isEqualTo(sql);
+    assertThat(q.accesses().get(0).predicates()).extracting(Predicate::column)
+        .containsExactly("customer_id");
+    assertThat(QueryAnalyzer.parsable("with a as materialized (select 1) select 1"))
+        .isEqualTo("with a AS              (select 1) select 1");
+  }
+
+  @Test
+  void aParseProblemSaysWhere() {
+    assertThat(skipped("SELECT id FROM orders\nWHERE status = 'x' ORDER BY id USING >"))
+        .startsWith("SQL parser does not understand this statement")
+        .contains("at line 2, column");
+  }
+
+  @Test
+  void predicatesOutsideAnInlinedCteReachItsTableButNotAMaterializedOnes() {
+    var inlined = analyzed("WITH recent AS (SELECT * FROM orders) SELECT * FROM recent r"
+        + " WHERE r.customer_id = 5").accesses();
+    assertThat(inlined).hasSize(1);
+    assertThat(inlined.get(0).table().name()).isEqualTo("orders");
+    assertThat(inlined.get(0).alias()).isEqualTo("r");
+    assertThat(inlined.get(0).predicates()).extracting(Predicate::sql)
+        .containsExactly("r.customer_id = 5");
+    var fenced = analyzed("WITH recent AS MATERIALIZED (SELECT * FROM orders) SELECT * FROM"
+        + " recent WHERE customer_id = 5").accesses();
+    assertThat(fenced).hasSize(1);
+    assertThat(fenced.get(0).predicates()).isEmpty();
+  }
+
+  @Test
+  void aSimpleViewIsReadAsItsTableWithItsOutputNamesMapped() {
+    var views = new QueryAnalyzer(catalog, java.util.Map.of("public.pending",
+        " SELECT orders.customer_id AS cust, orders.created_at\n   FROM orders\n"
+            + "  WHERE orders.status = 'pending'::text;"));
+    var result = (QueryAnalyzer.Analyzed) views.analyze(AdvisorScenario.query("q",
+        "SELECT * FROM pending p WHERE p.cust = 3 ORDER BY created_at LIMIT 5", 1));
+    var access = result.query().accesses().get(0);
+    assertThat(access.table().name()).isEqualTo("orders");
+    assertThat(access.predicates()).extracting(Predicate::column, Predicate::sql)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("customer_id", "p.customer_id = 3"),
+            org.assertj.core.groups.Tuple.tuple("status", "p.status = 'pending'::text"));
+    assertThat(access.orderBy()).containsExactly("created_at");
+    // Names the view does not expose are not the table's.
+    var hidden = (QueryAnalyzer.Analyzed) views.analyze(AdvisorScenario.query("q",
+        "SELECT * FROM pending WHERE email = 'x'", 1));
+    assertThat(hidden.query().accesses().get(0).predicates()).extracting(Predicate::column)
+        .containsExactly("status");
   }
 }

@@ -1,0 +1,180 @@
+package io.pgdba.advisor.index;
+
+import io.pgdba.advisor.index.AnalyzedQuery.Op;
+import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
+import io.pgdba.advisor.index.AnalyzedQuery.TableAccess;
+import io.pgdba.advisor.index.Explainer.ExplainException;
+import io.pgdba.catalog.Table;
+import io.pgdba.ddl.Identifiers;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reason a DBA understands for each analyzed query that gets no index: what a candidate
+ * would have saved and why it was not chosen, the existing index the plan already uses, a table
+ * too small to matter, predicates that keep too many rows, or nothing an index can serve.
+ */
+final class NoIndexReasons {
+
+  /** Above this share of a table's rows a predicate is "not selective" in the reason's words. */
+  private static final double NOT_SELECTIVE = 0.05;
+
+  private final Explainer explainer;
+  private final Map<Candidate, Selection.Rejection> rejections;
+  private final Map<String, Set<String>> servedBy;
+  private final Map<String, Set<String>> planIndexes;
+  private final TableFacts facts;
+  private final boolean trigram;
+
+  NoIndexReasons(Explainer explainer, Map<Candidate, Selection.Rejection> rejections,
+      Map<String, Set<String>> servedBy, Map<String, Set<String>> planIndexes, TableFacts facts,
+      boolean trigram) {
+    this.explainer = explainer;
+    this.rejections = rejections;
+    this.servedBy = servedBy;
+    this.planIndexes = planIndexes;
+    this.facts = facts;
+    this.trigram = trigram;
+  }
+
+  String reason(AnalyzedQuery q) {
+    String reason = base(q);
+    for (TableAccess a : q.accesses()) {
+      String note = facts.note(a.table());
+      if (note != null) {
+        reason += "; " + note;
+        break;
+      }
+    }
+    return reason;
+  }
+
+  private String base(AnalyzedQuery q) {
+    String fp = q.stats().fingerprint();
+    // A candidate that would have helped, but did not pay: its own reason.
+    Candidate best = null;
+    double bestSaving = 0;
+    var mine = new ArrayList<Candidate>();
+    for (var e : rejections.entrySet()) {
+      if (e.getKey().fingerprints().contains(fp)) {
+        mine.add(e.getKey());
+      }
+      Double s = e.getValue().savings().get(fp);
+      if (s != null && s > bestSaving) {
+        best = e.getKey();
+        bestSaving = s;
+      }
+    }
+    if (best != null) {
+      return "no index: " + describe(best) + " would make it cheaper, but "
+          + rejections.get(best).reason();
+    }
+    Set<String> used = planIndexes.getOrDefault(fp, Set.of());
+    var onTables = new LinkedHashSet<String>();
+    for (TableAccess a : q.accesses()) {
+      a.table().indexes().forEach(i -> {
+        if (used.contains(i.name())) {
+          onTables.add(i.name());
+        }
+      });
+    }
+    Set<String> served = servedBy.getOrDefault(fp, Set.of());
+    if (!served.isEmpty() && mine.isEmpty()) {
+      return "already indexed by " + String.join(", ", served);
+    }
+    if (!onTables.isEmpty()) {
+      return "already indexed by " + String.join(", ", onTables)
+          + " (the plan uses it today and no candidate does better)";
+    }
+    for (TableAccess a : q.accesses()) {
+      if (Table.PARTITIONED_TABLE.equals(a.table().kind()) && mine.isEmpty()
+          && a.table().pages() >= CandidateGenerator.TINY_TABLE_PAGES) {
+        return "partitioned table " + a.table().name() + ": pgdba does not write the index of a"
+            + " partitioned parent yet (CREATE INDEX ON ONLY, one CONCURRENTLY build per"
+            + " partition, ATTACH PARTITION); index its partitions by hand";
+      }
+    }
+    if (q.accesses().stream().allMatch(
+        a -> a.table().pages() < CandidateGenerator.TINY_TABLE_PAGES)) {
+      Table t = q.accesses().get(0).table();
+      return String.format(Locale.ROOT, "too few rows: %s has about %.0f rows in %d pages, a"
+          + " sequential scan reads it at once", t.name(), Math.max(0, t.rowEstimate()),
+          t.pages());
+    }
+    for (Candidate c : mine) {
+      String why = rejections.get(c).reason();
+      if (why.startsWith("the planner cannot")) {
+        return "no index: " + describe(c) + " was not evaluated, " + why;
+      }
+    }
+    if (!mine.isEmpty()) {
+      Candidate c = mine.get(0);
+      TableAccess access = q.accesses().stream().filter(a -> a.table().equals(c.table()))
+          .findFirst().orElse(null);
+      Double share = access == null ? null : share(access);
+      if (share != null && share >= NOT_SELECTIVE) {
+        return String.format(Locale.ROOT, "not selective: its predicates match %.1f %% of the"
+            + " rows of %s, a sequential scan is cheaper than %s", 100 * share,
+            c.table().name(), describe(c));
+      }
+      return "the planner prefers a sequential scan even with " + describe(c)
+          + (share == null ? "" : String.format(Locale.ROOT, " (its predicates match %.2f %%"
+              + " of the rows of %s)", 100 * share, c.table().name()));
+    }
+    return "no indexable predicate: " + unindexable(q);
+  }
+
+  /** What in the query no btree serves, in a DBA's words. */
+  private String unindexable(AnalyzedQuery q) {
+    var parts = new ArrayList<String>();
+    for (TableAccess a : q.accesses()) {
+      for (Predicate p : a.predicates()) {
+        if (p.op() == Op.LIKE_INFIX) {
+          parts.add("LIKE/ILIKE with a leading wildcard on " + a.table().name() + "."
+              + p.column() + (trigram ? " (a pg_trgm GIN index could serve it)"
+                  : " (only a pg_trgm index could serve it; the extension is not installed)"));
+        } else if (p.op() == Op.OPAQUE || (p.onExpression()
+            && !CandidateGenerator.INDEXABLE_FUNCTIONS.contains(p.function()))) {
+          parts.add("a cast or function on " + a.table().name() + "." + p.column());
+        }
+      }
+    }
+    if (parts.isEmpty()) {
+      boolean anything = q.accesses().stream().anyMatch(a -> !a.predicates().isEmpty()
+          || !a.orderBy().isEmpty());
+      return anything ? "its conditions (OR, <>, NOT, expressions) are none a btree serves"
+          : "no WHERE, join or ORDER BY an index could serve (it reads whole tables)";
+    }
+    return String.join("; ", parts);
+  }
+
+  private Double share(TableAccess access) {
+    List<Predicate> preds = access.predicates().stream().filter(p -> p.sql() != null).toList();
+    Table t = access.table();
+    if (preds.isEmpty() || t.rowEstimate() <= 0) {
+      return null;
+    }
+    var where = new StringBuilder();
+    for (Predicate p : preds) {
+      where.append(where.length() == 0 ? "" : " AND ").append('(').append(p.sql()).append(')');
+    }
+    try {
+      double rows = explainer.rows("SELECT 1 FROM " + Identifiers.qualified(t.schema(), t.name())
+          + " AS " + Identifiers.quote(access.alias()) + " WHERE " + where);
+      return Math.min(1, rows / t.rowEstimate());
+    } catch (ExplainException e) {
+      return null;
+    }
+  }
+
+  private static String describe(Candidate c) {
+    var def = c.definition();
+    return "an index on " + c.table().name() + " ("
+        + String.join(", ", def.keys().stream().map(k -> k.text()).toList()) + ")"
+        + (def.where() == null ? "" : " WHERE " + def.where());
+  }
+}

@@ -142,7 +142,7 @@ class DexterCasesIT {
       }
       admin.rollback(); // the UPDATE and DELETE are counted, not kept
     }
-    var options = io.pgdba.catalog.SessionOptions.defaults().withSimpleQueryProtocol(true);
+    var options = io.pgdba.catalog.SessionOptions.defaults();
     try (Connection ro = io.pgdba.catalog.ReadOnlySession.open(
         new io.pgdba.catalog.ConnectionSettings("localhost", pg.port(), "dexter_pss", "postgres",
             null, "disable", null, 10), options)) {

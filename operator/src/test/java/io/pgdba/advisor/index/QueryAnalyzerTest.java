@@ -177,6 +177,8 @@ class QueryAnalyzerTest {
     var access = ((QueryAnalyzer.Analyzed) result).query().accesses().get(0);
     assertThat(access.table().name()).isEqualTo("we\"ird;\r--t");
     assertThat(access.predicates()).extracting(Predicate::column).containsExactly("c$ol");
+  }
+
   @Test
   void orderByPositionAndOutputAliasSortByThatColumn() {
     var byPosition = analyzed("SELECT created_at, id FROM orders WHERE customer_id = 3"

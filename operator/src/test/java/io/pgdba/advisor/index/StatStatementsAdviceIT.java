@@ -41,7 +41,7 @@ class StatStatementsAdviceIT {
         st.executeQuery("select id, price from items order by price desc limit 10").close();
       }
     }
-    var options = SessionOptions.defaults().withSimpleQueryProtocol(true);
+    var options = SessionOptions.defaults();
     try (Connection ro = ReadOnlySession.open(new ConnectionSettings("localhost", pg.port(), DB,
         "postgres", null, "disable", null, 10), options)) {
       var workload = new StatStatementsWorkloadReader(100).read(ro).workload();

@@ -40,6 +40,11 @@ class SafeExplainIT {
       // Immutable with a constant argument: the planner folds it, so it runs during EXPLAIN.
       st.execute("create function evil(int) returns int immutable language plpgsql as"
           + " $$begin perform nextval('calls'); return $1; end$$");
+      // The same function hidden behind an operator: no function call in the parse tree.
+      st.execute("create function evil_eq(int, int) returns boolean immutable language plpgsql"
+          + " as $$begin perform nextval('calls'); return $1 = $2; end$$");
+      st.execute("create operator public.@@ (leftarg = int, rightarg = int,"
+          + " function = evil_eq)");
       // A table whose quoted name holds a dot, and a schema.table the naive reading would pick.
       st.execute("create table \"p.q\" (\"a\nb\" int, id int)");
       st.execute("create schema p");
@@ -128,9 +133,18 @@ class SafeExplainIT {
             .isInstanceOf(SafeExplain.Refused.class).hasMessageContaining("not built in");
       }
       assertThat(calls(c)).isEqualTo(before);
+      assertThatThrownBy(() -> safe.plan("SELECT id FROM orders WHERE 1 @@ 1"))
+          .isInstanceOf(SafeExplain.Refused.class).hasMessageContaining("operator @@");
+      assertThat(calls(c)).isEqualTo(before);
+      // Built-in operators, and operator characters inside literals, are planned as usual.
+      assertThat(safe.plan("SELECT id FROM orders WHERE note LIKE '%@@%' AND id >= 3"))
+          .isNotNull();
       // The attack is real: a plain EXPLAIN does run the function.
       c.createStatement().executeQuery("EXPLAIN SELECT evil(5)").close();
       assertThat(calls(c)).isGreaterThan(before);
+      long afterFunction = calls(c);
+      c.createStatement().executeQuery("EXPLAIN SELECT id FROM orders WHERE 1 @@ 1").close();
+      assertThat(calls(c)).isGreaterThan(afterFunction);
       // Built-in functions are planned as usual.
       assertThat(safe.plan("SELECT id FROM orders WHERE customer_id = abs(-3)")).isNotNull();
     }

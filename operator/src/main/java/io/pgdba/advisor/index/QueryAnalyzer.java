@@ -5,6 +5,7 @@ import io.pgdba.advisor.index.AnalyzedQuery.Predicate;
 import io.pgdba.advisor.index.AnalyzedQuery.TableAccess;
 import io.pgdba.catalog.Catalog;
 import io.pgdba.catalog.Table;
+import io.pgdba.workload.MaterializedHints;
 import io.pgdba.workload.QuotedNames;
 import io.pgdba.workload.QueryStats;
 import java.util.ArrayList;
@@ -205,14 +206,6 @@ final class QueryAnalyzer {
     return LIMIT_PARAMETER.matcher(sql).replaceAll("$1 100");
   }
 
-  private static final java.util.regex.Pattern MATERIALIZED = java.util.regex.Pattern.compile(
-      "(?i)\\bAS\\s+(NOT\\s+)?MATERIALIZED\\s*\\(");
-
-  /**
-   * The text JSqlParser is given: {@code WITH x AS [NOT] MATERIALIZED (...)}, which it rejects,
-   * loses the hint (blanked to the same length, so that error positions stay true). The hint only
-   * changes how the planner runs the CTE, not what it reads; EXPLAIN gets the original text.
-   */
   private static final java.util.regex.Pattern MATERIALIZED_NAME =
       java.util.regex.Pattern.compile(
           "(?i)(\"(?:[^\"]|\"\")+\"|\\w+)\\s+AS\\s+MATERIALIZED\\s*\\(");
@@ -227,15 +220,9 @@ final class QueryAnalyzer {
     return out;
   }
 
+  /** The text JSqlParser is given (see {@link MaterializedHints}). */
   static String parsable(String sql) {
-    var m = MATERIALIZED.matcher(sql);
-    var out = new StringBuilder();
-    while (m.find()) {
-      String found = m.group();
-      m.appendReplacement(out, "AS" + " ".repeat(found.length() - 3) + "(");
-    }
-    m.appendTail(out);
-    return out.toString();
+    return MaterializedHints.blanked(sql);
   }
 
   /** Where the parser stopped, from its ParseException's unexpected token; "" when unknown. */

@@ -47,7 +47,10 @@ class ConfigAdvisorIT {
         "work_mem", "64kB",
         "max_wal_size", "32MB",
         "min_wal_size", "32MB",
-        "max_connections", "20"));
+        "max_connections", "20",
+        // the churn must stay as planted: an autoanalyze on a slow run re-estimates its dead
+        // rows, an autovacuum removes them (the advisor does not read naptime)
+        "autovacuum_naptime", "3600"));
     SERVERS.put(key, pg);
     pg.createDatabase("shop");
     try (Connection c = pg.connect("shop"); var st = c.createStatement()) {
@@ -117,7 +120,8 @@ class ConfigAdvisorIT {
         .containsEntry("spillSource", "pg_stat_statements");
     long spilling = (Long) f.evidence().get("spillingQueries");
     assertThat(spilling).isPositive();
-    assertThat(f.evidence()).containsEntry("queriesThatWouldFit", spilling);
+    // pgdba's own and other tests' queries spill here too, some more than any work_mem proposed
+    assertThat((Long) f.evidence().get("queriesThatWouldFit")).isBetween(1L, spilling);
     String proposed = (String) f.evidence().get("proposed");
     long workMem = Sizes.parse(proposed);
     assertThat(workMem).isBetween(32 * Sizes.MB, 128 * Sizes.MB);

@@ -61,6 +61,18 @@ class ConfigAdvisorIT {
           + " from generate_series(1, 1000000) g");
       st.execute("create table churn (id int primary key, v int)");
       st.execute("insert into churn select g, 0 from generate_series(1, 200000) g");
+    }
+    // The inserts' statistics must be counted before the VACUUM sets the live rows: reported
+    // after it (they are sent asynchronously), they would count the rows twice.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      try (Connection c = pg.connect("shop"); var st = c.createStatement();
+          var rs = st.executeQuery("select n_tup_ins from pg_stat_user_tables"
+              + " where relname = 'churn'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(200_000);
+      }
+    });
+    try (Connection c = pg.connect("shop"); var st = c.createStatement()) {
       // a manual vacuum now: autovacuum then has no insert-driven reason to pass by
       st.execute("vacuum analyze churn");
       st.execute("update churn set v = v + 1 where id % 100 < 15");
@@ -73,10 +85,11 @@ class ConfigAdvisorIT {
     // statistics reach other sessions asynchronously (a collector before 15, at idle after)
     Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       try (Connection c = pg.connect("shop"); var st = c.createStatement();
-          var rs = st.executeQuery("select n_dead_tup from pg_stat_user_tables"
+          var rs = st.executeQuery("select n_dead_tup, n_live_tup from pg_stat_user_tables"
               + " where relname = 'churn'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getLong(1)).isEqualTo(30_000);
+        assertThat(rs.getLong(2)).isEqualTo(200_000);
       }
     });
     return pg;

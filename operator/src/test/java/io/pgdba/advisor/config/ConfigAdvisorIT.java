@@ -146,7 +146,8 @@ class ConfigAdvisorIT {
     long sharedBuffers = 128 * Sizes.MB;
     assertThat(sharedBuffers + 28 * workMem * (major >= 15 ? 3 : 2) + 192 * Sizes.MB)
         .isLessThanOrEqualTo(8 * Sizes.GB);
-    assertThat(f.advice()).contains(spilling + " of the " + spilling + " queries that wrote",
+    assertThat(f.advice()).contains(f.evidence().get("queriesThatWouldFit") + " of the "
+        + spilling + " queries that wrote",
         "would sort and hash in memory with work_mem = " + proposed,
         "Worst case memory at max_connections:", "limit 8GB");
     assertThat(f.sql()).isEqualTo("ALTER SYSTEM SET work_mem = '" + proposed + "';");

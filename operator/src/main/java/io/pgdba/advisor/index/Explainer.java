@@ -2,9 +2,9 @@ package io.pgdba.advisor.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgdba.catalog.SafeExplain;
+import io.pgdba.catalog.Savepoints;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -62,27 +62,13 @@ final class Explainer {
 
   /** Runs one of pgdba's own one-value queries (a HypoPG call, SHOW), never logged text. */
   String query(String sql) throws ExplainException {
-    Savepoint savepoint = null;
     try {
-      if (!connection.getAutoCommit()) {
-        savepoint = connection.setSavepoint();
-      }
-      String result;
-      try (var st = connection.createStatement(); var rs = st.executeQuery(sql)) {
-        result = rs.next() ? rs.getString(1) : null;
-      }
-      if (savepoint != null) {
-        connection.releaseSavepoint(savepoint);
-      }
-      return result;
-    } catch (SQLException e) {
-      if (savepoint != null) {
-        try {
-          connection.rollback(savepoint);
-        } catch (SQLException ignored) {
-          // The original error is the one worth reporting.
+      return Savepoints.run(connection, () -> {
+        try (var st = connection.createStatement(); var rs = st.executeQuery(sql)) {
+          return rs.next() ? rs.getString(1) : null;
         }
-      }
+      });
+    } catch (SQLException e) {
       throw new ExplainException(firstLine(e.getMessage()));
     }
   }

@@ -3,9 +3,9 @@ package io.pgdba.advisor.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgdba.advisor.query.SqlGuard.Refused;
+import io.pgdba.catalog.Savepoints;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -182,30 +182,10 @@ final class TargetPlanner {
     }
   }
 
-  @FunctionalInterface
-  private interface Call<T> {
-    T call() throws SQLException;
-  }
-
-  private <T> T inSavepoint(Call<T> call) throws Failed {
-    Savepoint savepoint = null;
+  private <T> T inSavepoint(Savepoints.SqlCall<T> call) throws Failed {
     try {
-      if (!connection.getAutoCommit()) {
-        savepoint = connection.setSavepoint();
-      }
-      T result = call.call();
-      if (savepoint != null) {
-        connection.releaseSavepoint(savepoint);
-      }
-      return result;
+      return Savepoints.run(connection, call);
     } catch (SQLException e) {
-      if (savepoint != null) {
-        try {
-          connection.rollback(savepoint);
-        } catch (SQLException ignored) {
-          // the original error is the one worth reporting
-        }
-      }
       throw new Failed(firstLine(e.getMessage()));
     }
   }

@@ -16,7 +16,8 @@ final class LogWarnings {
     var warnings = new ArrayList<String>();
     long lines = 0;
     for (var r : results) {
-      lines += r.linesRead();
+      // a pgBouncer log has no statements to find
+      lines += r.pgbouncer() == null ? r.linesRead() : 0;
       if (r.linesRead() == 0) {
         warnings.add(r.source() + ": empty, nothing to analyze");
       } else if (r.unparsedLines() > 0) {

@@ -9,6 +9,9 @@ final class FormatDetector {
 
   /** The format most of the non-blank sample lines look like; STDERR when nothing tells. */
   static LogFormat format(List<String> sample) {
+    if (PgBouncerParser.looksLike(sample)) {
+      return LogFormat.PGBOUNCER;
+    }
     int stderr = 0;
     int csv = 0;
     int json = 0;

@@ -17,7 +17,8 @@ import java.util.List;
 enum LogEnvelope {
   SYSLOG(LogFormat.SYSLOG),
   SYSLOG_ISO(LogFormat.SYSLOG2),
-  LOGPLEX(LogFormat.LOGPLEX);
+  LOGPLEX(LogFormat.LOGPLEX),
+  CLOUDSQL(LogFormat.CLOUDSQL);
 
   private static final String[] MONTHS = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
@@ -67,6 +68,7 @@ enum LogEnvelope {
       case SYSLOG -> syslog(line, year);
       case SYSLOG_ISO -> syslogIso(line);
       case LOGPLEX -> logplex(line);
+      case CLOUDSQL -> CloudLogging.unwrap(line);
     };
   }
 

@@ -140,18 +140,23 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       }
       return;
     }
-    if (m.startsWith("  statement: ", rest)) {
+    // PostgreSQL writes two spaces; a collector that squeezes them (pgBadger's samples) one
+    int w = m.startsWith("  ", rest) ? rest + 2 : m.startsWith(" ", rest) ? rest + 1 : -1;
+    if (w < 0) {
+      return;
+    }
+    if (m.startsWith("statement: ", w)) {
       sink.accept(
           new ExecutedStatement(
-              origin(r), Phase.SIMPLE, null, durationMs, m.substring(rest + 13), List.of()));
-    } else if (m.startsWith("  execute ", rest)) {
-      extended(r, m, rest + 10, Phase.EXECUTE, durationMs);
-    } else if (m.startsWith("  bind ", rest)) {
-      extended(r, m, rest + 7, Phase.BIND, durationMs);
-    } else if (m.startsWith("  parse ", rest)) {
-      extended(r, m, rest + 8, Phase.PARSE, durationMs);
-    } else if (m.startsWith("  plan:", rest)) {
-      explained(r, m.substring(rest + 7), durationMs);
+              origin(r), Phase.SIMPLE, null, durationMs, m.substring(w + 11), List.of()));
+    } else if (m.startsWith("execute ", w)) {
+      extended(r, m, w + 8, Phase.EXECUTE, durationMs);
+    } else if (m.startsWith("bind ", w)) {
+      extended(r, m, w + 5, Phase.BIND, durationMs);
+    } else if (m.startsWith("parse ", w)) {
+      extended(r, m, w + 6, Phase.PARSE, durationMs);
+    } else if (m.startsWith("plan:", w)) {
+      explained(r, m.substring(w + 5), durationMs);
     }
   }
 

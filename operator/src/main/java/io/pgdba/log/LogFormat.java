@@ -15,7 +15,11 @@ public enum LogFormat {
   /** stderr lines inside a syslog header with an ISO timestamp (rsyslog high precision). */
   SYSLOG2,
   /** Heroku logplex: {@code 2019-03-14T00:22:56+00:00 app[postgres.pid]: [COLOR] [n-m]}. */
-  LOGPLEX;
+  LOGPLEX,
+  /** Google Cloud SQL via Cloud Logging: a JSON entry a line, the stderr line in {@code textPayload}. */
+  CLOUDSQL,
+  /** pgBouncer's own log: no statements, a summary of its connections, errors and stats lines. */
+  PGBOUNCER;
 
   /** The collector's wrapper around stderr lines, null for the formats PostgreSQL writes. */
   LogEnvelope envelope() {
@@ -23,6 +27,7 @@ public enum LogFormat {
       case SYSLOG -> LogEnvelope.SYSLOG;
       case SYSLOG2 -> LogEnvelope.SYSLOG_ISO;
       case LOGPLEX -> LogEnvelope.LOGPLEX;
+      case CLOUDSQL -> LogEnvelope.CLOUDSQL;
       default -> null;
     };
   }
@@ -39,6 +44,6 @@ public enum LogFormat {
     }
     throw new IllegalArgumentException(
         "unknown log format '" + value + "' (expected auto, stderr, csvlog, jsonlog, cnpg, syslog,"
-            + " syslog2 or logplex)");
+            + " syslog2, logplex, cloudsql or pgbouncer)");
   }
 }

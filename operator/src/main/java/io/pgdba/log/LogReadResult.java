@@ -11,6 +11,7 @@ package io.pgdba.log;
  * @param bytesRead uncompressed bytes read
  * @param truncatedLines lines whose text was cut by the 1 MB caps, on one line (the head is still
  *     read) and on one record (continuation lines past 1 MB of record text are left out)
+ * @param pgbouncer what a pgBouncer log said, null for the server's logs
  */
 public record LogReadResult(
     String source,
@@ -20,4 +21,20 @@ public record LogReadResult(
     long unparsedLines,
     String firstUnparsed,
     long bytesRead,
-    long truncatedLines) {}
+    long truncatedLines,
+    PgBouncerSummary pgbouncer) {
+
+  /** A server log's result (no pgBouncer summary). */
+  public LogReadResult(
+      String source,
+      LogFormat format,
+      String logLinePrefix,
+      long linesRead,
+      long unparsedLines,
+      String firstUnparsed,
+      long bytesRead,
+      long truncatedLines) {
+    this(source, format, logLinePrefix, linesRead, unparsedLines, firstUnparsed, bytesRead,
+        truncatedLines, null);
+  }
+}

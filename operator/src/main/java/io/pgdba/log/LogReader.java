@@ -78,6 +78,8 @@ public final class LogReader {
         // than records guessed out of unknown text.
         prefix = LogLinePrefix.compile("%m [%p] ");
       }
+      PgBouncerParser bouncer =
+          format == LogFormat.PGBOUNCER ? new PgBouncerParser(stats) : null;
       RecordParser parser =
           switch (format) {
             case STDERR -> {
@@ -90,6 +92,7 @@ public final class LogReader {
             case CSVLOG -> new CsvlogParser(name, sink, stats);
             case JSONLOG -> new JsonParserFormat(false, name, sink, stats);
             case CNPG -> new JsonParserFormat(true, name, sink, stats);
+            case PGBOUNCER -> bouncer;
             default -> throw new IllegalStateException("envelope without stderr: " + format);
           };
 
@@ -127,7 +130,8 @@ public final class LogReader {
           stats.unparsed(),
           stats.firstUnparsed(),
           lines.bytesRead(),
-          lines.truncatedLines() + parser.truncatedLines());
+          lines.truncatedLines() + parser.truncatedLines(),
+          bouncer == null ? null : bouncer.summary());
     } catch (NoSuchFileException e) {
       throw new IOException(name + ": no such file", e);
     } catch (AccessDeniedException e) {

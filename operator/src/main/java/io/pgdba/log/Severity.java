@@ -55,7 +55,8 @@ final class Severity {
     }
     for (String word : candidates) {
       int end = from + word.length();
-      if (line.startsWith(word, from) && line.startsWith(":  ", end)) {
+      // PostgreSQL writes two spaces; a rewriting collector (pgBadger's RDS samples) may keep one
+      if (line.startsWith(word, from) && line.startsWith(": ", end)) {
         return word;
       }
     }

@@ -47,7 +47,8 @@ final class StderrParser implements RecordParser {
     int severityStart = prefix.match(text, fields);
     String severity = severityStart < 0 ? null : fields.severity;
     if (severity != null) {
-      String message = text.substring(severityStart + severity.length() + 3);
+      int m = severityStart + severity.length() + 2;
+      String message = text.substring(m < text.length() && text.charAt(m) == ' ' ? m + 1 : m);
       if (Severity.isPart(severity)) {
         if (open.isOpen() && sameProcess()) {
           open.addPart(severity, message);

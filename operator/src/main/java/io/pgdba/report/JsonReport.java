@@ -244,6 +244,7 @@ public final class JsonReport {
 
   /** The sections between {@code findings} and {@code warnings}, the same in both renderings. */
   private static void addAfterFindings(ObjectNode root, AnalysisReport report) {
+    PgBouncerSection.addTo(root, report);
     if (report.history() != null) {
       addHistory(root, report.history());
     }

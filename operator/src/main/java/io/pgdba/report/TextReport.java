@@ -38,6 +38,7 @@ public final class TextReport {
     advice(out, report);
     findings(out, report);
     history(out, report);
+    PgBouncerSection.appendText(out, report);
     return out.toString();
   }
 

@@ -65,7 +65,7 @@ final class CloudLogging {
     return stderrTime == null ? payload : stderrTime + " " + payload;
   }
 
-  /** {@code 2020-05-02T13:00:20.382318Z} as PostgreSQL writes it, {@code ... 13:00:20.382318 UTC}. */
+  /** {@code 2020-05-02T13:00:20.382318Z} as PostgreSQL writes it, with the zone it would write. */
   static String stderrTime(String iso) {
     if (!Timestamps.looksLikeDateTime(iso, 0)) {
       return null;

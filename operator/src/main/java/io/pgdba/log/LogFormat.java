@@ -16,7 +16,7 @@ public enum LogFormat {
   SYSLOG2,
   /** Heroku logplex: {@code 2019-03-14T00:22:56+00:00 app[postgres.pid]: [COLOR] [n-m]}. */
   LOGPLEX,
-  /** Google Cloud SQL via Cloud Logging: a JSON entry a line, the stderr line in {@code textPayload}. */
+  /** Google Cloud SQL via Cloud Logging: JSON entries, the stderr line in {@code textPayload}. */
   CLOUDSQL,
   /** pgBouncer's own log: no statements, a summary of its connections, errors and stats lines. */
   PGBOUNCER;

@@ -17,17 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 class UnreadableLogExitTest {
 
   @Test
-  void pgBouncersLogIsNamed(@TempDir Path dir) throws IOException {
+  void pgBouncersLogIsReadAsPgBouncersNotAsAnUnreadableServerLog(@TempDir Path dir)
+      throws IOException {
     var log = write(dir, "bouncer.log",
         "2018-09-12 16:08:54.775 3392 LOG file descriptor limit: 1024 (H:4096)\n"
             + "2018-09-12 16:08:54.776 3394 LOG listening on 127.0.0.1:6432\n");
     var r = run("analyze", "--log", log.toString());
-    assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err().strip())
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("pgBouncer: 2 lines");
+    // given as a server log, it still says what it is
+    var forced = run("analyze", "--log", log.toString(), "--log-format", "stderr");
+    assertThat(forced.exit()).isEqualTo(1);
+    assertThat(forced.err().strip())
         .isEqualTo("pgdba: " + log + ": none of its 2 lines could be read: this looks like"
             + " pgBouncer's log, not PostgreSQL's")
         .doesNotContain("\n");
-    assertThat(r.out()).isEmpty();
+    assertThat(forced.out()).isEmpty();
   }
 
   @Test

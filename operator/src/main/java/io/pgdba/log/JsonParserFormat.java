@@ -157,8 +157,18 @@ final class JsonParserFormat implements RecordParser {
         }
         continue;
       }
-      assign(name, text == null || text.isEmpty() ? null : text);
+      assign(column(name), text == null || text.isEmpty() ? null : text);
     }
+  }
+
+  /**
+   * Azure Log Analytics names csvlog's columns {@code record_<column>_s} when a workspace query
+   * exports the server log: read as the columns they are.
+   */
+  private static String column(String name) {
+    return name.length() > 9 && name.startsWith("record_") && name.endsWith("_s")
+        ? name.substring(7, name.length() - 2)
+        : name;
   }
 
   private void assign(String name, String v) {

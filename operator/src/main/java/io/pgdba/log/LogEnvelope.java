@@ -18,7 +18,9 @@ enum LogEnvelope {
   SYSLOG(LogFormat.SYSLOG),
   SYSLOG_ISO(LogFormat.SYSLOG2),
   LOGPLEX(LogFormat.LOGPLEX),
-  CLOUDSQL(LogFormat.CLOUDSQL);
+  CLOUDSQL(LogFormat.CLOUDSQL),
+  AZURE(LogFormat.AZURE),
+  REDSHIFT(LogFormat.REDSHIFT);
 
   private static final String[] MONTHS = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
@@ -69,6 +71,8 @@ enum LogEnvelope {
       case SYSLOG_ISO -> syslogIso(line);
       case LOGPLEX -> logplex(line);
       case CLOUDSQL -> CloudLogging.unwrap(line);
+      case AZURE -> AzureLogs.unwrap(line);
+      case REDSHIFT -> RedshiftLog.unwrap(line);
     };
   }
 

@@ -18,6 +18,10 @@ public enum LogFormat {
   LOGPLEX,
   /** Google Cloud SQL via Cloud Logging: JSON entries, the stderr line in {@code textPayload}. */
   CLOUDSQL,
+  /** Azure Database for PostgreSQL via Azure Monitor: JSON records, the line in {@code Message}. */
+  AZURE,
+  /** Amazon Redshift's user activity log: {@code 'time UTC [ db=d user=u pid=p ... ]' LOG: q}. */
+  REDSHIFT,
   /** pgBouncer's own log: no statements, a summary of its connections, errors and stats lines. */
   PGBOUNCER;
 
@@ -28,6 +32,8 @@ public enum LogFormat {
       case SYSLOG2 -> LogEnvelope.SYSLOG_ISO;
       case LOGPLEX -> LogEnvelope.LOGPLEX;
       case CLOUDSQL -> LogEnvelope.CLOUDSQL;
+      case AZURE -> LogEnvelope.AZURE;
+      case REDSHIFT -> LogEnvelope.REDSHIFT;
       default -> null;
     };
   }
@@ -44,6 +50,6 @@ public enum LogFormat {
     }
     throw new IllegalArgumentException(
         "unknown log format '" + value + "' (expected auto, stderr, csvlog, jsonlog, cnpg, syslog,"
-            + " syslog2, logplex, cloudsql or pgbouncer)");
+            + " syslog2, logplex, cloudsql, azure, redshift or pgbouncer)");
   }
 }

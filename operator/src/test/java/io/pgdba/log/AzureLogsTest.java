@@ -60,11 +60,13 @@ class AzureLogsTest {
         + "\"Message\":\"duration: 1.000 ms  statement: select 1\",\"ErrorLevel\":\"log\","
         + "\"ProcessId\":6699.0}";
     assertThat(AzureLogs.unwrap(line))
-        .isEqualTo("2024-01-15 10:00:00.5 UTC [6699] LOG:  duration: 1.000 ms  statement: select 1");
+        .isEqualTo("2024-01-15 10:00:00.5 UTC [6699] LOG:  duration: 1.000 ms  statement:"
+            + " select 1");
     // PostgreSQL's own jsonlog is not Azure's
     assertThat(AzureLogs.unwrap("{\"timestamp\":\"2024-01-15 10:00:00 UTC\",\"message\":\"x\","
         + "\"error_severity\":\"LOG\"}")).isNull();
-    assertThat(AzureLogs.unwrap("{\"Message\":\"x\",\"errorLevel_s\":\"LOG\",\"processId_d\":-1e300}"))
+    assertThat(AzureLogs.unwrap(
+        "{\"Message\":\"x\",\"errorLevel_s\":\"LOG\",\"processId_d\":-1e300}"))
         .isNull(); // no time to give it
   }
 

@@ -15,7 +15,8 @@ import java.util.Locale;
  * {@code properties.message}, {@code properties.errorLevel}). A flexible server's message carries
  * the whole stderr line ({@code 2024-01-15 10:00:00 UTC-65a4f1e0.1a2b-LOG:  ...}, its {@code
  * %t-%c-} prefix), which is kept as it is; a bare message is given the record's time, pid and
- * level, as PostgreSQL would have written them with {@code %m [%p] }. The prefix is then learnt and read as for stderr.
+ * level, as PostgreSQL would have written them with {@code %m [%p] }. The prefix is then learnt
+ * and read as for stderr.
  *
  * <p>PostgreSQL's own jsonlog ({@code error_severity}) is not taken for this: a record needs an
  * {@code errorLevel} or the {@code PostgreSQLLogs} category.

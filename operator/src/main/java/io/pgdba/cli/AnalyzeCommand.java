@@ -87,7 +87,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       defaultValue = "auto",
       converter = FormatConverter.class,
-      description = "auto (default), stderr, csvlog, jsonlog, cnpg, syslog, syslog2 or logplex.")
+      description = "auto (default), stderr, csvlog, jsonlog, cnpg, syslog, syslog2, logplex,"
+          + " cloudsql, azure, redshift or pgbouncer.")
   LogFormat format;
 
   @Option(

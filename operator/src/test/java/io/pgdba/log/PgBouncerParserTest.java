@@ -149,4 +149,41 @@ class PgBouncerParserTest {
     assertThat(m.lastSeen()).isEqualTo(b.lastSeen());
     assertThat(m.byDatabase().get("pgbench")).isEqualTo(a.byDatabase().get("pgbench"));
   }
+
+  /**
+   * The figures pgBadger's JSON gives on the same two files ({@code perl pgbadger -j 1 -o out.json
+   * FILE}, pgBadger a1ad95a): {@code pgb_connection_info} (logins, per database),
+   * {@code pgb_session_info.count} and the {@code t_req} of {@code pgb_per_minute_info}. One
+   * stated difference: pgBadger's sessions are every connection closed with an age, client and
+   * server; pgdba's are the clients' (the server side is in {@code closings}).
+   */
+  @Test
+  void figuresMatchPgBadgers() {
+    var a = LogCollector.read(DIR.resolve("pgbouncer.log.gz")).result.pgbouncer();
+    assertThat(a.loginAttempts()).isEqualTo(4998);
+    assertThat(a.byDatabase()).isEqualTo(java.util.Map.of("pgbench", 4998L));
+    assertThat(a.byUser()).isEqualTo(java.util.Map.of("gilles", 4998L));
+    assertThat(a.byHost()).isEqualTo(java.util.Map.of("127.0.0.1", 4998L));
+    assertThat(a.sessions() + serverCloses(a)).isEqualTo(4983);
+    // t_req per minute: 1967, 481, 0, 0, 2124 queries/s
+    assertThat(a.stats().queriesPerSecond().sum()).isEqualTo(1967 + 481 + 2124);
+    assertThat(a.stats().queriesPerSecond().max()).isEqualTo(2124);
+
+    var b = LogCollector.read(DIR.resolve("pgbouncer.1.21.log.gz")).result.pgbouncer();
+    assertThat(b.loginAttempts()).isEqualTo(7690);
+    assertThat(b.byDatabase()).isEqualTo(java.util.Map.ofEntries(
+        java.util.Map.entry("customers", 1282L), java.util.Map.entry("game_slave", 98L),
+        java.util.Map.entry("game", 1539L), java.util.Map.entry("pgbouncer", 8L),
+        java.util.Map.entry("webdata_trn", 1570L), java.util.Map.entry("retail_slave", 61L),
+        java.util.Map.entry("configdb_slave", 1L), java.util.Map.entry("game_trn", 120L),
+        java.util.Map.entry("retail_trn", 519L), java.util.Map.entry("customers_slave", 145L),
+        java.util.Map.entry("configdb", 414L), java.util.Map.entry("retail", 1933L)));
+    assertThat(b.sessions() + serverCloses(b)).isEqualTo(8055);
+    assertThat(b.stats().queriesPerSecond().sum()).isEqualTo(7318 + 3851);
+  }
+
+  private static long serverCloses(PgBouncerSummary s) {
+    return s.closings().stream().filter(c -> c.side().equals("server"))
+        .mapToLong(PgBouncerSummary.Closing::count).sum();
+  }
 }

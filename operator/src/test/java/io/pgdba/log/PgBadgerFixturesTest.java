@@ -47,9 +47,10 @@ class PgBadgerFixturesTest {
    * The table: file, format detected, prefix learnt, lines left unread, timed statements (simple
    * and execute), and pgBadger's {@code queries_number} on the same file ({@code perl pgbadger -j
    * 1 -o out.json FILE}, pgBadger a1ad95a of 2026-07-14; with an option for the 5 of the 22 it
-   * cannot detect, {@link #PGBADGER_NEEDS_AN_OPTION}). The lines left unread in pg-syslog are systemd's own 3 lines in the same syslog file ("Started
-   * PostgreSQL Cluster"), counted rather than hidden (pgBadger skips them). begin_end.log,
-   * pg_rawcsv.log, pg_vacuums.* and the pgBouncer logs hold no duration line.
+   * cannot detect, {@link #PGBADGER_NEEDS_AN_OPTION}). The lines left unread in pg-syslog are
+   * systemd's own 3 lines in the same syslog file ("Started PostgreSQL Cluster"), counted rather
+   * than hidden (pgBadger skips them). begin_end.log, pg_rawcsv.log, pg_vacuums.* and the
+   * pgBouncer logs hold no duration line.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(

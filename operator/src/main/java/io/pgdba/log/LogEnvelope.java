@@ -183,7 +183,7 @@ enum LogEnvelope {
       }
     }
     String text = s.substring(p).replace("#011", "\t");
-    if (chunk > 1 && PrefixInference.severityStart(text) < 0) {
+    if (chunk > 1 && PrefixInference.severityStart(text, false) < 0) {
       return text.startsWith("\t") ? text : "\t" + text;
     }
     return time + " [" + pid + "] " + text;

@@ -297,7 +297,7 @@ final class LogLinePrefix {
         case STOP_IF_NOT_SESSION -> {
           out.elementsMatched--; // a marker, not a field
           // A background process writes nothing from %q on: the severity follows at once.
-          String severity = Severity.at(line, p);
+          String severity = Severity.atLoose(line, p);
           if (severity != null) {
             out.severity = severity;
             return p;
@@ -391,7 +391,7 @@ final class LogLinePrefix {
       }
     }
     failedAt = elements.length;
-    out.severity = Severity.at(line, p);
+    out.severity = Severity.atLoose(line, p);
     if (out.severity != null || spaceMatched) {
       return p;
     }
@@ -400,7 +400,7 @@ final class LogLinePrefix {
     while (sp < n && line.charAt(sp) == ' ') {
       sp++;
     }
-    out.severity = Severity.at(line, sp);
+    out.severity = Severity.atLoose(line, sp);
     return out.severity != null ? sp : p;
   }
 

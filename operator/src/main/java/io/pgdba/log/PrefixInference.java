@@ -153,6 +153,15 @@ final class PrefixInference {
    * after a separator, or -1.
    */
   static int severityStart(String line) {
+    int strict = severityStart(line, false);
+    return strict >= 0 ? strict : severityStart(line, true);
+  }
+
+  /**
+   * As {@link #severityStart(String)}, with two spaces after the colon only unless {@code loose}:
+   * "ERROR: " with one space inside a statement's text is no severity.
+   */
+  static int severityStart(String line, boolean loose) {
     int limit = Math.min(line.length(), PREFIX_LIMIT);
     for (int i = 0; i < limit; i++) {
       char c = line.charAt(i);
@@ -165,7 +174,7 @@ final class PrefixInference {
           continue;
         }
       }
-      if (Severity.at(line, i) != null) {
+      if ((loose ? Severity.atLoose(line, i) : Severity.at(line, i)) != null) {
         return i;
       }
     }

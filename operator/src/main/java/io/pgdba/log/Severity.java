@@ -31,6 +31,15 @@ final class Severity {
    * one of the string literals above, so callers may compare it with ==.
    */
   static String at(String line, int from) {
+    String word = atLoose(line, from);
+    return word != null && line.startsWith(":  ", from + word.length()) ? word : null;
+  }
+
+  /**
+   * As {@link #at}, also with one space after the colon: PostgreSQL writes two, a rewriting
+   * collector (pgBadger's RDS samples) may keep one. Only where the prefix put the severity.
+   */
+  static String atLoose(String line, int from) {
     if (from >= line.length()) {
       return null;
     }
@@ -55,7 +64,6 @@ final class Severity {
     }
     for (String word : candidates) {
       int end = from + word.length();
-      // PostgreSQL writes two spaces; a rewriting collector (pgBadger's RDS samples) may keep one
       if (line.startsWith(word, from) && line.startsWith(": ", end)) {
         return word;
       }

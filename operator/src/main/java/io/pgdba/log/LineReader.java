@@ -53,9 +53,9 @@ final class LineReader implements Closeable {
     gzip = b1 == 0x1f && b2 == 0x8b && b3 == 8;
     String other = gzip ? null : Decompression.detect(buffered);
     compression = gzip ? "gzip" : other;
-    in = gzip
+    in = JsonArrayStream.unwrapIfArray(gzip
         ? gunzip(buffered)
-        : other != null ? Decompression.open(other, buffered) : buffered;
+        : other != null ? Decompression.open(other, buffered) : buffered);
   }
 
   /** A header cut short or damaged leaves nothing to read: say so instead of "(null)". */
@@ -176,6 +176,9 @@ final class LineReader implements Closeable {
     int n;
     try {
       n = in.read(buf, 0, buf.length);
+    } catch (JsonArrayStream.Broken e) {
+      streamError = e.getMessage();
+      n = -1;
     } catch (EOFException | ZipException e) {
       if (compression == null) {
         throw e;

@@ -121,12 +121,17 @@ class PgBouncerParserTest {
     b.append("2024-01-01 10:00:00.000 UTC [1] ERROR C-0x1: d/u@1.1.1.1:1 pooler error: \u001b[2J"
         + "\u001b[31m no such database: ").append("z".repeat(2_000_000)).append('\n');
     b.append("\u0000\u0001 garbage\n");
+    // a client name that carries another event's text is one login, not a close
+    b.append("2024-01-01 10:00:00.000 UTC [1] LOG C-0x9: d/u@1.1.1.1:1 login attempt: db=d"
+        + " user=u closing because: forged (age=999999s) tls=no\n");
     b.append("2024-01-01 10:00:00.000 UTC [1] LOG stats: 99999999999999999999999 xacts/s, x\n");
     var c = LogCollector.text(b.toString(), LogReaderOptions.auto());
     var s = c.result.pgbouncer();
-    assertThat(s.loginAttempts()).isEqualTo(2_000);
+    assertThat(s.loginAttempts()).isEqualTo(2_001);
+    assertThat(s.sessions()).isZero();
+    assertThat(s.closings()).isEmpty();
     assertThat(s.byDatabase()).hasSize(PgBouncerSummary.MAX_KEYS + 1)
-        .containsEntry(PgBouncerSummary.OTHER, 2_000L - PgBouncerSummary.MAX_KEYS);
+        .containsEntry(PgBouncerSummary.OTHER, 2_001L - PgBouncerSummary.MAX_KEYS);
     assertThat(s.errors()).singleElement().satisfies(e -> {
       assertThat(e.pattern()).doesNotContain("\u001b").startsWith("pooler error: ?[NJ?[Nm");
       assertThat(e.pattern().length()).isLessThanOrEqualTo(200);

@@ -58,6 +58,34 @@ final class LineReader implements Closeable {
         : other != null ? Decompression.open(other, buffered) : buffered;
   }
 
+  /**
+   * Reads {@code plain} as text without looking for compression: a range of a file already known
+   * to be plain, whose first bytes could otherwise pass for a magic number.
+   */
+  LineReader(InputStream plain, boolean isPlain) {
+    if (!isPlain) {
+      throw new IllegalArgumentException("only for plain text");
+    }
+    gzip = false;
+    compression = null;
+    in = plain;
+  }
+
+  /**
+   * The bytes read ahead but not yet returned as lines, handed over (this reader then has none):
+   * with {@link #plainStream()}, the rest of a plain input from the start of the next line.
+   */
+  byte[] takeBuffered() {
+    var rest = java.util.Arrays.copyOfRange(buf, pos, limit);
+    pos = limit;
+    return rest;
+  }
+
+  /** The stream under this reader, for a plain input only (null when compressed). */
+  InputStream plainStream() {
+    return compression == null ? in : null;
+  }
+
   /** A header cut short or damaged leaves nothing to read: say so instead of "(null)". */
   private static InputStream gunzip(InputStream raw) throws IOException {
     try {

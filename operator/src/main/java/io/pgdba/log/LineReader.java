@@ -25,7 +25,7 @@ final class LineReader implements Closeable {
   private final InputStream in;
   private final boolean gzip;
   private final String compression;
-  private final byte[] buf = new byte[BUFFER_BYTES];
+  private final byte[] buf;
   private int pos;
   private int limit;
   private boolean eof;
@@ -42,6 +42,7 @@ final class LineReader implements Closeable {
   private String streamError;
 
   LineReader(InputStream raw) throws IOException {
+    buf = new byte[BUFFER_BYTES];
     var buffered = new BufferedInputStream(raw, 64 * 1024);
     buffered.mark(3);
     int b1 = buffered.read();
@@ -69,6 +70,18 @@ final class LineReader implements Closeable {
     gzip = false;
     compression = null;
     in = plain;
+    buf = new byte[BUFFER_BYTES];
+  }
+
+  /** Reads the lines of {@code data[0, length)} in place (a range already in memory), uncopied. */
+  LineReader(byte[] data, int length) {
+    gzip = false;
+    compression = null;
+    in = InputStream.nullInputStream();
+    buf = data;
+    limit = length;
+    bytesRead = length;
+    eof = true;
   }
 
   /**
@@ -153,7 +166,13 @@ final class LineReader implements Closeable {
       if (i < end) {
         pos = i + 1;
         if (carryLen == 0 && !skipping) {
-          return finishLine(b, start, i - start);
+          int len = i - start;
+          if (len > MAX_LINE_BYTES) {
+            // only a buffer larger than the cap (a range read in place) holds such a line whole
+            lastTruncated = true;
+            len = MAX_LINE_BYTES;
+          }
+          return finishLine(b, start, len);
         }
         append(b, start, i - start);
         return finishLine(carry, 0, carryLen);

@@ -4,6 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -133,7 +136,7 @@ final class LogRanges {
         long lines = countLines(block, cut, eof);
         if (firstRange) {
           // continues what the caller's parser holds open; a record it holds ends here
-          var reader = new LineReader(new ByteArrayInputStream(block, 0, cut), true);
+          var reader = new LineReader(block, cut);
           line = parse(reader, first, line);
           first.finish();
           truncated += reader.truncatedLines();
@@ -168,7 +171,7 @@ final class LogRanges {
     var records = new ArrayList<LogRecord>();
     var stats = new ParseStats(source);
     var parser = newParser(records::add, stats);
-    var lines = new LineReader(new ByteArrayInputStream(data, 0, length), true);
+    var lines = new LineReader(data, length);
     long last = parse(lines, parser, base);
     parser.finish();
     return new Range(records, stats, last - base, lines.truncatedLines() + parser.truncatedLines());
@@ -218,10 +221,25 @@ final class LogRanges {
     return range.truncatedLines();
   }
 
-  /** Lines in {@code block[0, end)} as {@link LineReader} counts them. */
-  private static long countLines(byte[] block, int end, boolean eof) {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
+  /**
+   * Lines in {@code block[0, end)} as {@link LineReader} counts them. Eight bytes at a time: this
+   * runs on the one thread that cuts the ranges, so it must not cost a byte loop.
+   */
+  static long countLines(byte[] block, int end, boolean eof) {
     long n = 0;
-    for (int i = 0; i < end; i++) {
+    int i = 0;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(block, i) ^ NEWLINES; // a newline byte is now zero
+      // exact zero-byte marks (no carries between bytes): the high bit of each zero byte
+      long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
+      n += Long.bitCount(zeros);
+    }
+    for (; i < end; i++) {
       if (block[i] == '\n') {
         n++;
       }

@@ -184,4 +184,29 @@ class LogRangesTest {
     assertThat(fromGzip.records()).isEqualTo(fromPlain.records());
     assertThat(fromGzip.result().linesRead()).isEqualTo(fromPlain.result().linesRead());
   }
+
+  @Test
+  void linesAreCountedAsTheLineReaderCountsThem() throws IOException {
+    var r = new Random(11);
+    for (int size = 0; size < 300; size++) {
+      byte[] bytes = new byte[size];
+      for (int i = 0; i < size; i++) {
+        // newlines, bytes with the high bit set and bytes next to 0x0A, which a careless
+        // eight-at-a-time count would take for newlines
+        bytes[i] = (byte) switch (r.nextInt(5)) {
+          case 0 -> '\n';
+          case 1 -> 0x0B;
+          case 2 -> 0x8A;
+          case 3 -> 0x09;
+          default -> r.nextInt(256);
+        };
+      }
+      var reader = new LineReader(new ByteArrayInputStream(bytes), true);
+      long expected = 0;
+      while (reader.next() != null) {
+        expected++;
+      }
+      assertThat(LogRanges.countLines(bytes, size, true)).as("size %d", size).isEqualTo(expected);
+    }
+  }
 }

@@ -32,16 +32,23 @@ public final class LogReader {
   private final int rangeWorkers;
 
   /**
-   * Threads that parse ranges of one plain stderr file: one per core, or the system property
-   * {@value #RANGE_WORKERS_PROPERTY} (1 reads sequentially, as a check that both give the same).
+   * Threads that parse ranges of one plain stderr file: one per core up to {@link
+   * #MAX_RANGE_WORKERS}, or the system property {@value #RANGE_WORKERS_PROPERTY} (1 reads
+   * sequentially, as a check that both give the same).
    */
   public LogReader(LogReaderOptions options) {
     this(
         options,
         LogRanges.DEFAULT_RANGE_BYTES,
-        Math.max(1, Integer.getInteger(
-            RANGE_WORKERS_PROPERTY, Runtime.getRuntime().availableProcessors())));
+        Math.max(1, Integer.getInteger(RANGE_WORKERS_PROPERTY,
+            Math.min(MAX_RANGE_WORKERS, Runtime.getRuntime().availableProcessors()))));
   }
+
+  /**
+   * More parsing threads than this would only queue behind the one that assembles events, and
+   * each holds two ranges of records in the heap.
+   */
+  static final int MAX_RANGE_WORKERS = 4;
 
   /** System property: threads that parse ranges of a plain stderr file (1 = sequential). */
   public static final String RANGE_WORKERS_PROPERTY = "pgdba.log.rangeWorkers";

@@ -5,6 +5,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -21,6 +24,11 @@ final class LineReader implements Closeable {
   static final int MAX_LINE_BYTES = 1 << 20;
 
   private static final int BUFFER_BYTES = 256 * 1024;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
   private final InputStream in;
   private final boolean gzip;
@@ -160,6 +168,16 @@ final class LineReader implements Closeable {
       int end = limit;
       byte[] b = buf;
       int i = start;
+      // eight bytes at a time to the first newline (exact zero-byte marks, see LogRanges)
+      while (i + 8 <= end) {
+        long x = (long) LONGS.get(b, i) ^ NEWLINES;
+        long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
+        if (zeros != 0) {
+          i += Long.numberOfTrailingZeros(zeros) >>> 3;
+          break;
+        }
+        i += 8;
+      }
       while (i < end && b[i] != '\n') {
         i++;
       }

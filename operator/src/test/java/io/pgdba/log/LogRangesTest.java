@@ -186,7 +186,7 @@ class LogRangesTest {
   }
 
   @Test
-  void linesAreCountedAsTheLineReaderCountsThem() throws IOException {
+  void linesAreSplitAndCountedEightBytesAtATimeAsByteByByte() throws IOException {
     var r = new Random(11);
     for (int size = 0; size < 300; size++) {
       byte[] bytes = new byte[size];
@@ -197,16 +197,35 @@ class LogRangesTest {
           case 0 -> '\n';
           case 1 -> 0x0B;
           case 2 -> 0x8A;
-          case 3 -> 0x09;
+          case 3 -> r.nextBoolean() ? 0x09 : '\r';
           default -> r.nextInt(256);
         };
       }
-      var reader = new LineReader(new ByteArrayInputStream(bytes), true);
-      long expected = 0;
-      while (reader.next() != null) {
-        expected++;
+      // the lines as a byte-at-a-time split gives them
+      var expected = new ArrayList<String>();
+      int start = 0;
+      for (int i = 0; i <= size; i++) {
+        if (i == size ? start < size : bytes[i] == '\n') {
+          int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+          expected.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+          start = i + 1;
+        }
       }
-      assertThat(LogRanges.countLines(bytes, size, true)).as("size %d", size).isEqualTo(expected);
+      var streamed = new ArrayList<String>();
+      var reader = new LineReader(new ByteArrayInputStream(bytes), true);
+      for (String line; (line = reader.next()) != null; ) {
+        streamed.add(line);
+      }
+      var inPlace = new ArrayList<String>();
+      reader = new LineReader(bytes, size);
+      for (String line; (line = reader.next()) != null; ) {
+        inPlace.add(line);
+      }
+      assertThat(streamed).as("size %d", size).isEqualTo(expected);
+      assertThat(inPlace).as("size %d", size).isEqualTo(expected);
+      assertThat(LogRanges.countLines(bytes, size, true))
+          .as("size %d", size)
+          .isEqualTo(expected.size());
     }
   }
 }

@@ -30,7 +30,8 @@ demo:
 demo-run: build
 	java -jar $(JAR) demo
 
-## Log-analysis throughput and heap on a generated >= 1 GB log, against pgBadger when installed.
+## pgdba analyze on a 300 MB log from a real PostgreSQL against wc -l and pgBadger -j 1: wall, CPU,
+## peak RSS and the ratios (knobs in operator/src/bench/bench-logs.sh).
 bench: build
 	bash operator/src/bench/bench-logs.sh
 

@@ -2,6 +2,7 @@ package io.pgdba.analysis;
 
 import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.finding.Finding;
+import io.pgdba.log.LogEvent;
 import io.pgdba.log.LogEventAssembler;
 import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
@@ -79,23 +80,19 @@ public final class Analyzer {
       }
       return builder.build();
     }
-    // Reading and parsing lines on this thread; assembling events and fingerprinting on the
-    // pipe's worker: the two halves cost about the same, so two cores go nearly twice as fast.
-    var assemblers = new ArrayList<LogEventAssembler>();
-    try (var pipe = new Pipe<LogRecord>(Analyzer::weight)) {
+    // Lines are parsed by the reader's threads (ranges of a plain file in parallel), events are
+    // assembled on this thread, in order, and fingerprinted and counted on the pipe's worker.
+    try (var pipe = new Pipe<LogEvent>(Analyzer::weight)) {
+      var sender = pipe.into(builder);
       for (var source : request.logs()) {
         // one assembler per source: statement/duration pairing never crosses files
-        var assembler = new LogEventAssembler(builder);
-        var sender = pipe.into(assembler);
-        results.add(readSource(reader, source, sender, progress));
-        sender.flush();
-        pipe.run(assembler::finish);
-        assemblers.add(assembler);
-      }
-      pipe.finish();
-      for (var assembler : assemblers) {
+        var assembler = new LogEventAssembler(sender);
+        results.add(readSource(reader, source, assembler, progress));
+        assembler.finish();
         unpaired[0] += assembler.unpairedDurations();
       }
+      sender.flush();
+      pipe.finish();
     }
     return builder.build();
   }
@@ -123,9 +120,18 @@ public final class Analyzer {
     }
   }
 
-  /** The text a record holds, roughly: what it costs to keep it queued. */
-  private static long weight(LogRecord r) {
-    return 128 + len(r.message()) + len(r.detail()) + len(r.statement()) + len(r.context());
+  /** The text an event holds, roughly: what it costs to keep it queued. */
+  private static long weight(LogEvent e) {
+    if (e instanceof LogEvent.ExecutedStatement s) {
+      return 256 + len(s.text()); // parameters: not looked at here, they parse when first read
+    }
+    if (e instanceof LogEvent.ExplainedStatement x) {
+      return 128 + len(x.queryText()) + len(x.plan());
+    }
+    if (e instanceof LogEvent.LogError err) {
+      return 128 + len(err.message()) + len(err.statement());
+    }
+    return 128;
   }
 
   private static int len(String s) {

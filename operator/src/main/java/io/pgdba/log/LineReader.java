@@ -5,6 +5,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -22,10 +25,15 @@ final class LineReader implements Closeable {
 
   private static final int BUFFER_BYTES = 256 * 1024;
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
   private final InputStream in;
   private final boolean gzip;
   private final String compression;
-  private final byte[] buf = new byte[BUFFER_BYTES];
+  private final byte[] buf;
   private int pos;
   private int limit;
   private boolean eof;
@@ -42,6 +50,7 @@ final class LineReader implements Closeable {
   private String streamError;
 
   LineReader(InputStream raw) throws IOException {
+    buf = new byte[BUFFER_BYTES];
     var buffered = new BufferedInputStream(raw, 64 * 1024);
     buffered.mark(3);
     int b1 = buffered.read();
@@ -56,6 +65,46 @@ final class LineReader implements Closeable {
     in = JsonArrayStream.unwrapIfArray(gzip
         ? gunzip(buffered)
         : other != null ? Decompression.open(other, buffered) : buffered);
+  }
+
+  /**
+   * Reads {@code plain} as text without looking for compression: a range of a file already known
+   * to be plain, whose first bytes could otherwise pass for a magic number.
+   */
+  LineReader(InputStream plain, boolean isPlain) {
+    if (!isPlain) {
+      throw new IllegalArgumentException("only for plain text");
+    }
+    gzip = false;
+    compression = null;
+    in = plain;
+    buf = new byte[BUFFER_BYTES];
+  }
+
+  /** Reads the lines of {@code data[0, length)} in place (a range already in memory), uncopied. */
+  LineReader(byte[] data, int length) {
+    gzip = false;
+    compression = null;
+    in = InputStream.nullInputStream();
+    buf = data;
+    limit = length;
+    bytesRead = length;
+    eof = true;
+  }
+
+  /**
+   * The bytes read ahead but not yet returned as lines, handed over (this reader then has none):
+   * with {@link #plainStream()}, the rest of a plain input from the start of the next line.
+   */
+  byte[] takeBuffered() {
+    var rest = java.util.Arrays.copyOfRange(buf, pos, limit);
+    pos = limit;
+    return rest;
+  }
+
+  /** The stream under this reader, for a plain input only (null when compressed). */
+  InputStream plainStream() {
+    return compression == null ? in : null;
   }
 
   /** A header cut short or damaged leaves nothing to read: say so instead of "(null)". */
@@ -119,13 +168,29 @@ final class LineReader implements Closeable {
       int end = limit;
       byte[] b = buf;
       int i = start;
+      // eight bytes at a time to the first newline (exact zero-byte marks, see LogRanges)
+      while (i + 8 <= end) {
+        long x = (long) LONGS.get(b, i) ^ NEWLINES;
+        long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
+        if (zeros != 0) {
+          i += Long.numberOfTrailingZeros(zeros) >>> 3;
+          break;
+        }
+        i += 8;
+      }
       while (i < end && b[i] != '\n') {
         i++;
       }
       if (i < end) {
         pos = i + 1;
         if (carryLen == 0 && !skipping) {
-          return finishLine(b, start, i - start);
+          int len = i - start;
+          if (len > MAX_LINE_BYTES) {
+            // only a buffer larger than the cap (a range read in place) holds such a line whole
+            lastTruncated = true;
+            len = MAX_LINE_BYTES;
+          }
+          return finishLine(b, start, len);
         }
         append(b, start, i - start);
         return finishLine(carry, 0, carryLen);

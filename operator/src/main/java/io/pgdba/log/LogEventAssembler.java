@@ -96,7 +96,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
                 Phase.EXECUTE,
                 m.substring(8, colon),
                 m.substring(colon + 2),
-                Parameters.parse(r.detail())));
+                Parameters.lazy(r.detail())));
       }
     } else if (m.startsWith("checkpoint complete")) {
       server(r, Kind.CHECKPOINT, number(m, "write=") * 1000);
@@ -122,13 +122,15 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     if (ms < 0) {
       return;
     }
-    double durationMs;
-    try {
-      String value = m.substring(DURATION.length(), ms);
-      // "1_000" (a digit separator some tools write) is a thousand, not a line to drop
-      durationMs = Double.parseDouble(value.indexOf('_') >= 0 ? value.replace("_", "") : value);
-    } catch (NumberFormatException e) {
-      return;
+    double durationMs = plainDecimal(m, DURATION.length(), ms);
+    if (Double.isNaN(durationMs)) {
+      try {
+        String value = m.substring(DURATION.length(), ms);
+        // "1_000" (a digit separator some tools write) is a thousand, not a line to drop
+        durationMs = Double.parseDouble(value.indexOf('_') >= 0 ? value.replace("_", "") : value);
+      } catch (NumberFormatException e) {
+        return;
+      }
     }
     int rest = ms + 3;
     if (rest == m.length()) {
@@ -160,13 +162,49 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     }
   }
 
+  /** Powers of ten a double holds exactly: one division by them rounds correctly. */
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+  };
+
+  /**
+   * {@code digits[.digits]} in {@code s[from, to)} as the very double {@link
+   * Double#parseDouble} gives (an exact integer over an exact power of ten is one correctly
+   * rounded division), without the substring; NaN for any other shape, left to the slow path.
+   */
+  static double plainDecimal(String s, int from, int to) {
+    long mantissa = 0;
+    int digits = 0;
+    int scale = -1;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        mantissa = mantissa * 10 + (c - '0');
+        if (++digits > 15) {
+          return Double.NaN;
+        }
+        if (scale >= 0) {
+          scale++;
+        }
+      } else if (c == '.' && scale < 0) {
+        scale = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0) {
+      return Double.NaN;
+    }
+    return scale <= 0 ? (double) mantissa : mantissa / POWERS_OF_TEN[scale];
+  }
+
   /** {@code <name>: text}, the name being {@code <unnamed>}, {@code S_1} or {@code S_1/C_2}. */
   private void extended(LogRecord r, String m, int nameStart, Phase phase, double durationMs) {
     int colon = m.indexOf(": ", nameStart);
     if (colon < 0) {
       return;
     }
-    List<String> params = phase == Phase.PARSE ? List.of() : Parameters.parse(r.detail());
+    List<String> params = phase == Phase.PARSE ? List.of() : Parameters.lazy(r.detail());
     String name = m.substring(nameStart, colon);
     if (name.startsWith("fetch from ")) {
       name = name.substring(11); // a further fetch from an open portal: same statement

@@ -68,6 +68,19 @@ final class LogLinePrefix {
 
   private int atFirstTextPosition;
 
+  /** The pid last boxed, handed out again while lines come from the same process. */
+  private Integer lastPid;
+
+  private static final int FIELD_CACHE_SIZE = 256;
+  private static final int FIELD_CACHE_MAX_CHARS = 64;
+
+  /**
+   * User, database, application and host repeat on every line: a direct-mapped cache by exact
+   * text hands out one String per value instead of a substring per line, and later lookups by
+   * these names then meet the same instance (equals by reference, hash already computed).
+   */
+  private final String[] fieldCache = new String[FIELD_CACHE_SIZE];
+
   private LogLinePrefix(String pattern, Element[] elements) {
     this.pattern = pattern;
     this.elements = elements;
@@ -337,7 +350,12 @@ final class LogLinePrefix {
             return -1;
           }
           if (e.kind == Kind.PID) {
-            out.pid = (int) Math.min(Integer.MAX_VALUE, parseLong(line, start, end));
+            int pid = (int) Math.min(Integer.MAX_VALUE, parseLong(line, start, end));
+            // consecutive lines mostly come from one process: box its pid once
+            if (lastPid == null || lastPid != pid) {
+              lastPid = pid;
+            }
+            out.pid = lastPid;
           } else if (e.kind == Kind.QUERY_ID) {
             out.queryId = CsvlogParser.parseLong(line.substring(start, end));
           }
@@ -380,7 +398,7 @@ final class LogLinePrefix {
             failedAt = k;
             return -1;
           }
-          String value = e.padded ? line.substring(p, end).trim() : line.substring(p, end);
+          String value = e.padded ? line.substring(p, end).trim() : fieldText(line, p, end);
           // PostgreSQL writes [unknown] where csvlog and jsonlog leave the field empty.
           assign(e.kind, value.isEmpty() || value.equals("[unknown]") ? null : value, out);
           if (k == userAtDatabase) {
@@ -402,6 +420,26 @@ final class LogLinePrefix {
     }
     out.severity = Severity.atLoose(line, sp);
     return out.severity != null ? sp : p;
+  }
+
+  /** {@code line[from, to)}, the cached instance when the same text was met before. */
+  private String fieldText(String line, int from, int to) {
+    int len = to - from;
+    if (len > FIELD_CACHE_MAX_CHARS) {
+      return line.substring(from, to);
+    }
+    int h = len;
+    for (int i = from; i < to; i++) {
+      h = 31 * h + line.charAt(i);
+    }
+    int slot = (h ^ (h >>> 16)) & (FIELD_CACHE_SIZE - 1);
+    String cached = fieldCache[slot];
+    if (cached != null && cached.length() == len && line.startsWith(cached, from)) {
+      return cached;
+    }
+    String value = line.substring(from, to);
+    fieldCache[slot] = value;
+    return value;
   }
 
   /**

@@ -25,8 +25,39 @@ public final class LogReader {
 
   private final LogReaderOptions options;
 
+  /** Bytes per range when a plain stderr log is parsed in parallel ranges. */
+  private final int rangeBytes;
+
+  /** Threads parsing ranges; 1 keeps the sequential read (one reading thread, one parsing). */
+  private final int rangeWorkers;
+
+  /**
+   * Threads that parse ranges of one plain stderr file: one per core up to {@link
+   * #MAX_RANGE_WORKERS}, or the system property {@value #RANGE_WORKERS_PROPERTY} (1 reads
+   * sequentially, as a check that both give the same).
+   */
   public LogReader(LogReaderOptions options) {
+    this(
+        options,
+        LogRanges.DEFAULT_RANGE_BYTES,
+        Math.max(1, Integer.getInteger(RANGE_WORKERS_PROPERTY,
+            Math.min(MAX_RANGE_WORKERS, Runtime.getRuntime().availableProcessors()))));
+  }
+
+  /**
+   * More parsing threads than this would only queue behind the one that assembles events, and
+   * each holds two ranges of records in the heap.
+   */
+  static final int MAX_RANGE_WORKERS = 4;
+
+  /** System property: threads that parse ranges of a plain stderr file (1 = sequential). */
+  public static final String RANGE_WORKERS_PROPERTY = "pgdba.log.rangeWorkers";
+
+  /** For tests: ranges of {@code rangeBytes}, parsed by {@code rangeWorkers} threads. */
+  LogReader(LogReaderOptions options, int rangeBytes, int rangeWorkers) {
     this.options = options;
+    this.rangeBytes = rangeBytes;
+    this.rangeWorkers = rangeWorkers;
   }
 
   /**
@@ -80,10 +111,11 @@ public final class LogReader {
       }
       PgBouncerParser bouncer =
           format == LogFormat.PGBOUNCER ? new PgBouncerParser(stats) : null;
+      String mismatch = null;
       RecordParser parser =
           switch (format) {
             case STDERR -> {
-              String mismatch =
+              mismatch =
                   prefixKnown
                       ? "line does not start with log_line_prefix '" + prefix.pattern() + "'"
                       : LogSniffer.describe(sample);
@@ -101,6 +133,27 @@ public final class LogReader {
         parser.line(s, ++lineNumber);
       }
       sample = null; // let the sample go before the long part of the read
+      InputStream plain = lines.plainStream();
+      if (rangeWorkers > 1 && envelope == null && plain != null
+          && parser instanceof StderrParser stderr) {
+        // A plain stderr file: ranges cut at record starts, parsed in parallel, in order.
+        var ranges = new LogRanges(prefix, mismatch, name, rangeBytes,
+            (int) Math.min(LogRanges.MAX_RANGE_BYTES, 32L * rangeBytes), rangeWorkers);
+        long before = lines.bytesRead();
+        var outcome = ranges.read(
+            lines.takeBuffered(), plain, lineNumber, stderr, sink, stats, progress, before);
+        parser.finish();
+        progress.accept(outcome.bytesRead());
+        return new LogReadResult(
+            name,
+            format,
+            prefixKnown ? prefix.pattern() : null,
+            outcome.lastLine(),
+            stats.unparsed(),
+            stats.firstUnparsed(),
+            outcome.bytesRead(),
+            lines.truncatedLines() + parser.truncatedLines() + outcome.truncatedLines());
+      }
       long nextProgress = PROGRESS_BYTES;
       try (var pipeline = new LinePipeline(lines, name, envelope == null)) {
         LinePipeline.Batch batch;

@@ -1,7 +1,9 @@
 package io.pgdba.log;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * Parses {@code DETAIL: Parameters: $1 = 'a', $2 = NULL}. Values are SQL literals whose quotes are
@@ -14,6 +16,48 @@ final class Parameters {
   private static final String HEAD = "arameters: ";
 
   private Parameters() {}
+
+  /**
+   * As {@link #parse}, parsed when first looked at: most executions are only counted, and only
+   * the slowest keeps its parameters as the example, so the others never pay for the parse.
+   */
+  static List<String> lazy(String detail) {
+    if (detail == null
+        || !(detail.startsWith("P") || detail.startsWith("p"))
+        || !detail.startsWith(HEAD, 1)) {
+      return List.of();
+    }
+    return new Lazy(detail);
+  }
+
+  /** An immutable list of the values of one DETAIL line, parsed on first use. */
+  private static final class Lazy extends AbstractList<String> implements RandomAccess {
+    private final String detail;
+    private List<String> values; // immutable once set: a racy second parse gives an equal list
+
+    Lazy(String detail) {
+      this.detail = detail;
+    }
+
+    private List<String> values() {
+      var v = values;
+      if (v == null) {
+        v = parse(detail);
+        values = v;
+      }
+      return v;
+    }
+
+    @Override
+    public String get(int index) {
+      return values().get(index);
+    }
+
+    @Override
+    public int size() {
+      return values().size();
+    }
+  }
 
   /** The values as logged (quotes kept, NULL as NULL); empty when {@code detail} has none. */
   static List<String> parse(String detail) {

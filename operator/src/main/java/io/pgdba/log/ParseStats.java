@@ -17,6 +17,14 @@ final class ParseStats {
     }
   }
 
+  /** Adds the counts of a later part of the same source (a range read apart). */
+  void add(ParseStats later) {
+    unparsed += later.unparsed;
+    if (firstUnparsed == null) {
+      firstUnparsed = later.firstUnparsed;
+    }
+  }
+
   long unparsed() {
     return unparsed;
   }

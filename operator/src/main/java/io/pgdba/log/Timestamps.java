@@ -111,8 +111,18 @@ final class Timestamps {
       lastZone = zone;
       lastEpochSecond = epochSecond;
     }
-    return Instant.ofEpochSecond(epochSecond, nanos);
+    // %t has no fraction: every line of a second shares one Instant rather than a copy each
+    Instant last = lastInstant;
+    if (last != null && last.getEpochSecond() == epochSecond && last.getNano() == nanos) {
+      return last;
+    }
+    last = Instant.ofEpochSecond(epochSecond, nanos);
+    lastInstant = last;
+    return last;
   }
+
+  /** The instant {@link #parse} returned last. */
+  private Instant lastInstant;
 
   /** Parses {@code %n}: seconds since the epoch with milliseconds ({@code 1714557600.123}). */
   static Instant parseEpoch(String s, int from, int to) {

@@ -1,0 +1,297 @@
+package io.pgdba.log;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads the rest of a plain stderr log as ranges parsed in parallel. The calling thread reads the
+ * bytes and cuts them just before a line that opens a record (the prefix, then a severity that is
+ * not a DETAIL/STATEMENT... part): there the sequential parser too closes the record before and
+ * starts afresh, so a range parsed by a parser of its own gives the very records the sequential
+ * read gives. Ranges are handed to the sink in file order, with their absolute line numbers, so
+ * the output is the same, byte for byte, whatever the number of threads.
+ *
+ * <p>Memory stays bounded: ranges of about {@link #DEFAULT_RANGE_BYTES}, at most {@code 2 x
+ * workers} in flight. A range with no record start in {@link #MAX_RANGE_BYTES} (one giant
+ * multi-line entry) ends the parallel part: the rest is read sequentially, still exactly.
+ */
+final class LogRanges {
+
+  static final int DEFAULT_RANGE_BYTES = 2 << 20;
+  static final int MAX_RANGE_BYTES = 64 << 20;
+
+  /** Progress is reported after about this many bytes. */
+  private static final long PROGRESS_BYTES = 16L << 20;
+
+  /** What one range gave, in file order. */
+  private record Range(
+      List<LogRecord> records, ParseStats stats, long lines, long truncatedLines) {}
+
+  /** Lines, bytes and truncated lines of the part read here. */
+  record Outcome(long lastLine, long bytesRead, long truncatedLines) {}
+
+  private final String prefixPattern;
+  private final LogLinePrefix probe;
+  private final PrefixFields probeFields = new PrefixFields();
+  private final String mismatch;
+  private final String source;
+  private final int rangeBytes;
+  private final int maxRangeBytes;
+  private final int workers;
+
+  /** @param maxRangeBytes a range that grows past this without a record start ends the ranges */
+  LogRanges(
+      LogLinePrefix prefix,
+      String mismatch,
+      String source,
+      int rangeBytes,
+      int maxRangeBytes,
+      int workers) {
+    this.prefixPattern = prefix.pattern();
+    this.probe = LogLinePrefix.compile(prefixPattern);
+    this.mismatch = mismatch;
+    this.source = source;
+    this.rangeBytes = rangeBytes;
+    this.maxRangeBytes = maxRangeBytes;
+    this.workers = workers;
+  }
+
+  /**
+   * Reads {@code head} then {@code in} to its end. The first range goes through {@code first},
+   * the parser that read the lines before (a record it holds open may continue there); later
+   * ranges through parsers of their own on the worker threads.
+   *
+   * @param lastLine number of the last line read before {@code head}
+   * @param bytesBefore bytes read before, for progress
+   */
+  Outcome read(
+      byte[] head,
+      InputStream in,
+      long lastLine,
+      StderrParser first,
+      Consumer<LogRecord> sink,
+      ParseStats stats,
+      LongConsumer progress,
+      long bytesBefore)
+      throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      var t = new Thread(r, "pgdba-log-range " + source);
+      t.setDaemon(true);
+      return t;
+    });
+    var inFlight = new ArrayDeque<Future<Range>>();
+    long bytes = bytesBefore;
+    long nextProgress = bytes + PROGRESS_BYTES;
+    long truncated = 0;
+    long line = lastLine;
+    boolean firstRange = true;
+    byte[] carry = head;
+    try {
+      boolean eof = false;
+      while (!eof) {
+        byte[] block = new byte[carry.length + rangeBytes];
+        System.arraycopy(carry, 0, block, 0, carry.length);
+        int n = carry.length;
+        int read = in.readNBytes(block, n, rangeBytes);
+        n += read;
+        bytes += read;
+        eof = read < rangeBytes;
+        if (bytes >= nextProgress) {
+          progress.accept(bytes);
+          nextProgress = bytes + PROGRESS_BYTES;
+        }
+        int cut = eof ? n : lastRecordStart(block, n);
+        if (!eof && cut <= 0) {
+          // no record starts in this block after its first line: the range grows
+          carry = java.util.Arrays.copyOf(block, n);
+          if (carry.length <= maxRangeBytes) {
+            continue;
+          }
+          // one entry bigger than a range: the rest in order, by one parser, as sequentially
+          drain(inFlight, sink, stats);
+          var parser = firstRange ? first : newParser(sink, stats);
+          var rest = new java.io.SequenceInputStream(new ByteArrayInputStream(carry), in);
+          var lines = new LineReader(rest, true);
+          line = parse(lines, parser, line);
+          parser.finish();
+          truncated += lines.truncatedLines() + (parser == first ? 0 : parser.truncatedLines());
+          bytes += lines.bytesRead() - carry.length;
+          break;
+        }
+        long lines = countLines(block, cut, eof);
+        if (firstRange) {
+          // continues what the caller's parser holds open; a record it holds ends here
+          var reader = new LineReader(block, cut);
+          line = parse(reader, first, line);
+          first.finish();
+          truncated += reader.truncatedLines();
+          firstRange = false;
+        } else {
+          long base = line;
+          byte[] data = block;
+          int length = cut;
+          while (inFlight.size() >= 2 * workers) {
+            truncated += deliver(inFlight.poll(), sink, stats);
+          }
+          inFlight.add(pool.submit(() -> parseRange(data, length, base)));
+          line += lines;
+        }
+        carry = java.util.Arrays.copyOfRange(block, cut, n);
+      }
+      while (!inFlight.isEmpty()) {
+        truncated += deliver(inFlight.poll(), sink, stats);
+      }
+      return new Outcome(line, bytes, truncated);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private StderrParser newParser(Consumer<LogRecord> sink, ParseStats stats) {
+    return new StderrParser(
+        LogLinePrefix.compile(prefixPattern), mismatch, source, sink, stats);
+  }
+
+  private Range parseRange(byte[] data, int length, long base) throws IOException {
+    var records = new ArrayList<LogRecord>();
+    var stats = new ParseStats(source);
+    var parser = newParser(records::add, stats);
+    var lines = new LineReader(data, length);
+    long last = parse(lines, parser, base);
+    parser.finish();
+    return new Range(records, stats, last - base, lines.truncatedLines() + parser.truncatedLines());
+  }
+
+  private static long parse(LineReader lines, RecordParser parser, long line) throws IOException {
+    String text;
+    while ((text = lines.next()) != null) {
+      parser.line(LogReader.stripKubernetesTimestamp(text), ++line);
+    }
+    return line;
+  }
+
+  private static void drain(
+      ArrayDeque<Future<Range>> inFlight, Consumer<LogRecord> sink, ParseStats stats)
+      throws IOException {
+    while (!inFlight.isEmpty()) {
+      deliver(inFlight.poll(), sink, stats);
+    }
+  }
+
+  /** Hands a range's records to the sink (on the calling thread); returns its truncated lines. */
+  private static long deliver(Future<Range> future, Consumer<LogRecord> sink, ParseStats stats)
+      throws IOException {
+    Range range;
+    try {
+      range = future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading the log");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    for (LogRecord r : range.records()) {
+      sink.accept(r);
+    }
+    stats.add(range.stats());
+    return range.truncatedLines();
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
+  /**
+   * Lines in {@code block[0, end)} as {@link LineReader} counts them. Eight bytes at a time: this
+   * runs on the one thread that cuts the ranges, so it must not cost a byte loop.
+   */
+  static long countLines(byte[] block, int end, boolean eof) {
+    long n = 0;
+    int i = 0;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(block, i) ^ NEWLINES; // a newline byte is now zero
+      // exact zero-byte marks (no carries between bytes): the high bit of each zero byte
+      long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
+      n += Long.bitCount(zeros);
+    }
+    for (; i < end; i++) {
+      if (block[i] == '\n') {
+        n++;
+      }
+    }
+    if (eof && end > 0 && block[end - 1] != '\n') {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Start of the last complete line of {@code block[0, n)} that opens a record, after the first
+   * line; 0 when there is none.
+   */
+  private int lastRecordStart(byte[] block, int n) {
+    int end = n - 1;
+    while (end >= 0 && block[end] != '\n') {
+      end--;
+    }
+    while (end > 0) {
+      int start = end - 1;
+      while (start >= 0 && block[start] != '\n') {
+        start--;
+      }
+      start++;
+      if (start == 0) {
+        return 0;
+      }
+      if (opensRecord(block, start, end)) {
+        return start;
+      }
+      end = start - 1;
+    }
+    return 0;
+  }
+
+  /** Whether the line {@code block[start, end)} opens a record, read as the parser reads it. */
+  private boolean opensRecord(byte[] block, int start, int end) {
+    int len = end - start;
+    if (len > LineReader.MAX_LINE_BYTES) {
+      len = LineReader.MAX_LINE_BYTES; // cut, and its '\r' kept, as LineReader does
+    } else if (len > 0 && block[start + len - 1] == '\r') {
+      len--;
+    }
+    String text =
+        LogReader.stripKubernetesTimestamp(
+            new String(block, start, len, StandardCharsets.UTF_8));
+    if (!text.isEmpty() && text.charAt(0) == '\t') {
+      return false;
+    }
+    return probe.match(text, probeFields) >= 0
+        && probeFields.severity != null
+        && !Severity.isPart(probeFields.severity);
+  }
+}

@@ -99,10 +99,24 @@ public final class HistoryStore {
       ps.setDouble(9, workload.totals().totalTimeMs());
       Array applied = c.createArrayOf("text", run.applied().toArray());
       ps.setArray(10, applied);
+      long id;
       try (var rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        id = rs.getLong(1);
       }
+      if (!run.indexScans().isEmpty()) {
+        try (var usage = c.prepareStatement("INSERT INTO " + SCHEMA + ".index_usage"
+            + " (run_id, index_name, idx_scan) VALUES (?, ?, ?)")) {
+          for (var e : run.indexScans().entrySet()) {
+            usage.setLong(1, id);
+            usage.setString(2, e.getKey());
+            usage.setLong(3, e.getValue());
+            usage.addBatch();
+          }
+          usage.executeBatch();
+        }
+      }
+      return id;
     }
   }
 
@@ -161,6 +175,58 @@ public final class HistoryStore {
       throw failure("reading the series", e);
     }
     return series;
+  }
+
+  /** The runs of {@code analysis} recorded in [{@code from}, {@code to}), oldest first. */
+  public List<RunInfo> runs(String analysis, Instant from, Instant to) throws HistoryException {
+    var runs = new ArrayList<RunInfo>();
+    try (var c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT id, recorded_at, period_start, server_version,"
+            + " settings_hash, applied FROM " + SCHEMA + ".run"
+            + " WHERE analysis = ? AND recorded_at >= ? AND recorded_at < ?"
+            + " ORDER BY recorded_at, id")) {
+      ps.setString(1, analysis);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var start = rs.getTimestamp(3);
+          var applied = rs.getArray(6);
+          runs.add(new RunInfo(rs.getLong(1), rs.getTimestamp(2).toInstant(),
+              start == null ? null : start.toInstant(), rs.getString(4), rs.getString(5),
+              applied == null ? List.of() : List.of((String[]) applied.getArray())));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading the runs", e);
+    }
+    return runs;
+  }
+
+  /**
+   * The scans {@code index} had had at each run of {@code analysis} recorded from {@code from}
+   * on, by run id (runs that could not ask the target are absent).
+   */
+  public Map<Long, Long> indexScans(String analysis, String index, Instant from)
+      throws HistoryException {
+    var scans = new LinkedHashMap<Long, Long>();
+    try (var c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT r.id, u.idx_scan FROM " + SCHEMA + ".run r"
+            + " JOIN " + SCHEMA + ".index_usage u ON u.run_id = r.id"
+            + " WHERE r.analysis = ? AND r.recorded_at >= ? AND u.index_name = ?"
+            + " ORDER BY r.recorded_at, r.id")) {
+      ps.setString(1, analysis);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setString(3, index);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          scans.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading the index usage", e);
+    }
+    return scans;
   }
 
   /** How many runs of {@code analysis} are stored before {@code before}. */

@@ -61,8 +61,10 @@ public final class HistoryStore {
           .toList();
       var ids = queryIds(c, queries);
       try (var ps = c.prepareStatement("INSERT INTO " + SCHEMA + ".query_figures"
-          + " (query_id, run_id, calls, total_ms, mean_ms, p95_ms, spread_ms, plan_shape)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " (query_id, run_id, calls, total_ms, mean_ms, p95_ms, spread_ms, plan_shape,"
+          + " errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        // logs say which statements failed; pg_stat_statements does not (null: unknown)
+        boolean errorsKnown = !"pg_stat_statements".equals(run.source());
         for (var q : queries) {
           ps.setInt(1, ids.get(q.fingerprint()));
           ps.setLong(2, runId);
@@ -72,6 +74,11 @@ public final class HistoryStore {
           ps.setFloat(6, (float) q.p95TimeMs());
           ps.setFloat(7, (float) Spread.estimate(q));
           ps.setString(8, PlanShape.of(q.examplePlan()));
+          if (errorsKnown) {
+            ps.setLong(9, workload.errorsByFingerprint().getOrDefault(q.fingerprint(), 0L));
+          } else {
+            ps.setNull(9, java.sql.Types.BIGINT);
+          }
           ps.addBatch();
         }
         ps.executeBatch();

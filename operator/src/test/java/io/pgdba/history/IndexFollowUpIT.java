@@ -147,6 +147,30 @@ class IndexFollowUpIT {
   }
 
   @Test
+  void eachQuerysErrorsAreStoredWithItsFigures() throws Exception {
+    var w = workload(2.0, 400);
+    var withErrors = new Workload(w.totals(), w.queries(), Map.of(FP, 7L, "not-run", 2L));
+    long logs = store.record(run("ns/errors", 1, null, Map.of()), withErrors);
+    long stats = store.record(new RunContext("ns/errors", T0.plus(Duration.ofHours(2)), null,
+        null, "pg_stat_statements", null, null, List.of()), withErrors);
+    try (var c = pg.connect("postgres"); var ps = c.prepareStatement(
+        "SELECT errors FROM pgdba_history.query_figures WHERE run_id = ?")) {
+      ps.setLong(1, logs);
+      try (var rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(7);
+        assertThat(rs.next()).as("only queries that ran have figures").isFalse();
+      }
+      ps.setLong(1, stats);
+      try (var rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        rs.getLong(1);
+        assertThat(rs.wasNull()).as("pg_stat_statements does not say").isTrue();
+      }
+    }
+  }
+
+  @Test
   void aSteadyServerAddsNoNote() throws Exception {
     String a = "ns/steady";
     var options = HistoryOptions.defaults();

@@ -159,6 +159,12 @@ public final class HistoryStore {
    */
   public Map<String, List<QueryPoint>> series(String analysis, Instant from, Instant to)
       throws HistoryException {
+    return series(analysis, from, to, null);
+  }
+
+  /** Likewise, only for {@code fingerprints} (null: all). */
+  public Map<String, List<QueryPoint>> series(String analysis, Instant from, Instant to,
+      java.util.Collection<String> fingerprints) throws HistoryException {
     var series = new LinkedHashMap<String, List<QueryPoint>>();
     try (var c = dataSource.getConnection();
         var ps = c.prepareStatement("SELECT q.fingerprint, r.id, r.recorded_at, f.calls,"
@@ -167,10 +173,14 @@ public final class HistoryStore {
             + " JOIN " + SCHEMA + ".query_figures f ON f.run_id = r.id"
             + " JOIN " + SCHEMA + ".query q ON q.id = f.query_id"
             + " WHERE r.analysis = ? AND r.recorded_at >= ? AND r.recorded_at < ?"
+            + (fingerprints == null ? "" : " AND q.fingerprint = ANY (?)")
             + " ORDER BY q.fingerprint, r.recorded_at, r.id")) {
       ps.setString(1, analysis);
       ps.setTimestamp(2, Timestamp.from(from));
       ps.setTimestamp(3, Timestamp.from(to));
+      if (fingerprints != null) {
+        ps.setArray(4, c.createArrayOf("text", fingerprints.toArray()));
+      }
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           series.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new QueryPoint(

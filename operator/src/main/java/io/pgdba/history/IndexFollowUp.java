@@ -77,11 +77,9 @@ public record IndexFollowUp(
           "waiting for runs after the apply (" + after + " of " + runsNeeded + ")");
     }
     Map<String, List<QueryPoint>> series = new LinkedHashMap<>();
-    for (var e : store.series(analysis, from, far).entrySet()) {
-      if (fingerprints.contains(e.getKey())) {
-        series.put(e.getKey(), e.getValue().stream()
-            .filter(p -> !mixed.contains(p.runId())).toList());
-      }
+    for (var e : store.series(analysis, from, far, fingerprints).entrySet()) {
+      series.put(e.getKey(), e.getValue().stream()
+          .filter(p -> !mixed.contains(p.runId())).toList());
     }
     var effect = Effect.measure(series, fingerprints, appliedAt);
     return new IndexFollowUp(effect, after, runsNeeded, scans.size(), lastScans,

@@ -39,6 +39,10 @@ public final class History {
       }
     }
     var comparison = HistoryAnalyzer.compare(current, texts, past, priorRuns, baseline, options);
+    var changes = ServerChanges.of(store.runs(run.analysis(), now.minus(options.window()), now),
+        run);
+    var regressions = comparison.regressions().stream()
+        .map(r -> changes.isEmpty() ? r : withEvidence(r, changes)).toList();
     long runId = store.record(run, workload);
     if (options.saveBaseline() != null) {
       store.saveBaseline(new Baseline(run.analysis(), options.saveBaseline(), now, now));
@@ -46,7 +50,14 @@ public final class History {
     int deleted = options.retention() == null ? 0
         : store.deleteRunsBefore(now.minus(options.retention()));
     return new HistoryReport(run.analysis(), runId, priorRuns, options.baseline(),
-        comparison.trends(), comparison.regressions(), deleted);
+        comparison.trends(), regressions, deleted);
+  }
+
+  private static Regression withEvidence(Regression r, Map<String, Object> more) {
+    var evidence = new LinkedHashMap<>(r.evidence());
+    evidence.putAll(more);
+    return new Regression(r.kind(), r.fingerprint(), r.query(), r.metric(), r.before(),
+        r.after(), r.changePercent(), r.since(), evidence);
   }
 
   static QueryPoint point(QueryStats q, Instant at) {

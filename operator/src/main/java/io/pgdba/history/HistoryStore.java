@@ -61,8 +61,10 @@ public final class HistoryStore {
           .toList();
       var ids = queryIds(c, queries);
       try (var ps = c.prepareStatement("INSERT INTO " + SCHEMA + ".query_figures"
-          + " (query_id, run_id, calls, total_ms, mean_ms, p95_ms, spread_ms, plan_shape)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " (query_id, run_id, calls, total_ms, mean_ms, p95_ms, spread_ms, plan_shape,"
+          + " errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        // logs say which statements failed; pg_stat_statements does not (null: unknown)
+        boolean errorsKnown = !"pg_stat_statements".equals(run.source());
         for (var q : queries) {
           ps.setInt(1, ids.get(q.fingerprint()));
           ps.setLong(2, runId);
@@ -72,6 +74,11 @@ public final class HistoryStore {
           ps.setFloat(6, (float) q.p95TimeMs());
           ps.setFloat(7, (float) Spread.estimate(q));
           ps.setString(8, PlanShape.of(q.examplePlan()));
+          if (errorsKnown) {
+            ps.setLong(9, workload.errorsByFingerprint().getOrDefault(q.fingerprint(), 0L));
+          } else {
+            ps.setNull(9, java.sql.Types.BIGINT);
+          }
           ps.addBatch();
         }
         ps.executeBatch();
@@ -99,10 +106,24 @@ public final class HistoryStore {
       ps.setDouble(9, workload.totals().totalTimeMs());
       Array applied = c.createArrayOf("text", run.applied().toArray());
       ps.setArray(10, applied);
+      long id;
       try (var rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        id = rs.getLong(1);
       }
+      if (!run.indexScans().isEmpty()) {
+        try (var usage = c.prepareStatement("INSERT INTO " + SCHEMA + ".index_usage"
+            + " (run_id, index_name, idx_scan) VALUES (?, ?, ?)")) {
+          for (var e : run.indexScans().entrySet()) {
+            usage.setLong(1, id);
+            usage.setString(2, e.getKey());
+            usage.setLong(3, e.getValue());
+            usage.addBatch();
+          }
+          usage.executeBatch();
+        }
+      }
+      return id;
     }
   }
 
@@ -138,6 +159,12 @@ public final class HistoryStore {
    */
   public Map<String, List<QueryPoint>> series(String analysis, Instant from, Instant to)
       throws HistoryException {
+    return series(analysis, from, to, null);
+  }
+
+  /** Likewise, only for {@code fingerprints} (null: all). */
+  public Map<String, List<QueryPoint>> series(String analysis, Instant from, Instant to,
+      java.util.Collection<String> fingerprints) throws HistoryException {
     var series = new LinkedHashMap<String, List<QueryPoint>>();
     try (var c = dataSource.getConnection();
         var ps = c.prepareStatement("SELECT q.fingerprint, r.id, r.recorded_at, f.calls,"
@@ -146,10 +173,14 @@ public final class HistoryStore {
             + " JOIN " + SCHEMA + ".query_figures f ON f.run_id = r.id"
             + " JOIN " + SCHEMA + ".query q ON q.id = f.query_id"
             + " WHERE r.analysis = ? AND r.recorded_at >= ? AND r.recorded_at < ?"
+            + (fingerprints == null ? "" : " AND q.fingerprint = ANY (?)")
             + " ORDER BY q.fingerprint, r.recorded_at, r.id")) {
       ps.setString(1, analysis);
       ps.setTimestamp(2, Timestamp.from(from));
       ps.setTimestamp(3, Timestamp.from(to));
+      if (fingerprints != null) {
+        ps.setArray(4, c.createArrayOf("text", fingerprints.toArray()));
+      }
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           series.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new QueryPoint(
@@ -161,6 +192,58 @@ public final class HistoryStore {
       throw failure("reading the series", e);
     }
     return series;
+  }
+
+  /** The runs of {@code analysis} recorded in [{@code from}, {@code to}), oldest first. */
+  public List<RunInfo> runs(String analysis, Instant from, Instant to) throws HistoryException {
+    var runs = new ArrayList<RunInfo>();
+    try (var c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT id, recorded_at, period_start, server_version,"
+            + " settings_hash, applied FROM " + SCHEMA + ".run"
+            + " WHERE analysis = ? AND recorded_at >= ? AND recorded_at < ?"
+            + " ORDER BY recorded_at, id")) {
+      ps.setString(1, analysis);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var start = rs.getTimestamp(3);
+          var applied = rs.getArray(6);
+          runs.add(new RunInfo(rs.getLong(1), rs.getTimestamp(2).toInstant(),
+              start == null ? null : start.toInstant(), rs.getString(4), rs.getString(5),
+              applied == null ? List.of() : List.of((String[]) applied.getArray())));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading the runs", e);
+    }
+    return runs;
+  }
+
+  /**
+   * The scans {@code index} had had at each run of {@code analysis} recorded from {@code from}
+   * on, by run id (runs that could not ask the target are absent).
+   */
+  public Map<Long, Long> indexScans(String analysis, String index, Instant from)
+      throws HistoryException {
+    var scans = new LinkedHashMap<Long, Long>();
+    try (var c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT r.id, u.idx_scan FROM " + SCHEMA + ".run r"
+            + " JOIN " + SCHEMA + ".index_usage u ON u.run_id = r.id"
+            + " WHERE r.analysis = ? AND r.recorded_at >= ? AND u.index_name = ?"
+            + " ORDER BY r.recorded_at, r.id")) {
+      ps.setString(1, analysis);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setString(3, index);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          scans.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading the index usage", e);
+    }
+    return scans;
   }
 
   /** How many runs of {@code analysis} are stored before {@code before}. */

@@ -64,6 +64,7 @@ public final class PgdbaMetrics {
   private final GaugeGroup queryTotal;
   private final GaugeGroup queryMean;
   private final GaugeGroup findings;
+  private final GaugeGroup effectRatio;
   private final List<GaugeGroup> groups = new ArrayList<>();
 
   public PgdbaMetrics(MeterRegistry registry, int topQueries, Clock clock) {
@@ -118,6 +119,12 @@ public final class PgdbaMetrics {
         group(
             "pgdba.findings",
             "Findings of the last run by category (table, query, config, log) and severity",
+            null);
+    effectRatio =
+        group(
+            "pgdba.index.observed.effect.ratio",
+            "Mean time of an applied index's queries after the apply over before, from the"
+                + " history (below 1: faster)",
             null);
     // Zero counters up front: "no build failed" must read 0 in a query, not "no data".
     for (var result : List.of(SUCCESS, FAILED)) {
@@ -284,9 +291,20 @@ public final class PgdbaMetrics {
             : Map.of(base, state.observedImprovementPercent()));
   }
 
+  /**
+   * The measured effect of an applied recommendation: after / before of its queries' mean time
+   * (NaN: not measured, the series goes).
+   */
+  public void observedEffectRatio(String namespace, String analysis, String name, double ratio) {
+    var scope = recommendationScope(namespace, name);
+    effectRatio.replace(scope, Double.isNaN(ratio) ? Map.of()
+        : Map.of(analysisTags(namespace, analysis).and("recommendation", label(name)), ratio));
+  }
+
   /** The IndexRecommendation is gone: its series go too. */
   public void recommendationDeleted(String namespace, String name) {
     var scope = recommendationScope(namespace, name);
+    effectRatio.removeIf(scope);
     recommendationPhase.removeIf(scope);
     estimated.removeIf(scope);
     observed.removeIf(scope);

@@ -2,10 +2,26 @@ package io.pgdba.workload;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The workload profile: totals and per-fingerprint statistics, sorted by total time. */
-public record Workload(WorkloadTotals totals, List<QueryStats> queries) {
+/**
+ * The workload profile: totals and per-fingerprint statistics, sorted by total time.
+ *
+ * @param errorsByFingerprint errors logged with the statement that caused them (ERROR ...
+ *     STATEMENT:), by the statement's fingerprint; empty when the source does not say
+ */
+public record Workload(WorkloadTotals totals, List<QueryStats> queries,
+    Map<String, Long> errorsByFingerprint) {
+
+  public Workload {
+    errorsByFingerprint = errorsByFingerprint == null ? Map.of() : Map.copyOf(errorsByFingerprint);
+  }
+
+  /** Without per-query errors (pg_stat_statements, tests). */
+  public Workload(WorkloadTotals totals, List<QueryStats> queries) {
+    this(totals, queries, Map.of());
+  }
 
   /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */
   public Optional<QueryStats> byFingerprint(String fingerprint) {

@@ -52,6 +52,9 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private long bindCount;
   private double bindTimeMs;
   private long errors;
+  /** Errors per statement fingerprint, for the history's per-query figures. */
+  private final java.util.Map<Long, Long> errorsByHash = new java.util.HashMap<>();
+  static final int MAX_ERROR_QUERIES = 10_000;
   private long checkpoints;
   private long autovacuums;
   private long autoanalyzes;
@@ -84,8 +87,9 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       statement(s);
     } else if (event instanceof ExplainedStatement e) {
       explained(e);
-    } else if (event instanceof LogError) {
+    } else if (event instanceof LogError e) {
       errors++;
+      queryError(e);
     } else if (event instanceof ServerEvent e) {
       serverEvent(e);
     }
@@ -115,6 +119,17 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
     retain(acc, delta);
+  }
+
+  /** Per query, bounded: past the cap, errors of queries not yet counted are only in totals. */
+  private void queryError(LogError e) {
+    if (e.statement() == null || e.statement().isBlank()) {
+      return;
+    }
+    long hash = fingerprinter.fingerprint(e.statement());
+    if (errorsByHash.size() < MAX_ERROR_QUERIES || errorsByHash.containsKey(hash)) {
+      errorsByHash.merge(hash, 1L, Long::sum);
+    }
   }
 
   private void explained(ExplainedStatement e) {
@@ -268,6 +283,8 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         bindTimeMs, errors, checkpoints, autovacuums, autoanalyzes, tempFiles, tempFileBytes,
         lockWaits, deadlocks, connections, disconnections, distinct, foldedQueries,
         firstTimestamp, lastTimestamp);
-    return new Workload(totals, queries);
+    var errorsByFingerprint = new java.util.HashMap<String, Long>();
+    errorsByHash.forEach((hash, n) -> errorsByFingerprint.put(Fingerprinter.hex(hash), n));
+    return new Workload(totals, queries, errorsByFingerprint);
   }
 }

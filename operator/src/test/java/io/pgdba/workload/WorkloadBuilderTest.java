@@ -350,4 +350,20 @@ class WorkloadBuilderTest {
     assertThat(w.totals().statements()).isEqualTo(3);
     assertThat(w.queries()).allSatisfy(q -> assertThat(q.p99TimeMs()).isFinite());
   }
+  @Test
+  void errorsAreCountedPerStatementFingerprintWhenTheLogNamesTheStatement() {
+    var b = builder();
+    b.accept(simple(T0, 2, "select * from orders where id = 1"));
+    for (int i = 0; i < 3; i++) {
+      b.accept(new LogError(at(T0.plusSeconds(i), "shop", "app", "web"), "ERROR", "57014",
+          "canceling statement due to statement timeout",
+          "select * from orders where id = " + (i + 7)));
+    }
+    b.accept(new LogError(at(T0, null, null, null), "FATAL", "28P01",
+        "password authentication failed for user \"x\"", null));
+    var w = b.build();
+    var fp = w.queries().get(0).fingerprint();
+    assertThat(w.errorsByFingerprint()).containsExactly(java.util.Map.entry(fp, 3L));
+    assertThat(w.totals().errors()).isEqualTo(4);
+  }
 }

@@ -44,6 +44,7 @@ final class AnalysisRun implements Callable<RunResult> {
   private final String name;
   private final RunHistory history;
   private Instant started;
+  private RunFacts facts = RunFacts.NONE;
 
   AnalysisRun(KubernetesClient client, AnalysisEngine engine, Clock clock, String namespace,
       long generation, PgAnalysisSpec spec, AnalysisSettings settings, ConnectionSettings target,
@@ -79,6 +80,7 @@ final class AnalysisRun implements Callable<RunResult> {
           prefix = rs.next() ? rs.getString(1) : null;
         }
       }
+      facts = facts(c);
     } catch (TargetConnectionException e) {
       return fail(TARGET_REACHABLE, connectionReason(e.reason()), firstLine(e.getMessage()));
     } catch (SQLException e) {
@@ -125,7 +127,7 @@ final class AnalysisRun implements Callable<RunResult> {
         PodResources.of(client, namespace, logs.podSelector(), logs.container()));
     try {
       var report = history.record(namespace + "/" + name, spec.history(),
-          engine.analyze(request));
+          engine.analyze(request), facts);
       long read = report.sources() == null || report.sources().isEmpty()
           ? lines
           : report.sources().stream().mapToLong(s -> s.linesRead()).sum();
@@ -142,6 +144,23 @@ final class AnalysisRun implements Callable<RunResult> {
       // an engine bug must not take the operator down; the condition says what happened
       return fail(ANALYZED, "EngineError",
           e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * The run's facts, or none: they enrich the history, and a role that cannot read one of them
+   * must not cost the analysis.
+   */
+  private RunFacts facts(java.sql.Connection c) {
+    if (name == null) {
+      return RunFacts.NONE;
+    }
+    try {
+      var recs = client.resources(io.pgdba.k8s.recommendation.IndexRecommendation.class)
+          .inNamespace(namespace).list().getItems();
+      return RunFacts.read(c, RunFacts.applied(recs, name));
+    } catch (SQLException | KubernetesClientException e) {
+      return RunFacts.NONE;
     }
   }
 

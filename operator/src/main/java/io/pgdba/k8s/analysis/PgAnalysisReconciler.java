@@ -259,6 +259,12 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     criticalEvents(resource, newCritical);
     regressed.filter(c -> c.status().equals(Condition.TRUE))
         .ifPresent(c -> events.warning(resource, c.reason(), c.message()));
+    if (report.history() != null) {
+      // the applied indexes' reconciler measures their effect from the run just recorded
+      writer.historyRecorded(RunFacts.applied(client.resources(IndexRecommendation.class)
+          .inNamespace(namespace(resource)).list().getItems(), resource.getMetadata().getName()),
+          report.history().runId());
+    }
     var control = patch(resource, context, status);
     listener.analysisSucceeded(resource, result,
         Duration.between(result.startedAt(), result.finishedAt()));

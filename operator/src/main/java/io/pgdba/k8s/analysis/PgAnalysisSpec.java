@@ -50,7 +50,48 @@ public record PgAnalysisSpec(
       @Min(0)
           @JsonPropertyDescription(
               "Changes smaller than this percent are never reported (default 20).")
-          Double minChangePercent) {}
+          Double minChangePercent,
+      @Min(1)
+          @JsonPropertyDescription(
+              "Runs after an index was applied before its effect on the affected queries is"
+                  + " measured and shown in the IndexRecommendation's status.measuredEffect"
+                  + " (default 2).")
+          Integer runsAfterApply,
+      @JsonPropertyDescription(
+              "Undo an applied index whose queries got measurably slower, or that no query"
+                  + " uses; absent: applied indexes are only measured.")
+          RollbackPolicy rollbackPolicy) {
+
+    /** Without the follow-up of applied indexes. */
+    public History(String baseline, String saveBaseline, List<String> targets,
+        Double minChangePercent) {
+      this(baseline, saveBaseline, targets, minChangePercent, null, null);
+    }
+  }
+
+  /** Propose: the RollbackProposed condition and an Event; Auto: the rollback itself. */
+  public enum RollbackMode {
+    Propose,
+    Auto
+  }
+
+  /** When an applied index is to be rolled back, and who decides. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RollbackPolicy(
+      @JsonPropertyDescription(
+              "Propose (default): set the IndexRecommendation's RollbackProposed condition and"
+                  + " raise an Event; a human or Git sets spec.rollback: true. Auto: roll back"
+                  + " without approval, in apply.maintenanceWindow if any.")
+          RollbackMode mode,
+      @JsonPropertyDescription(
+              "Roll back when the affected queries got measurably slower after the apply"
+                  + " (default true).")
+          Boolean whenSlower,
+      @Min(1)
+          @JsonPropertyDescription(
+              "Roll back an index no query scanned (pg_stat_user_indexes.idx_scan still 0) in"
+                  + " this many runs after the apply; absent: an unused index is kept.")
+          Integer unusedRuns) {}
 
   /** The target database. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

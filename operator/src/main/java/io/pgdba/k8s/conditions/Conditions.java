@@ -59,6 +59,12 @@ public final class Conditions {
     return this;
   }
 
+  /** Drops a condition that no longer applies (kept or set before in this reconcile). */
+  public Conditions remove(String type) {
+    next.remove(type);
+    return this;
+  }
+
   public Optional<Condition> get(String type) {
     return Optional.ofNullable(next.get(type));
   }

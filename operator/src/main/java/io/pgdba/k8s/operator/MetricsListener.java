@@ -96,6 +96,11 @@ public final class MetricsListener implements OperatorListener {
           phase.name(),
           spec.estimatedImprovementPercent() == null ? 0 : spec.estimatedImprovementPercent(),
           observed == null ? Double.NaN : observed));
+      var measured = status == null ? null : status.measuredEffect();
+      metrics.observedEffectRatio(recommendation.getMetadata().getNamespace(),
+          analysisOf(recommendation), recommendation.getMetadata().getName(),
+          measured == null || measured.ratio() == null || phase != Phase.Applied
+              ? Double.NaN : measured.ratio());
     });
   }
 

@@ -101,7 +101,8 @@ public final class PgdbaOperator implements AutoCloseable {
     operator.register(
         new PgAnalysisReconciler(client, engine, analyses, clock, listener, history),
         c -> namespaces(c));
-    operator.register(new IndexRecommendationReconciler(client, applyPool, clock, listener),
+    operator.register(
+        new IndexRecommendationReconciler(client, applyPool, clock, listener, history),
         c -> namespaces(c));
   }
 

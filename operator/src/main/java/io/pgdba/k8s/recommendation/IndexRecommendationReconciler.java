@@ -21,6 +21,8 @@ import io.pgdba.k8s.analysis.AnalysisSettings;
 import io.pgdba.k8s.analysis.InvalidSpecException;
 import io.pgdba.k8s.analysis.PgAnalysis;
 import io.pgdba.k8s.analysis.PgAnalysisSpec.ApplyMode;
+import io.pgdba.k8s.analysis.PgAnalysisSpec.RollbackMode;
+import io.pgdba.k8s.analysis.RunHistory;
 import io.pgdba.k8s.analysis.TargetCredentials;
 import io.pgdba.k8s.analysis.TargetCredentials.MissingSecretException;
 import io.pgdba.k8s.conditions.Conditions;
@@ -28,6 +30,7 @@ import io.pgdba.k8s.events.EventRecorder;
 import io.pgdba.k8s.jobs.BackgroundJobs;
 import io.pgdba.k8s.recommendation.ApplyJob.Action;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.Effect;
+import io.pgdba.k8s.recommendation.IndexRecommendationStatus.MeasuredEffect;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.ObservedEffect;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.QueryCheck;
 import io.pgdba.k8s.recommendation.IndexRecommendationStatus.WaitReason;
@@ -68,6 +71,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   static final String READY = "Ready";
   static final String APPLIED = "Applied";
   static final String INVALID_LEFT = "InvalidIndexLeft";
+  static final String ROLLBACK_PROPOSED = "RollbackProposed";
+  static final String BY_POLICY = "history.rollbackPolicy";
   static final Duration RETRY = Duration.ofMinutes(1);
   /** An invalid leftover slows every write on the table: look again soon. */
   static final Duration CLEANUP_RETRY = Duration.ofSeconds(10);
@@ -85,6 +90,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
   private final EventRecorder events;
   private final TargetCredentials credentials;
   private final OperatorListener listener;
+  private final RunHistory history;
   private final SimpleInboundEventSource<IndexRecommendation> jobFinished =
       new SimpleInboundEventSource<>("apply-jobs");
   /** What each running build waits for now (absent: not waiting), by recommendation key. */
@@ -102,6 +108,14 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
 
   public IndexRecommendationReconciler(KubernetesClient client,
       BackgroundJobs<ApplyJob.Result> jobs, Clock clock, OperatorListener listener) {
+    this(client, jobs, clock, listener, RunHistory.NONE);
+  }
+
+  /** With the operator's history, which measures applied indexes and drives the rollback policy. */
+  public IndexRecommendationReconciler(KubernetesClient client,
+      BackgroundJobs<ApplyJob.Result> jobs, Clock clock, OperatorListener listener,
+      RunHistory history) {
+    this.history = history;
     this.listener = listener;
     this.client = client;
     this.jobs = jobs;
@@ -189,7 +203,35 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     if (state.conditionTrue(INVALID_LEFT)) {
       return submit(rec, context, state, analysis, Action.CLEANUP, state.phase);
     }
+    if (state.phase == Phase.Applied && analysis != null) {
+      var policy = FollowUps.follow(rec, analysis, state.view(), history);
+      state.measuredEffect = policy.effect();
+      policy.proposal().ifPresentOrElse(
+          p -> state.conditions.set(ROLLBACK_PROPOSED, true, p.reason(), p.message()),
+          () -> {
+            if (policy.policySet()) {
+              state.conditions.set(ROLLBACK_PROPOSED, false, "NoReason", policy.keptBecause());
+            }
+          });
+      FollowUps.events(rec, state.old, state.measuredEffect, policy, events);
+      if (policy.proposal().isPresent() && policy.mode() == RollbackMode.Auto
+          && !spec.rollbackTrue()) {
+        var window = analysis.getSpec().apply() == null ? null
+            : analysis.getSpec().apply().maintenanceWindow();
+        Instant now = Instant.now(clock);
+        if (window != null && !new MaintenanceWindows(window).isOpen(now)) {
+          var opening = new MaintenanceWindows(window).nextOpening(now);
+          return state.patch(rec, context)
+              .rescheduleAfter(Duration.between(now, opening).plusSeconds(1));
+        }
+        state.rolledBackBy = BY_POLICY;
+        return submit(rec, context, state, analysis, Action.ROLLBACK, Phase.RollingBack);
+      }
+    }
     if (spec.rollbackTrue()) {
+      if (state.phase == Phase.Applied || state.phase == Phase.Applying) {
+        state.rolledBackBy = "spec.rollback";
+      }
       boolean wasApplied = state.phase == Phase.Applied || state.phase == Phase.RollingBack
           || state.phase == Phase.Applying
           || state.phase == Phase.Failed && state.old != null && state.old.appliedAt() != null
@@ -206,6 +248,10 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     if (approved && state.phase != Phase.Applied) {
       if (state.phase == Phase.Failed && state.sameGeneration()) {
         return state.patch(rec, context); // a failed build is retried after a spec change only
+      }
+      if (state.phase == Phase.RolledBack && BY_POLICY.equals(state.rolledBackBy)
+          && state.sameGeneration()) {
+        return state.patch(rec, context); // the policy's rollback stands until a spec change
       }
       if (analysis == null) {
         state.phase = Phase.Approved;
@@ -382,6 +428,9 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       state.appliedIndex = outcome.qualifiedIndexName();
       state.appliedAt = state.nowText();
       state.rolledBackAt = null;
+      state.rolledBackBy = null;
+      state.measuredEffect = null; // a new apply is measured afresh
+      state.conditions.remove(ROLLBACK_PROPOSED);
       var v = result.verification();
       if (v != null) {
         state.observedEffect = new ObservedEffect(state.nowText(), v.checks().size(),
@@ -401,6 +450,9 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
       state.rolledBackAt = state.nowText();
       state.conditions.set(READY, true, "RolledBack", outcome.message());
       state.conditions.set(APPLIED, false, "RolledBack", outcome.message());
+      if (state.conditionTrue(ROLLBACK_PROPOSED)) {
+        state.conditions.set(ROLLBACK_PROPOSED, false, "RolledBack", outcome.message());
+      }
       events.normal(rec, "IndexRolledBack", outcome.message());
     }
     return state.patch(rec, context);
@@ -503,6 +555,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
     WaitingFor waitingFor;
     Integer lockRetries;
     String nextAttemptAt;
+    MeasuredEffect measuredEffect;
+    String rolledBackBy;
 
     State(IndexRecommendation rec, Clock clock, OperatorListener listener) {
       this.listener = listener;
@@ -512,7 +566,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           ? 0 : rec.getMetadata().getGeneration();
       this.clock = clock;
       this.conditions = new Conditions(old == null ? null : old.conditions(), generation, clock);
-      for (var type : List.of(READY, APPLIED, INVALID_LEFT)) {
+      for (var type : List.of(READY, APPLIED, INVALID_LEFT, ROLLBACK_PROPOSED)) {
         conditions.keep(type);
       }
       this.phase = old == null || old.phase() == null ? Phase.Proposed : old.phase();
@@ -525,6 +579,8 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         rolledBackAt = old.rolledBackAt();
         failureReason = old.failureReason();
         observedEffect = old.observedEffect();
+        measuredEffect = old.measuredEffect();
+        rolledBackBy = old.rolledBackBy();
         if (sameGeneration()) { // a spec change (a new approval) starts the retries afresh
           lockRetries = old.lockRetries();
           nextAttemptAt = old.nextAttemptAt();
@@ -534,6 +590,12 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
         conditions.set(READY, true, "AwaitingApproval",
             "set spec.approved: true to build the index");
       }
+    }
+
+    /** What the follow-up needs of the status. */
+    FollowUps.Applied view() {
+      return new FollowUps.Applied(appliedAt, appliedIndex, old == null ? null
+          : old.measuredEffect(), Instant.now(clock));
     }
 
     boolean sameGeneration() {
@@ -556,7 +618,7 @@ public class IndexRecommendationReconciler implements Reconciler<IndexRecommenda
           approvedBy, approvedAt, appliedIndex, applyStartedAt, appliedAt, rolledBackAt,
           failureReason,
           new Effect(spec.estimatedImprovementPercent(), spec.estimatedSizeBytes()),
-          observedEffect, waitingFor, lockRetries, nextAttemptAt);
+          observedEffect, waitingFor, lockRetries, nextAttemptAt, measuredEffect, rolledBackBy);
       rec.setStatus(status);
       if (!status.equals(old)) {
         PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rec, context, r -> {

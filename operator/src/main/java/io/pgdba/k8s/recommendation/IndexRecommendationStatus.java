@@ -36,7 +36,47 @@ public record IndexRecommendationStatus(
             + " or window; retried with backoff up to a bound, then Failed.")
         Integer lockRetries,
     @JsonPropertyDescription("When the next attempt after a lock timeout starts (RFC 3339).")
-        String nextAttemptAt) {
+        String nextAttemptAt,
+    @JsonPropertyDescription("What the analysis runs after the apply measured on the affected"
+            + " queries (needs the operator's history store).")
+        MeasuredEffect measuredEffect,
+    @JsonPropertyDescription("Who asked for the last rollback: spec.rollback or"
+            + " history.rollbackPolicy (Auto).")
+        String rolledBackBy) {
+
+  /** Outcomes of {@link MeasuredEffect}. */
+  public enum Outcome {
+    /** Fewer runs after the apply than history.runsAfterApply. */
+    Waiting,
+    /** Enough runs, but no run on one side saw the affected queries. */
+    NotEnoughData,
+    Improved,
+    NoMeasurableChange,
+    Slower
+  }
+
+  /** The affected queries before and after the apply, from the history of the analysis. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MeasuredEffect(
+      @JsonPropertyDescription("Waiting, NotEnoughData, Improved, NoMeasurableChange or Slower.")
+          Outcome outcome,
+      @JsonPropertyDescription("In one line, e.g. 'mean 15.7 ms → 0.40 ms over 1,200 calls'.")
+          String summary,
+      @JsonPropertyDescription("Calls-weighted mean of the affected queries before, in ms.")
+          Double meanBeforeMs,
+      @JsonPropertyDescription("Likewise after the apply, in ms.") Double meanAfterMs,
+      @JsonPropertyDescription("meanAfterMs / meanBeforeMs: below 1 is faster.") Double ratio,
+      @JsonPropertyDescription("Calls of the affected queries in the runs before.")
+          Long callsBefore,
+      @JsonPropertyDescription("Calls in the runs after.") Long callsAfter,
+      @JsonPropertyDescription("Runs recorded after the apply (a run whose log began before it"
+              + " counts on neither side).")
+          Integer runsAfter,
+      @JsonPropertyDescription("Runs after the apply needed to measure.") Integer runsNeeded,
+      @JsonPropertyDescription("Scans of the index (pg_stat_user_indexes.idx_scan) at the last"
+              + " run that read them.")
+          Long indexScans,
+      @JsonPropertyDescription("When this was last measured (RFC 3339).") String measuredAt) {}
 
   /** Reasons of {@link WaitingFor}. */
   public enum WaitReason {

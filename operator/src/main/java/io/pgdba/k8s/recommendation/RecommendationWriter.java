@@ -29,6 +29,12 @@ public final class RecommendationWriter {
   /** Set while the latest run did not recommend it any more; read by the recommendation side. */
   public static final String OBSOLETE_ANNOTATION = "pgdba.io/obsolete-since";
 
+  /**
+   * The id of the last history run recorded after the apply: changing it wakes the
+   * recommendation's reconciler, which measures the index's effect from the history.
+   */
+  public static final String HISTORY_RUN_ANNOTATION = "pgdba.io/history-run";
+
   static final int MAX_AFFECTED = 10;
   static final int MAX_EXAMPLE = 2000;
 
@@ -93,6 +99,21 @@ public final class RecommendationWriter {
       }
     }
     return new SyncResult(created, obsoleted, List.copyOf(wanted.keySet()));
+  }
+
+  /** Marks {@code applied} (recommendations of one analysis) with the run {@code runId}. */
+  public void historyRecorded(List<IndexRecommendation> applied, long runId) {
+    for (var rec : applied) {
+      client.resources(IndexRecommendation.class)
+          .inNamespace(rec.getMetadata().getNamespace()).withName(rec.getMetadata().getName())
+          .edit(r -> {
+            if (r.getMetadata().getAnnotations() == null) {
+              r.getMetadata().setAnnotations(new HashMap<>());
+            }
+            r.getMetadata().getAnnotations().put(HISTORY_RUN_ANNOTATION, Long.toString(runId));
+            return r;
+          });
+    }
   }
 
   private static Map<String, String> annotations(IndexRecommendation rec) {

@@ -33,7 +33,8 @@ import java.util.function.LongConsumer;
 final class LogRanges {
 
   static final int DEFAULT_RANGE_BYTES = 2 << 20;
-  static final int MAX_RANGE_BYTES = 64 << 20;
+  /** Bounded so that a log with no record start (garbage) costs a few copies of this at most. */
+  static final int MAX_RANGE_BYTES = 16 << 20;
 
   /** Progress is reported after about this many bytes. */
   private static final long PROGRESS_BYTES = 16L << 20;

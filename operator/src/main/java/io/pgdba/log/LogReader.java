@@ -134,7 +134,8 @@ public final class LogReader {
       }
       sample = null; // let the sample go before the long part of the read
       InputStream plain = lines.plainStream();
-      if (rangeWorkers > 1 && envelope == null && plain != null
+      // (not with an unknown prefix: no line would open a record, every one is unparsed)
+      if (rangeWorkers > 1 && envelope == null && plain != null && prefixKnown
           && parser instanceof StderrParser stderr) {
         // A plain stderr file: ranges cut at record starts, parsed in parallel, in order.
         var ranges = new LogRanges(prefix, mismatch, name, rangeBytes,

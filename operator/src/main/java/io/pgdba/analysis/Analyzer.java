@@ -7,6 +7,7 @@ import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
 import io.pgdba.log.LogRecord;
 import io.pgdba.log.LogSource;
+import io.pgdba.workload.LogReportAccumulator;
 import io.pgdba.workload.Workload;
 import io.pgdba.workload.WorkloadBuilder;
 import java.io.IOException;
@@ -69,15 +70,16 @@ public final class Analyzer {
       AnalysisRequest request, Progress progress, List<LogReadResult> results, long[] unpaired)
       throws AnalysisException {
     var builder = new WorkloadBuilder(request.workloadOptions());
+    var logReport = new LogReportAccumulator();
     var reader = new LogReader(request.logOptions());
     if (!Pipe.worthIt()) {
       for (var source : request.logs()) {
-        var assembler = new LogEventAssembler(builder);
-        results.add(readSource(reader, source, assembler, progress));
+        var assembler = new LogEventAssembler(builder.andThen(logReport::event));
+        results.add(readSource(reader, source, both(assembler, logReport), progress));
         assembler.finish();
         unpaired[0] += assembler.unpairedDurations();
       }
-      return builder.build();
+      return builder.build().withLog(logReport.build());
     }
     // Reading and parsing lines on this thread; assembling events and fingerprinting on the
     // pipe's worker: the two halves cost about the same, so two cores go nearly twice as fast.
@@ -85,8 +87,8 @@ public final class Analyzer {
     try (var pipe = new Pipe<LogRecord>(Analyzer::weight)) {
       for (var source : request.logs()) {
         // one assembler per source: statement/duration pairing never crosses files
-        var assembler = new LogEventAssembler(builder);
-        var sender = pipe.into(assembler);
+        var assembler = new LogEventAssembler(builder.andThen(logReport::event));
+        var sender = pipe.into(both(assembler, logReport));
         results.add(readSource(reader, source, sender, progress));
         sender.flush();
         pipe.run(assembler::finish);
@@ -97,7 +99,16 @@ public final class Analyzer {
         unpaired[0] += assembler.unpairedDurations();
       }
     }
-    return builder.build();
+    return builder.build().withLog(logReport.build());
+  }
+
+  /** Each record to the workload's assembler, then to the log report sections. */
+  private static Consumer<LogRecord> both(
+      LogEventAssembler assembler, LogReportAccumulator logReport) {
+    return r -> {
+      assembler.accept(r);
+      logReport.record(r);
+    };
   }
 
   /**

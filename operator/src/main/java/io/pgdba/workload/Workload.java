@@ -4,8 +4,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** The workload profile: totals and per-fingerprint statistics, sorted by total time. */
-public record Workload(WorkloadTotals totals, List<QueryStats> queries) {
+/**
+ * The workload profile: totals and per-fingerprint statistics, sorted by total time.
+ *
+ * @param log the log report sections (time distribution, errors, locks, sessions...), null when
+ *     the workload did not come from logs
+ */
+public record Workload(WorkloadTotals totals, List<QueryStats> queries, LogReport log) {
+
+  public Workload(WorkloadTotals totals, List<QueryStats> queries) {
+    this(totals, queries, null);
+  }
+
+  public Workload withLog(LogReport log) {
+    return new Workload(totals, queries, log);
+  }
 
   /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */
   public Optional<QueryStats> byFingerprint(String fingerprint) {

@@ -55,7 +55,10 @@ public record LogReport(
       long checkpoints,
       long connections) {}
 
-  /** Statements that took at most {@code upToMs} (and more than the previous bin); null = above. */
+  /**
+   * Statements that took less than {@code upToMs} and at least the previous bin's bound (pgBadger's
+   * bins); null = the last bin, from the previous bound up.
+   */
   public record HistogramBin(Double upToMs, long count) {}
 
   /** select, insert, update, delete, ddl, transaction, utility or other. */
@@ -77,9 +80,10 @@ public record LogReport(
       String example) {}
 
   /**
-   * Waits of one query for one kind of lock. A wait is a {@code still waiting for} line; its time
-   * is that of the same process's {@code acquired ... after} line when one follows, else the time
-   * logged when it was still waiting (a lower bound).
+   * Waits of one query for one kind of lock. A wait is a {@code still waiting for} line, or an
+   * {@code acquired ... after} line whose process had none in the log (it started waiting before);
+   * its time is that of the {@code acquired} line when there is one, else the time logged when it
+   * was still waiting (a lower bound).
    *
    * @param fingerprint null when the waiting statement was not logged
    */

@@ -49,7 +49,10 @@ public final class LogReportAccumulator {
   static final long MINUTE_LOG_SPAN_MS = 2 * 3600_000L;
   /** Past this many slices the width doubles (a month of hourly slices fits). */
   static final int MAX_SLICES = 800;
-  /** Upper bounds of the duration histogram's bins, as pgBadger's; the last bin is above. */
+  /**
+   * Bounds of the duration histogram's bins, as pgBadger's: a bin holds the statements from the
+   * previous bound (included) to its own (excluded); the last bin is from 10 s up.
+   */
   static final double[] HISTOGRAM_MS = {1, 5, 10, 25, 50, 100, 500, 1000, 10_000};
   /** Processes whose wait or connection line waits for its follow-up line. */
   private static final int MAX_PENDING = 10_000;
@@ -113,7 +116,7 @@ public final class LogReportAccumulator {
     }
     double ms = QueryAccumulator.clean(s.durationMs());
     int bin = 0;
-    while (bin < HISTOGRAM_MS.length && ms > HISTOGRAM_MS[bin]) {
+    while (bin < HISTOGRAM_MS.length && ms >= HISTOGRAM_MS[bin]) {
       bin++;
     }
     histogram[bin]++;
@@ -290,16 +293,26 @@ public final class LogReportAccumulator {
         openWaits.put(pid, new double[] {ms});
         openWaitGroup.put(pid, acc);
       }
-    } else if (m.contains(" acquired ") && pid != null) {
-      double[] waited = openWaits.remove(pid);
-      var acc = openWaitGroup.remove(pid);
+    } else if (m.contains(" acquired ") && m.contains(" after ")) {
+      double[] waited = pid == null ? null : openWaits.remove(pid);
+      var acc = pid == null ? null : openWaitGroup.remove(pid);
+      double ms = number(m, " after ");
       if (waited != null && acc != null) {
-        double ms = number(m, " after ");
         if (ms > waited[0]) {
           acc.totalMs += ms - waited[0];
           acc.maxMs = Math.max(acc.maxMs, ms);
         }
+        return;
       }
+      // its "still waiting" line came before the log started (or was lost): still a wait
+      int acquired = m.indexOf(" acquired ");
+      int after = m.lastIndexOf(" after ");
+      String lockType = lockType(m.substring(acquired + 10, Math.max(acquired + 10, after)));
+      var group = byStatement(lockWaits, r.statement(), (fp, q) -> new LockAcc(fp, q, lockType),
+          lockType);
+      group.count++;
+      group.totalMs += ms;
+      group.maxMs = Math.max(group.maxMs, ms);
     }
   }
 

@@ -101,6 +101,7 @@ public final class LogReportAccumulator {
   private long peakConcurrent;
   private Instant peakAt;
   private final Map<Integer, String> receivedHost = bounded();
+  private final Map<Integer, Boolean> awaitingApplication = bounded();
   private final BoundedCounts byDatabase = new BoundedCounts(MAX_SESSION_KEYS);
   private final BoundedCounts byUser = new BoundedCounts(MAX_SESSION_KEYS);
   private final BoundedCounts byHost = new BoundedCounts(MAX_SESSION_KEYS);
@@ -400,16 +401,27 @@ public final class LogReportAccumulator {
     if (slice != null) {
       slice.connections++;
     }
-    byDatabase.add(orElse(value(m, "database="), r.database()), 1);
-    byUser.add(orElse(value(m, "user="), r.user()), 1);
-    String app = applicationName(m);
-    byApplication.add(orElse(app, r.application()), 1);
+    byDatabase.add(orElse(value(m, "database="), known(r.database())), 1);
+    byUser.add(orElse(value(m, "user="), known(r.user())), 1);
+    String app = orElse(applicationName(m), known(r.application()));
+    if (app != null) {
+      byApplication.add(app, 1);
+    } else if (r.pid() != null) {
+      // drivers that SET application_name after connecting: the session's end names it
+      awaitingApplication.put(r.pid(), Boolean.TRUE);
+    } else {
+      byApplication.add(UNKNOWN, 1);
+    }
     String host = r.pid() == null ? null : receivedHost.remove(r.pid());
-    byHost.add(orElse(host, hostOnly(r.host())), 1);
+    byHost.add(orElse(host, known(hostOnly(r.host()))), 1);
   }
 
   private void disconnection(LogRecord r, String m) {
     disconnections++;
+    if (r.pid() != null && awaitingApplication.remove(r.pid()) != null) {
+      String app = known(r.application());
+      byApplication.add(app != null ? app : UNKNOWN, 1);
+    }
     // a session opened before the log started ends without having been counted
     concurrent = Math.max(0, concurrent - 1);
     double s = sessionSeconds(m, 29);
@@ -457,6 +469,13 @@ public final class LogReportAccumulator {
     int end = m.indexOf(' ', start);
     String v = end < 0 ? m.substring(start) : m.substring(start, end);
     return v.isEmpty() ? null : cut(v, 200);
+  }
+
+  /** What PostgreSQL prints for a field it does not know yet. */
+  static final String UNKNOWN = "[unknown]";
+
+  private static String known(String s) {
+    return s == null || s.isEmpty() || s.equals(UNKNOWN) ? null : s;
   }
 
   private static String orElse(String a, String b) {
@@ -823,9 +842,14 @@ public final class LogReportAccumulator {
     if (connections + disconnections == 0) {
       return null;
     }
+    var applications = new LinkedHashMap<>(byApplication.toMap());
+    if (!awaitingApplication.isEmpty()) {
+      // sessions still open at the end of the log, whose application was never named
+      applications.merge(UNKNOWN, (long) awaitingApplication.size(), Long::sum);
+    }
     return new Sessions(connections, disconnections, peakConcurrent, peakAt,
         sessionDurations == 0 ? 0 : sessionMs / sessionDurations, byDatabase.toMap(),
-        byUser.toMap(), byHost.toMap(), byApplication.toMap());
+        byUser.toMap(), byHost.toMap(), applications);
   }
 
   // --- small parsers ---

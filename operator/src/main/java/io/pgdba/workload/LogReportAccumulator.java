@@ -66,6 +66,8 @@ public final class LogReportAccumulator {
   // time distribution
   private long sliceMs = 60_000;
   private TreeMap<Long, Slice> slices = new TreeMap<>();
+  private long lastKey;
+  private Slice lastSlice;
   private long minTs = Long.MAX_VALUE;
   private long maxTs = Long.MIN_VALUE;
   private final long[] histogram = new long[HISTOGRAM_MS.length + 1];
@@ -695,7 +697,14 @@ public final class LogReportAccumulator {
       return null;
     }
     seen(ts);
-    return slices.computeIfAbsent(Math.floorDiv(ts.toEpochMilli(), sliceMs), k -> new Slice());
+    long key = Math.floorDiv(ts.toEpochMilli(), sliceMs);
+    // logs are in time order: nearly every record falls in the slice of the one before
+    if (lastSlice != null && key == lastKey) {
+      return lastSlice;
+    }
+    lastSlice = slices.computeIfAbsent(key, k -> new Slice());
+    lastKey = key;
+    return lastSlice;
   }
 
   private void rekey(long width) {
@@ -706,6 +715,7 @@ public final class LogReportAccumulator {
     }
     slices = merged;
     sliceMs = width;
+    lastSlice = null;
   }
 
   private static int typeIndex(String type) {

@@ -832,7 +832,8 @@ public final class LogReportAccumulator {
       return null;
     }
     return new Checkpoints(checkpoints, restartpoints, buffersWritten, writeMs, syncMs,
-        distances == 0 ? Double.NaN : distanceKb / distances, tooFrequent, checkpointReasons.toMap());
+        distances == 0 ? Double.NaN : distanceKb / distances, tooFrequent,
+        checkpointReasons.toMap());
   }
 
   private List<TableMaintenance> tableGroups() {

@@ -78,10 +78,10 @@ class LogReportAccumulatorTest {
 
   @Test
   void cancellationsAreApartFromErrors() {
-    assertThat(LogReportAccumulator.isCancellation("57014", "canceling statement due to user request"))
-        .isTrue();
-    assertThat(LogReportAccumulator.isCancellation("55P03", "canceling statement due to lock timeout"))
-        .isTrue();
+    assertThat(LogReportAccumulator.isCancellation("57014",
+        "canceling statement due to user request")).isTrue();
+    assertThat(LogReportAccumulator.isCancellation("55P03",
+        "canceling statement due to lock timeout")).isTrue();
     assertThat(LogReportAccumulator.isCancellation("55P03", "could not obtain lock on row"))
         .isFalse();
     assertThat(LogReportAccumulator.isCancellation(null,

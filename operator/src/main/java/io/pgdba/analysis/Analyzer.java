@@ -8,6 +8,7 @@ import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
 import io.pgdba.log.LogRecord;
 import io.pgdba.log.LogSource;
+import io.pgdba.workload.LogReportAccumulator;
 import io.pgdba.workload.Workload;
 import io.pgdba.workload.WorkloadBuilder;
 import java.io.IOException;
@@ -70,15 +71,16 @@ public final class Analyzer {
       AnalysisRequest request, Progress progress, List<LogReadResult> results, long[] unpaired)
       throws AnalysisException {
     var builder = new WorkloadBuilder(request.workloadOptions());
+    var logReport = new LogReportAccumulator();
     var reader = new LogReader(request.logOptions());
     if (!Pipe.worthIt()) {
       for (var source : request.logs()) {
-        var assembler = new LogEventAssembler(builder);
-        results.add(readSource(reader, source, assembler, progress));
+        var assembler = new LogEventAssembler(builder.andThen(logReport::event));
+        results.add(readSource(reader, source, both(assembler, logReport), progress));
         assembler.finish();
         unpaired[0] += assembler.unpairedDurations();
       }
-      return builder.build();
+      return builder.build().withLog(logReport.build());
     }
     // Lines are parsed by the reader's threads (ranges of a plain file in parallel), events are
     // assembled on this thread, in order, and fingerprinted and counted on the pipe's worker.
@@ -86,15 +88,25 @@ public final class Analyzer {
       var sender = pipe.into(builder);
       for (var source : request.logs()) {
         // one assembler per source: statement/duration pairing never crosses files
-        var assembler = new LogEventAssembler(sender);
-        results.add(readSource(reader, source, assembler, progress));
+        // the log report sections are fed on this thread too: one thread owns the accumulator
+        var assembler = new LogEventAssembler(sender.andThen(logReport::event));
+        results.add(readSource(reader, source, both(assembler, logReport), progress));
         assembler.finish();
         unpaired[0] += assembler.unpairedDurations();
       }
       sender.flush();
       pipe.finish();
     }
-    return builder.build();
+    return builder.build().withLog(logReport.build());
+  }
+
+  /** Each record to the workload's assembler, then to the log report sections. */
+  private static Consumer<LogRecord> both(
+      LogEventAssembler assembler, LogReportAccumulator logReport) {
+    return r -> {
+      assembler.accept(r);
+      logReport.record(r);
+    };
   }
 
   /**

@@ -30,9 +30,9 @@ import java.util.TreeMap;
  *
  * <p>Top level: {@code summary}, {@code sources[]}, {@code queries[]} (by total time, descending),
  * {@code recommendations[]} and {@code skippedQueries[]} (only when index advice was asked for),
- * {@code findings[]} (the table, query and configuration advisors', most severe first), with
- * {@code --history} {@code history}, {@code trends[]} and {@code regressions[]}, then {@code
- * warnings[]}.
+ * {@code findings[]} (the table, query and configuration advisors', most severe first), {@code
+ * log} (the log report sections, see {@link LogReportJson}), with {@code --history} {@code
+ * history}, {@code trends[]} and {@code regressions[]}, then {@code warnings[]}.
  */
 public final class JsonReport {
 
@@ -244,6 +244,9 @@ public final class JsonReport {
 
   /** The sections between {@code findings} and {@code warnings}, the same in both renderings. */
   private static void addAfterFindings(ObjectNode root, AnalysisReport report) {
+    if (report.workload() != null) {
+      LogReportJson.add(root, report.workload().log());
+    }
     PgBouncerSection.addTo(root, report);
     if (report.history() != null) {
       addHistory(root, report.history());

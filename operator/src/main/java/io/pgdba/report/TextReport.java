@@ -18,6 +18,8 @@ public final class TextReport {
 
   /** Longer queries are cut: the JSON report and the example carry the full text. */
   static final int QUERY_WIDTH = 90;
+  /** Queries shown with their databases, users, applications, percentiles and example. */
+  static final int DETAILED_QUERIES = 10;
 
   private TextReport() {}
 
@@ -34,6 +36,8 @@ public final class TextReport {
         out,
         "Slow queries (mean >= " + num(options.slowMs()) + " ms): " + slow.size(),
         slow.subList(0, Math.min(top, slow.size())));
+    LogReportText.queryDetails(out, workload.topByTotalTime(Math.min(top, DETAILED_QUERIES)));
+    LogReportText.append(out, workload.log());
     unread(out, report);
     advice(out, report);
     findings(out, report);

@@ -13,11 +13,21 @@ final class BoundedCounts {
   static final int CAPACITY = 10;
   static final String OTHER = "(other)";
 
+  private final int capacity;
   private String[] keys;
   private long[] counts;
   private int size;
   private long other;
   private int lastHit;
+
+  BoundedCounts() {
+    this(CAPACITY);
+  }
+
+  /** Counts the first {@code capacity} keys exactly (session hosts may be many more than 10). */
+  BoundedCounts(int capacity) {
+    this.capacity = capacity;
+  }
 
   void add(String key, long n) {
     if (key == null || n <= 0) {
@@ -34,12 +44,12 @@ final class BoundedCounts {
         return;
       }
     }
-    if (size == CAPACITY || OTHER.equals(key)) {
+    if (size == capacity || OTHER.equals(key)) {
       other += n;
       return;
     }
     if (keys == null || size == keys.length) {
-      int cap = keys == null ? 2 : Math.min(CAPACITY, keys.length * 2);
+      int cap = keys == null ? 2 : Math.min(capacity, keys.length * 2);
       var k = new String[cap];
       var c = new long[cap];
       if (keys != null) {

@@ -10,9 +10,11 @@ import java.util.Optional;
  *
  * @param errorsByFingerprint errors logged with the statement that caused them (ERROR ...
  *     STATEMENT:), by the statement's fingerprint; empty when the source does not say
+ * @param log the log report sections (time distribution, errors, locks, sessions...), null when
+ *     the workload did not come from logs
  */
 public record Workload(WorkloadTotals totals, List<QueryStats> queries,
-    Map<String, Long> errorsByFingerprint) {
+    Map<String, Long> errorsByFingerprint, LogReport log) {
 
   public Workload {
     errorsByFingerprint = errorsByFingerprint == null ? Map.of() : Map.copyOf(errorsByFingerprint);
@@ -20,7 +22,16 @@ public record Workload(WorkloadTotals totals, List<QueryStats> queries,
 
   /** Without per-query errors (pg_stat_statements, tests). */
   public Workload(WorkloadTotals totals, List<QueryStats> queries) {
-    this(totals, queries, Map.of());
+    this(totals, queries, Map.of(), null);
+  }
+
+  public Workload(WorkloadTotals totals, List<QueryStats> queries,
+      Map<String, Long> errorsByFingerprint) {
+    this(totals, queries, errorsByFingerprint, null);
+  }
+
+  public Workload withLog(LogReport log) {
+    return new Workload(totals, queries, errorsByFingerprint, log);
   }
 
   /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * <p>Beside the JSON report's keys the data carries an {@code html} object: per-query extras the
  * JSON contract does not list (parameters, auto_explain plan, time series of the top {@value
  * #SERIES_QUERIES} queries) and, when the log gave no {@code log.timeline}, a timeline summed
- * from the per-query slices.
+ * from the per-query slices, and the {@code schema} the workload touches (with a target).
  */
 public final class HtmlReport {
 
@@ -144,8 +144,38 @@ public final class HtmlReport {
         n.set("series", series(q.buckets()));
       }
     }
+    addPlans(root, report);
     extras.set("timeline", timeline(queries));
+    if (report.schema() != null) {
+      extras.set("schema", MAPPER.valueToTree(report.schema()));
+    }
     return root;
+  }
+
+  /**
+   * The plans before and after each recommendation, beside its costs: kept out of the JSON
+   * contract (they are large and for eyes only), added to the page's copy of the tree.
+   */
+  private static void addPlans(ObjectNode root, AnalysisReport report) {
+    if (report.advice() == null) {
+      return;
+    }
+    var recs = report.advice().recommendations();
+    var nodes = root.withArray("recommendations");
+    for (int i = 0; i < recs.size() && i < nodes.size(); i++) {
+      var affected = recs.get(i).affectedQueries();
+      var affectedNodes = nodes.get(i).withArray("affectedQueries");
+      for (int j = 0; affected != null && j < affected.size() && j < affectedNodes.size(); j++) {
+        var a = affected.get(j);
+        var n = (ObjectNode) affectedNodes.get(j);
+        if (a.planBefore() != null) {
+          n.put("planBefore", a.planBefore());
+        }
+        if (a.planAfter() != null) {
+          n.put("planAfter", a.planAfter());
+        }
+      }
+    }
   }
 
   /** {@code [[epoch seconds...], [calls...], [ms...]]}: uPlot's own column layout, compact. */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -125,15 +124,5 @@ class HtmlReportTest {
         q.examplePlan(), q.calls(), q.totalTimeMs(), q.minTimeMs(), q.maxTimeMs(), q.meanTimeMs(),
         q.p50TimeMs(), q.p95TimeMs(), q.p99TimeMs(), q.firstSeen(), q.lastSeen(), q.databases(),
         q.users(), q.applications(), buckets);
-  }
-
-  @Test
-  void writesTheFixtureForAManualLook() throws Exception {
-    var dir = java.nio.file.Path.of("target", "html-report");
-    java.nio.file.Files.createDirectories(dir);
-    java.nio.file.Files.writeString(dir.resolve("fixture.html"),
-        HtmlReport.render(ReportFixtures.reportWithAdvice(), new ReportOptions(0, 1000)));
-    assertThat(dir.resolve("fixture.html")).exists();
-    assertThat(Map.of()).isEmpty();
   }
 }

@@ -147,7 +147,10 @@
       width: (opts && opts.width) || chartWidth(), height: (opts && opts.height) || 170,
       cursor: { sync: { key: 'pgdba' }, drag: { x: true, y: false } },
       legend: { show: true },
-      scales: { x: { time: true } },
+      // one slice alone would stretch the axis over years: pad it by a slice each side
+      scales: { x: { time: true, range: function (u, min, max) {
+        return min === max ? [min - 300, max + 300] : [min, max];
+      } } },
       series: [{}, { label: title, stroke: color, fill: color + '22', width: 1.5,
         value: function (u, v) { return v == null ? '' : fmt(v); } }],
       axes: [{}, { values: function (u, vals) { return vals.map(function (v) { return fmt(v); }); }, size: 70 }]
@@ -417,7 +420,6 @@
       el('div', { cls: 'muted', text: 'rollback' }), el('pre', { cls: 'rollback', text: r.rollbackDdl })]);
     var aq = r.affectedQueries || [];
     if (aq.length) {
-      var max = Math.max.apply(null, aq.map(function (a) { return a.costBefore || 0; }).concat([1]));
       add(box, table(aq.map(function (a) {
         var q = (D.queries || []).filter(function (x) { return x.fingerprint === a.fingerprint; })[0];
         return { fingerprint: a.fingerprint, query: q ? q.query : a.fingerprint, calls: a.calls, costBefore: a.costBefore,
@@ -427,7 +429,7 @@
         { key: 'costAfter', label: 'cost after', num: true, fmt: num },
         { key: 'gain', label: 'gain', num: true, fmt: function (v, row) {
           var b = el('div', { cls: 'bar', title: pct(v) }, el('span'));
-          b.firstChild.style.width = Math.max(0, Math.min(100, 100 * (row.costBefore || 0) / max)) + '%';
+          b.firstChild.style.width = Math.max(0, Math.min(100, v || 0)) + '%';
           return el('div', null, pct(v), b);
         } }], { onrow: function (x) { location.hash = '#query/' + encodeURIComponent(x.fingerprint); } }));
       aq.forEach(function (a) {
@@ -593,7 +595,7 @@
     p.appendChild(diagram(sc));
     sec.appendChild(p);
     sec.appendChild(panel(table(sc.tables, [{ key: 'name', label: 'table' }, { key: 'rows', label: 'rows', num: true, fmt: num },
-      { key: 'sizeBytes', label: 'size', num: true, fmt: bytes }, { key: 'indexes', label: 'indexes', num: true },
+      { key: 'totalSizeBytes', label: 'size', num: true, fmt: bytes }, { key: 'indexes', label: 'indexes', num: true },
       { key: 'recommended', label: 'recommended', fmt: function (v) { return (v || []).join(', '); } }])));
     return sec;
   }
@@ -657,10 +659,10 @@
       var p = pos[t.name];
       var g = svg('g', { 'class': 'tbl' + ((t.recommended || []).length ? ' rec' : ''), transform: 'translate(' + p.x + ',' + p.y + ')' });
       g.appendChild(svg('rect', { 'class': 'box', width: W, height: p.h, rx: 5 }));
-      g.appendChild(svg('text', { x: 8, y: 16, text: short(t.name, 30) }));
-      g.appendChild(svg('text', { 'class': 'size', x: 8, y: 32, text: bytes(t.sizeBytes) + ' · ' + num(t.rows) + ' rows' }));
+      g.appendChild(svg('text', { x: 8, y: 16, text: short(t.name, 27) }));
+      g.appendChild(svg('text', { 'class': 'size', x: 8, y: 32, text: bytes(t.totalSizeBytes) + ' · ' + num(t.rows) + ' rows' }));
       (t.recommended || []).slice(0, 3).forEach(function (r, i) {
-        g.appendChild(svg('text', { 'class': 'idx', x: 8, y: 48 + 14 * i, text: '+ ' + short(r, 30) }));
+        g.appendChild(svg('text', { 'class': 'idx', x: 8, y: 48 + 14 * i, text: '+ ' + short(r, 28) }));
       });
       g.appendChild(svg('title', { text: t.name }));
       s.appendChild(g);

@@ -721,14 +721,16 @@
           var x = v[f];
           return [f, typeof x === 'number' ? (/Bytes$/i.test(f) ? bytes(x) : TIME_KEYS.test(f) ? ms(x) : num(x)) : x];
         })));
+        var small = el('div', { cls: 'grid-small' });
         nested.forEach(function (f) {
           var o = v[f];
           var rows = Array.isArray(o) ? o : keys(o).map(function (n) { return { name: n, count: o[n] }; });
           if (rows.length && typeof rows[0] === 'object') {
-            p.appendChild(el('h3', { text: f }));
-            p.appendChild(table(rows, genericColumns(rows), { sortKey: 'count', pageSize: 10 }));
+            small.appendChild(el('div', null, el('h3', { text: f }),
+              table(rows, genericColumns(rows), { sortKey: 'count', pageSize: 10 })));
           }
         });
+        p.appendChild(small);
       } else {
         p.appendChild(el('p', { text: String(v) }));
       }

@@ -253,6 +253,27 @@ class HtmlReportChromiumIT {
         OUT.resolve("screenshots").resolve("log-1366x768.png"));
   }
 
+  /** With --history: the run, the regressions and the trends, each query a link. */
+  @Test
+  void historyAndRegressionsRender() throws Exception {
+    var data = HtmlReport.data(ReportFixtures.reportWithAdvice(), new ReportOptions(0, 1000));
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    data.set("history", mapper.readTree(
+        "{\"analysis\": \"shop\", \"runId\": 7, \"priorRuns\": 6, \"baseline\": null,"
+            + " \"runsDeleted\": 0}"));
+    data.set("regressions", mapper.readTree("[{\"kind\": \"regression\", \"fingerprint\":"
+        + " \"00000000000000aa\", \"query\": \"SELECT * FROM orders WHERE id = $1\","
+        + " \"metric\": \"p95\", \"before\": 4.5, \"after\": 36.0, \"changePercent\": 700,"
+        + " \"since\": \"2025-03-01T10:00:00Z\", \"evidence\": {}}]"));
+    data.set("trends", mapper.readTree("[]"));
+    Path page = OUT.resolve("history.html");
+    Files.writeString(page, HtmlReport.page(data), StandardCharsets.UTF_8);
+    String dom = new HeadlessChromium(scratch).dumpDom(page, "history", 1366, 768);
+    assertThat(errors(dom)).isEmpty();
+    assertThat(dom).contains("data-view=\"history\"").contains("Regressions")
+        .contains("SELECT * FROM orders WHERE id = $1").contains("700.0 %");
+  }
+
   static List<String> errors(String dom) {
     var m = Pattern.compile("(?s)<pre id=\"pgdba-errors\">(.*?)</pre>").matcher(dom);
     assertThat(m.find()).as("the app started (its error box exists)").isTrue();

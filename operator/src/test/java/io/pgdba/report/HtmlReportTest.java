@@ -56,6 +56,18 @@ class HtmlReportTest {
     assertThat(withoutData.split("</script>", -1)).hasSize(4);
   }
 
+  /** The app puts data on the page as text only: no API that parses a string as markup. */
+  @Test
+  void theAppNeverParsesDataAsMarkup() throws Exception {
+    String app;
+    try (var in = HtmlReport.class.getResourceAsStream("/io/pgdba/report/html/app.js")) {
+      app = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(app).doesNotContain("innerHTML").doesNotContain("outerHTML")
+        .doesNotContain("insertAdjacentHTML").doesNotContain("document.write")
+        .doesNotContain("eval(").doesNotContain("new Function");
+  }
+
   /** The README's budget: the page without data (app, style, uPlot) stays under 150 kB. */
   @Test
   void theApplicationStaysUnderItsSizeBudget() {

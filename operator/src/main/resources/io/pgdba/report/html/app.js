@@ -1,5 +1,5 @@
 /* pgdba HTML report. Every piece of data goes into the page through textContent or an SVG text
-   node, never innerHTML: the logged text it shows is attacker-controlled. */
+   node, never parsed as markup: the logged text it shows is attacker-controlled. */
 (function () {
   'use strict';
   var errors = [];

@@ -253,6 +253,46 @@ class HtmlReportChromiumIT {
         OUT.resolve("screenshots").resolve("log-1366x768.png"));
   }
 
+  /** Fifty tables in chains of foreign keys: every table and every key drawn. */
+  @Test
+  void theSchemaDiagramOfFiftyTables() throws Exception {
+    var data = HtmlReport.data(ReportFixtures.reportWithAdvice(), new ReportOptions(0, 1000));
+    var schema = ((com.fasterxml.jackson.databind.node.ObjectNode) data.get("html"))
+        .putObject("schema");
+    var tables = schema.putArray("tables");
+    var keys = schema.putArray("foreignKeys");
+    for (int i = 0; i < 50; i++) {
+      var t = tables.addObject();
+      t.put("name", "table_" + i);
+      t.put("totalSizeBytes", 8192L * (i + 1));
+      t.put("rows", 100 * i);
+      t.put("indexes", 1);
+      t.put("touched", true);
+      t.putArray("recommended");
+      if (i % 5 != 0) {
+        var k = keys.addObject();
+        k.put("from", "table_" + i);
+        k.put("to", "table_" + (i - i % 5));
+        k.putArray("columns").add("parent_id");
+      }
+      if (i >= 5 && i % 5 == 0) {
+        var k = keys.addObject();
+        k.put("from", "table_" + i);
+        k.put("to", "table_" + (i - 5));
+        k.putArray("columns").add("prev_id");
+      }
+    }
+    Path page = OUT.resolve("schema-50.html");
+    Files.writeString(page, HtmlReport.page(data), StandardCharsets.UTF_8);
+    var chromium = new HeadlessChromium(scratch);
+    String dom = chromium.dumpDom(page, "schema", 1920, 1080);
+    assertThat(errors(dom)).isEmpty();
+    assertThat(count(dom, "class=\"tbl")).isEqualTo(50);
+    assertThat(count(dom, "class=\"fk\"")).isEqualTo(49);
+    chromium.screenshot(page, "schema", 1920, 1080,
+        OUT.resolve("screenshots").resolve("schema-50-tables-1920x1080.png"));
+  }
+
   /** With --history: the run, the regressions and the trends, each query a link. */
   @Test
   void historyAndRegressionsRender() throws Exception {

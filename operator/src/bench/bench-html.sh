@@ -39,8 +39,8 @@ for view in empty queries overview; do
     2>/dev/null > "$OUT/$view.dom"
   end=$(date +%s.%N)
   rm -rf "$profile"
-  errors=$(grep -o '<pre id="pgdba-errors">[^<]*' "$OUT/$view.dom" | sed 's/.*>//')
-  rows=$(grep -o '<tr class="clickable"' "$OUT/$view.dom" | wc -l)
+  errors=$(grep -o '<pre id="pgdba-errors">[^<]*' "$OUT/$view.dom" | sed 's/.*>//' || true)
+  rows=$(grep -o '<tr class="clickable"' "$OUT/$view.dom" | wc -l || true)
   printf '#%s: chromium load+render+dump %.1f s, %s table rows drawn, errors: %s\n' "$view" \
     "$(echo "$end - $start" | bc -l)" "$rows" "${errors:-none}"
 done

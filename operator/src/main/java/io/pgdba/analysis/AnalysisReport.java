@@ -17,6 +17,7 @@ import java.util.List;
  * @param findings the table, query and configuration advisors' findings, most severe first (empty
  *     without a target database)
  * @param history what comparing this run with the stored history gave, null without history
+ * @param schema the tables the workload touches and their foreign keys, null without a target
  */
 public record AnalysisReport(
     List<LogReadResult> sources,
@@ -24,24 +25,30 @@ public record AnalysisReport(
     IndexAdvice advice,
     List<String> warnings,
     List<Finding> findings,
-    HistoryReport history) {
+    HistoryReport history,
+    SchemaMap schema) {
 
   public AnalysisReport {
     findings = findings == null ? List.of() : Findings.sorted(findings);
   }
 
   public AnalysisReport(List<LogReadResult> sources, Workload workload, IndexAdvice advice,
+      List<String> warnings, List<Finding> findings, HistoryReport history) {
+    this(sources, workload, advice, warnings, findings, history, null);
+  }
+
+  public AnalysisReport(List<LogReadResult> sources, Workload workload, IndexAdvice advice,
       List<String> warnings, List<Finding> findings) {
-    this(sources, workload, advice, warnings, findings, null);
+    this(sources, workload, advice, warnings, findings, null, null);
   }
 
   /** A report without findings (log analysis only, or a target step that gave none). */
   public AnalysisReport(
       List<LogReadResult> sources, Workload workload, IndexAdvice advice, List<String> warnings) {
-    this(sources, workload, advice, warnings, List.of(), null);
+    this(sources, workload, advice, warnings, List.of(), null, null);
   }
 
   public AnalysisReport withHistory(HistoryReport history) {
-    return new AnalysisReport(sources, workload, advice, warnings, findings, history);
+    return new AnalysisReport(sources, workload, advice, warnings, findings, history, schema);
   }
 }

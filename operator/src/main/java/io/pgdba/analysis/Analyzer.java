@@ -57,14 +57,16 @@ public final class Analyzer {
     }
     IndexAdvice advice = null;
     List<Finding> findings = List.of();
+    SchemaMap schema = null;
     if (request.target() != null) {
       var result = targetStep.run(request, workload, warnings);
       workload = result.workload();
       advice = result.advice();
       findings = result.findings();
+      schema = result.schema();
     }
     return new AnalysisReport(
-        List.copyOf(results), workload, advice, List.copyOf(warnings), findings);
+        List.copyOf(results), workload, advice, List.copyOf(warnings), findings, null, schema);
   }
 
   private static Workload readLogs(

@@ -72,7 +72,8 @@ public final class DatabaseTargetStep implements TargetStep {
       var advice = IndexAdvisor.advise(workload, catalog, session, request.advisorOptions());
       var context = new AdvisorContext(session, catalog, workload, logWorkload != null,
           request.advisorSettings(), warnings);
-      return new Result(workload, advice, findings(context));
+      return new Result(workload, advice, findings(context),
+          SchemaMap.of(catalog, workload, advice));
     } catch (TargetConnectionException e) {
       throw new AnalysisException(reason(e.reason()), e.getMessage(), null);
     } catch (StatStatementsUnavailableException e) {

@@ -18,10 +18,14 @@ public interface TargetStep {
    * What the target gave: the workload analysed (the logs' or pg_stat_statements'), index advice
    * and the other advisors' findings.
    */
-  record Result(Workload workload, IndexAdvice advice, List<Finding> findings) {
+  record Result(Workload workload, IndexAdvice advice, List<Finding> findings, SchemaMap schema) {
 
     public Result {
       findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+
+    public Result(Workload workload, IndexAdvice advice, List<Finding> findings) {
+      this(workload, advice, findings, null);
     }
 
     public Result(Workload workload, IndexAdvice advice) {

@@ -67,7 +67,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     text,
     json,
     sql,
-    config
+    config,
+    html
   }
 
   @Spec CommandSpec spec;
@@ -116,8 +117,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text (default), json, sql (the index DDL and its rollback) or config"
-          + " (ALTER SYSTEM script, CloudNativePG patch, postgresql.conf lines).")
+      description = "text (default), json, sql (the index DDL and its rollback), config"
+          + " (ALTER SYSTEM script, CloudNativePG patch, postgresql.conf lines) or html (one"
+          + " self-contained page with charts, plans and the schema).")
   Output output;
 
   @Option(
@@ -416,6 +418,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
           top == null ? ReportOptions.defaults().top() : top, slowMs)));
       case sql -> out.print(SqlReport.render(report));
       case config -> out.print(io.pgdba.report.ConfigReport.render(report));
+      case html -> io.pgdba.report.HtmlReport.write(
+          report, new ReportOptions(top == null ? 0 : top, slowMs), out);
     }
     out.flush();
   }

@@ -72,6 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("kubeconfig:                  %s%n", sandbox.kubeconfig().toAbsolutePath());
       out.printf("metrics and health:          http://127.0.0.1:%d/metrics  /healthz  /readyz%n",
           sandbox.metricsPort());
+      // the sandbox's PgAnalysis is shop/shop-db (examples/sandbox); any other has its own path
+      out.printf("HTML report:                 http://127.0.0.1:%d/reports/shop/shop-db (open it"
+          + " in a browser; with --keep-running it stays up)%n", sandbox.metricsPort());
       new DemoScript(sandbox, out, Duration.ofSeconds(timeoutSeconds)).run();
       if (keepRunning) {
         out.printf("%nThe sandbox keeps running. In another terminal:%n"

@@ -117,8 +117,9 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     var registry = PgdbaMetrics.newPrometheusRegistry();
+    var reports = metricsPort > 0 ? new io.pgdba.report.ReportShelf() : null;
     var operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(), settings,
-        Clock.systemUTC(), registry, runHistory);
+        Clock.systemUTC(), registry, runHistory, reports);
     try {
       operator.start();
     } catch (KubernetesClientException | OperatorException e) {
@@ -132,7 +133,8 @@ public final class OperatorCommand implements Callable<Integer> {
     MetricsServer server;
     try {
       server = metricsPort > 0
-          ? MetricsServer.start(metricsPort, registry, operator::alive, operator::ready) : null;
+          ? MetricsServer.start(metricsPort, registry, operator::alive, operator::ready, reports)
+          : null;
     } catch (UncheckedIOException e) {
       System.err.println("pgdba operator: " + e.getMessage());
       operator.close();

@@ -48,4 +48,50 @@ public interface OperatorListener {
   /** A rollback ended. */
   default void indexRolledBack(
       IndexRecommendation recommendation, ApplyOutcome outcome, Duration took) {}
+
+  /** Tells each of {@code listeners}, in order, of every event. */
+  static OperatorListener all(OperatorListener... listeners) {
+    var list = java.util.List.of(listeners);
+    return new OperatorListener() {
+      @Override
+      public void analysisSucceeded(PgAnalysis a, RunResult r, Duration took) {
+        list.forEach(l -> l.analysisSucceeded(a, r, took));
+      }
+
+      @Override
+      public void analysisFailed(PgAnalysis a, String condition, String reason, Duration took) {
+        list.forEach(l -> l.analysisFailed(a, condition, reason, took));
+      }
+
+      @Override
+      public void recommendations(PgAnalysis a, Collection<IndexRecommendation> recs) {
+        list.forEach(l -> l.recommendations(a, recs));
+      }
+
+      @Override
+      public void analysisDeleted(PgAnalysis a) {
+        list.forEach(l -> l.analysisDeleted(a));
+      }
+
+      @Override
+      public void recommendationPhase(IndexRecommendation r, Phase phase) {
+        list.forEach(l -> l.recommendationPhase(r, phase));
+      }
+
+      @Override
+      public void recommendationDeleted(IndexRecommendation r) {
+        list.forEach(l -> l.recommendationDeleted(r));
+      }
+
+      @Override
+      public void indexApplied(IndexRecommendation r, ApplyOutcome outcome, Duration took) {
+        list.forEach(l -> l.indexApplied(r, outcome, took));
+      }
+
+      @Override
+      public void indexRolledBack(IndexRecommendation r, ApplyOutcome outcome, Duration took) {
+        list.forEach(l -> l.indexRolledBack(r, outcome, took));
+      }
+    };
+  }
 }

@@ -3,6 +3,7 @@ package io.pgdba.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pgdba.report.ReportShelf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The operator's one HTTP port: {@code /metrics} (Prometheus text format), {@code /healthz}
- * (liveness) and {@code /readyz} (readiness). The JDK server is enough for a scrape every few
+ * (liveness), {@code /readyz} (readiness) and {@code /reports/<namespace>/<name>} (the latest
+ * HTML report of each PgAnalysis, reached by {@code kubectl port-forward}). The JDK server is enough for a scrape every few
  * seconds and two probes, and keeps the jar free of a web framework.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -39,6 +41,15 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(
       int port, PrometheusMeterRegistry registry, BooleanSupplier live, BooleanSupplier ready) {
+    return start(port, registry, live, ready, null);
+  }
+
+  /**
+   * Also serves the latest HTML report of each analysis at {@code /reports/<namespace>/<name>}
+   * ({@code reports} null: none).
+   */
+  public static MetricsServer start(int port, PrometheusMeterRegistry registry,
+      BooleanSupplier live, BooleanSupplier ready, ReportShelf reports) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 16);
@@ -59,6 +70,9 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext("/metrics", exchange -> scrape(exchange, registry));
     server.createContext("/healthz", exchange -> probe(exchange, live, "/healthz"));
     server.createContext("/readyz", exchange -> probe(exchange, ready, "/readyz"));
+    if (reports != null) {
+      server.createContext("/reports/", exchange -> report(exchange, reports));
+    }
     server.start();
     return new MetricsServer(server, executor);
   }
@@ -101,6 +115,34 @@ public final class MetricsServer implements AutoCloseable {
       }
       var body = (ok ? "ok\n" : "not ok\n").getBytes(StandardCharsets.UTF_8);
       send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", body);
+    }
+  }
+
+  /**
+   * One analysis' report. Only two path segments that are valid Kubernetes names are looked up;
+   * the page may run only its own inline scripts and load nothing (the same policy as its meta
+   * tag, sent as a header too).
+   */
+  private static void report(HttpExchange exchange, ReportShelf reports) throws IOException {
+    try (exchange) {
+      String[] parts = exchange.getRequestURI().getPath().split("/", -1);
+      byte[] html = parts.length == 4 && ReportShelf.validName(parts[2])
+          && ReportShelf.validName(parts[3])
+          ? reports.get(parts[2], parts[3]).orElse(null) : null;
+      if (html == null) {
+        send(exchange, 404, "text/plain; charset=utf-8",
+            "no report (yet) for this analysis\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (!readMethod(exchange)) {
+        return;
+      }
+      var headers = exchange.getResponseHeaders();
+      headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline';"
+          + " style-src 'unsafe-inline'; img-src data:");
+      headers.set("X-Content-Type-Options", "nosniff");
+      headers.set("Cache-Control", "no-store");
+      send(exchange, 200, "text/html; charset=utf-8", html);
     }
   }
 

@@ -128,10 +128,11 @@ public final class Sandbox implements AutoCloseable {
     } catch (HistoryException e) {
       throw new IOException(e.getMessage());
     }
+    var reports = new io.pgdba.report.ReportShelf();
     operator = PgdbaOperator.metered(client, AnalysisEngine.analyzer(),
-        OperatorSettings.defaults(), Clock.systemUTC(), registry, history);
+        OperatorSettings.defaults(), Clock.systemUTC(), registry, history, reports);
     metrics = MetricsServer.start(options.metricsPort(), registry, operator::alive,
-        operator::ready);
+        operator::ready, reports);
     operator.start();
     // the database pods exist before anyone applies a PgAnalysis, as in a cluster
     for (HasMetadata m : manifests) {

@@ -25,6 +25,16 @@ interface Evaluator {
   /** Estimated size of the candidate once built. */
   long sizeBytes(Candidate candidate) throws ExplainException;
 
+  /**
+   * The query's plan (EXPLAIN FORMAT JSON, top node) with exactly {@code config} added, for the
+   * report to show before (empty config) and after; null when the evaluator cannot plan with
+   * hypothetical indexes (the cost model).
+   */
+  default com.fasterxml.jackson.databind.JsonNode plan(AnalyzedQuery query, List<Candidate> config)
+      throws ExplainException {
+    return null;
+  }
+
   /** Releases what the evaluator holds on the session (hypothetical indexes). */
   default void close() {}
 }

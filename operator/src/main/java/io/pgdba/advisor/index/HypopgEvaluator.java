@@ -87,6 +87,23 @@ final class HypopgEvaluator implements Evaluator {
   }
 
   @Override
+  public JsonNode plan(AnalyzedQuery query, List<Candidate> config) throws ExplainException {
+    var tables = new HashSet<Table>();
+    query.accesses().forEach(a -> tables.add(a.table()));
+    for (Table t : tables) {
+      if (twinned.add(t)) {
+        for (Index index : t.indexes()) {
+          if (index.valid()) {
+            twin(index);
+          }
+        }
+      }
+    }
+    ensure(config.stream().filter(c -> tables.contains(c.table())).toList(), tables);
+    return explainer.plan(query.sql());
+  }
+
+  @Override
   public long sizeBytes(Candidate candidate) throws ExplainException {
     Long size = sizes.get(candidate.definition());
     if (size == null) {

@@ -123,8 +123,10 @@ public final class IndexAdvisor {
     var selection = new Selection(analyzed, before, calls, options, whatIf,
         evaluator::sizeBytes, c -> overhead(c, load, model));
     List<Selection.Pick> picks;
+    Map<String, String[]> plans;
     try {
       picks = selection.select(candidates);
+      plans = plans(picks, analyzed, evaluator, explainer);
     } finally {
       evaluator.close();
     }
@@ -136,7 +138,7 @@ public final class IndexAdvisor {
       String name = IndexDdl.name(pick.candidate().definition(), names);
       names.add(name);
       served.addAll(pick.affected().keySet());
-      recommendations.add(create(pick, name, calls, load, evaluator, model, facts));
+      recommendations.add(create(pick, name, calls, load, evaluator, model, facts, plans));
     }
     recommendations.sort(Comparator
         .comparingDouble(Recommendation::estimatedImprovementPercent).reversed()
@@ -184,13 +186,53 @@ public final class IndexAdvisor {
     }
   }
 
+  /** Plans kept per recommendation for the report: this many of its queries, first by name. */
+  static final int PLANS_PER_RECOMMENDATION = 3;
+
+  /**
+   * The plans before and after of the first few queries of each pick, keyed by the pick's index
+   * definition and fingerprint: two more EXPLAINs per query shown, nothing run. Without HypoPG
+   * only the plan before. A query that cannot be planned again simply has no plan shown.
+   */
+  private static Map<String, String[]> plans(List<Selection.Pick> picks,
+      List<AnalyzedQuery> analyzed, Evaluator evaluator, Explainer explainer) {
+    var byFingerprint = new HashMap<String, AnalyzedQuery>();
+    analyzed.forEach(a -> byFingerprint.put(a.stats().fingerprint(), a));
+    var out = new HashMap<String, String[]>();
+    for (var pick : picks) {
+      var fps = new ArrayList<>(pick.affected().keySet());
+      fps.sort(Comparator.naturalOrder());
+      for (String fp : fps.subList(0, Math.min(PLANS_PER_RECOMMENDATION, fps.size()))) {
+        AnalyzedQuery a = byFingerprint.get(fp);
+        if (a == null) {
+          continue;
+        }
+        try {
+          JsonNode before = evaluator.plan(a, List.of());
+          if (before == null) {
+            before = explainer.plan(a.sql());
+          }
+          JsonNode after = evaluator.plan(a, List.of(pick.candidate()));
+          out.put(pick.candidate().definition() + " " + fp, new String[] {
+              before.toString(), after == null ? null : after.toString()});
+        } catch (ExplainException e) {
+          // the costs stand; this query's plans are just not shown
+        }
+      }
+    }
+    return out;
+  }
+
   private Recommendation create(Selection.Pick pick, String name, Map<String, Long> calls,
-      WriteLoad load, Evaluator evaluator, CostModel model, TableFacts facts) {
+      WriteLoad load, Evaluator evaluator, CostModel model, TableFacts facts,
+      Map<String, String[]> plans) {
     var def = pick.candidate().definition();
     Table table = pick.candidate().table();
     var affected = new ArrayList<AffectedQuery>();
-    pick.affected().forEach((fp, ba) ->
-        affected.add(new AffectedQuery(fp, calls.get(fp), round(ba[0]), round(ba[1]))));
+    pick.affected().forEach((fp, ba) -> {
+      String[] p = plans.getOrDefault(def + " " + fp, new String[2]);
+      affected.add(new AffectedQuery(fp, calls.get(fp), round(ba[0]), round(ba[1]), p[0], p[1]));
+    });
     affected.sort(Comparator.comparing(AffectedQuery::fingerprint));
     double improvement = Math.round(pick.improvementPercent() * 10) / 10.0;
     String reason = pick.candidate().purpose() + " on " + table.name() + " saves " + improvement

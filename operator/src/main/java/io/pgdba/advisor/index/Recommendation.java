@@ -49,7 +49,15 @@ public record Recommendation(
    * A query the recommendation changes.
    *
    * @param costBefore planner total cost of the example query before, likewise after
+   * @param planBefore its plan today (EXPLAIN FORMAT JSON, compact), for the HTML report; null
+   *     when not kept (only the first few queries of a recommendation keep theirs)
+   * @param planAfter its plan with this index alone (HypoPG), null without HypoPG
    */
-  public record AffectedQuery(
-      String fingerprint, long calls, double costBefore, double costAfter) {}
+  public record AffectedQuery(String fingerprint, long calls, double costBefore,
+      double costAfter, String planBefore, String planAfter) {
+
+    public AffectedQuery(String fingerprint, long calls, double costBefore, double costAfter) {
+      this(fingerprint, calls, costBefore, costAfter, null, null);
+    }
+  }
 }

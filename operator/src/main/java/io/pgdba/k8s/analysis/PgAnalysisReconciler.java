@@ -198,7 +198,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     running = new PgAnalysisStatus(running.observedGeneration(), running.conditions(),
         running.lastRunTime(), now.truncatedTo(ChronoUnit.SECONDS).toString(),
         running.consecutiveFailures(), running.summary(), running.recommendations(),
-        running.pods(), running.findings());
+        running.pods(), running.findings(), running.reportPath());
     return patch(resource, context, running).rescheduleAfter(Duration.ofMinutes(5));
   }
 
@@ -249,7 +249,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         generation, conditions.toList(), now.toString(),
         every == null ? null : now.plus(every).toString(),
         0, summary(result), counts(context), bounded(result.positions()),
-        FindingStatus.of(findings));
+        FindingStatus.of(findings), io.pgdba.report.ReportShelf.path(
+            resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
     var newCritical = FindingStatus.newCritical(old == null ? null : old.findings(), findings);
     // then act, once, from the values above
     events.normal(resource, "AnalysisSucceeded",
@@ -295,7 +296,7 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
     var status = new PgAnalysisStatus(generation, conditions.toList(),
         old == null ? null : old.lastRunTime(), next.toString(), failures,
         old == null ? null : old.summary(), counts(context), old == null ? null : old.pods(),
-        old == null ? null : old.findings());
+        old == null ? null : old.findings(), old == null ? null : old.reportPath());
     if (failures == 1 || old == null || !Objects.equals(old.observedGeneration(), generation)) {
       events.warning(resource, reason, message);
     }
@@ -387,7 +388,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
 
   private static PgAnalysisStatus withCounts(PgAnalysisStatus s, RecommendationCounts counts) {
     return new PgAnalysisStatus(s.observedGeneration(), s.conditions(), s.lastRunTime(),
-        s.nextRunTime(), s.consecutiveFailures(), s.summary(), counts, s.pods(), s.findings());
+        s.nextRunTime(), s.consecutiveFailures(), s.summary(), counts, s.pods(), s.findings(),
+        s.reportPath());
   }
 
   private PgAnalysisStatus withConditions(PgAnalysisStatus old, long generation,
@@ -397,7 +399,8 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
         old == null ? null : old.consecutiveFailures(),
         summary != null ? summary : old == null ? null : old.summary(),
         counts != null ? counts : old == null ? null : old.recommendations(),
-        old == null ? null : old.pods(), old == null ? null : old.findings());
+        old == null ? null : old.pods(), old == null ? null : old.findings(),
+        old == null ? null : old.reportPath());
   }
 
   private Conditions conditions(PgAnalysisStatus old, long generation) {

@@ -32,14 +32,27 @@ public record PgAnalysisStatus(
     @JsonPropertyDescription(
             "Findings of the last successful run (table, query, configuration advice): counts by"
                 + " category and severity, the most severe few, and which are critical.")
-        FindingSummary findings) {
+        FindingSummary findings,
+    @JsonPropertyDescription(
+            "Where the operator serves the last successful run's HTML report on its"
+                + " metrics/health port (kubectl port-forward to it): /reports/<namespace>/<name>.")
+        String reportPath) {
+
+  /** The status without a report path (kept for callers that have none). */
+  public PgAnalysisStatus(Long observedGeneration, List<Condition> conditions,
+      String lastRunTime, String nextRunTime, Integer consecutiveFailures, Summary summary,
+      RecommendationCounts recommendations, List<PodLogPosition> pods,
+      FindingSummary findings) {
+    this(observedGeneration, conditions, lastRunTime, nextRunTime, consecutiveFailures, summary,
+        recommendations, pods, findings, null);
+  }
 
   /** The status without findings (kept for callers that have none). */
   public PgAnalysisStatus(Long observedGeneration, List<Condition> conditions,
       String lastRunTime, String nextRunTime, Integer consecutiveFailures, Summary summary,
       RecommendationCounts recommendations, List<PodLogPosition> pods) {
     this(observedGeneration, conditions, lastRunTime, nextRunTime, consecutiveFailures, summary,
-        recommendations, pods, null);
+        recommendations, pods, null, null);
   }
 
   /** Bounded figures of one run. */

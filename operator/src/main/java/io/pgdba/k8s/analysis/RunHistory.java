@@ -89,12 +89,12 @@ public interface RunHistory {
         var findings = new ArrayList<Finding>(report.findings());
         findings.addAll(RegressionFindings.of(history));
         return new AnalysisReport(report.sources(), report.workload(), report.advice(),
-            report.warnings(), findings, history);
+            report.warnings(), findings, history, report.schema());
       } catch (HistoryException e) {
         var warnings = new ArrayList<>(report.warnings());
         warnings.add(e.getMessage());
         return new AnalysisReport(report.sources(), report.workload(), report.advice(),
-            List.copyOf(warnings), report.findings(), null);
+            List.copyOf(warnings), report.findings(), null, report.schema());
       }
     }
   }

@@ -54,8 +54,20 @@ public final class PgdbaOperator implements AutoCloseable {
   /** Metered, and keeping each run of every PgAnalysis in {@code history}. */
   public static PgdbaOperator metered(KubernetesClient client, AnalysisEngine engine,
       OperatorSettings settings, Clock clock, MeterRegistry registry, RunHistory history) {
-    return new PgdbaOperator(client, engine, settings, clock,
-        new MetricsListener(new PgdbaMetrics(registry, PgdbaMetrics.DEFAULT_TOP_QUERIES, clock)),
+    return metered(client, engine, settings, clock, registry, history, null);
+  }
+
+  /** Also keeping each analysis' latest HTML report on {@code reports} (null: none). */
+  public static PgdbaOperator metered(KubernetesClient client, AnalysisEngine engine,
+      OperatorSettings settings, Clock clock, MeterRegistry registry, RunHistory history,
+      io.pgdba.report.ReportShelf reports) {
+    OperatorListener listener =
+        new MetricsListener(new PgdbaMetrics(registry, PgdbaMetrics.DEFAULT_TOP_QUERIES, clock));
+    if (reports != null) {
+      listener = OperatorListener.all(listener,
+          new io.pgdba.k8s.analysis.ReportListener(reports));
+    }
+    return new PgdbaOperator(client, engine, settings, clock, listener,
         MicrometerMetrics.withoutPerResourceMetrics(registry), history);
   }
 

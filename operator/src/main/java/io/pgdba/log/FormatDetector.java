@@ -16,7 +16,14 @@ final class FormatDetector {
     int csv = 0;
     int json = 0;
     int cnpg = 0;
+    // inside a quoted csvlog field that spans lines (an auto_explain plan, a multi-line query):
+    // those lines belong to the csv record before them and must not vote for stderr
+    boolean inCsvQuote = false;
     for (String line : sample) {
+      if (inCsvQuote) {
+        inCsvQuote = oddQuotes(line) != inCsvQuote;
+        continue;
+      }
       if (line.isBlank() || line.charAt(0) == '\t') {
         continue;
       }
@@ -31,6 +38,7 @@ final class FormatDetector {
         int end = Timestamps.scan(line, 1, true);
         if (end > 0 && line.startsWith("\",", end)) {
           csv++;
+          inCsvQuote = oddQuotes(line);
         } else {
           stderr++;
         }
@@ -38,6 +46,7 @@ final class FormatDetector {
         int end = Timestamps.scan(line, 0, true);
         if (end > 0 && end < line.length() && line.charAt(end) == ',') {
           csv++;
+          inCsvQuote = oddQuotes(line);
         } else {
           stderr++;
         }
@@ -53,5 +62,16 @@ final class FormatDetector {
       return LogFormat.CSVLOG;
     }
     return best == cnpg ? LogFormat.CNPG : LogFormat.JSONLOG;
+  }
+
+  /** An odd number of '"' leaves a quoted field open ("" inside a field counts two). */
+  private static boolean oddQuotes(String line) {
+    int quotes = 0;
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == '"') {
+        quotes++;
+      }
+    }
+    return (quotes & 1) == 1;
   }
 }

@@ -168,6 +168,18 @@ class LogReaderTest {
   }
 
   @Test
+  void aCsvlogOfMultiLinePlansIsStillCsvlog() throws Exception {
+    // PostgreSQL 15 wrote it with auto_explain: most of its first lines are inside quoted plans
+    var plans = LogCollector.fixture("csvlog-auto-explain-pg15.csv");
+    assertThat(plans.result.format()).isEqualTo(LogFormat.CSVLOG);
+    assertThat(plans.result.unparsedLines()).as(plans.result.firstUnparsed()).isZero();
+    assertThat(plans.records).hasSize(
+        (int) Files.readAllLines(Path.of(LogReaderTest.class
+            .getResource("/logs/csvlog-auto-explain-pg15.csv").toURI())).stream()
+            .filter(l -> l.startsWith("2026-12-01 ")).count());
+  }
+
+  @Test
   void csvlogOfEveryVersionIsRead() {
     var v17 = LogCollector.fixture("csvlog-pg17.csv");
     assertThat(v17.result.format()).isEqualTo(LogFormat.CSVLOG);

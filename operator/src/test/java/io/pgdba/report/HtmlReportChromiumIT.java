@@ -95,9 +95,8 @@ class HtmlReportChromiumIT {
       var out = new StringWriter();
       var err = new StringWriter();
       int exit = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(
-          // auto_explain's multi-line records defeat the format detection (noted for the log
-          // reader); the format is given, as a DBA would after that error
-          "analyze", "--log", log.toString(), "--log-format", "csvlog", "--db",
+          // no --log-format: a csvlog full of multi-line auto_explain plans is detected as such
+          "analyze", "--log", log.toString(), "--db",
           "postgresql://reader:" + PASSWORD + "@127.0.0.1:" + pg.port() + "/shop",
           "--output", "html");
       assertThat(exit).as(err.toString()).isZero();

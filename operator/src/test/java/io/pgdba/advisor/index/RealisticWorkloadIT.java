@@ -153,9 +153,14 @@ class RealisticWorkloadIT {
       // partial (created_at) WHERE status = 'pending' adds less than 1 % of the workload.
       "orders(created_at)",
       "orders(customer_id)",
-      "orders(status) WHERE status = 'cancelled'", // the join's rare side
       "products(price)",
       "products(sku)"); // the equality and the prefix LIKE
+
+  /**
+   * Recommendations at the edge of the 20 % minimum, in or out between two ANALYZE samples: the
+   * join's rare side saves 20.0 to 20.4 % of ord_join once customers(country) is chosen.
+   */
+  static final List<String> BORDERLINE = List.of("orders(status) WHERE status = 'cancelled'");
 
   /**
    * Fingerprint -> a phrase of the reason each query without an index gets today.
@@ -184,8 +189,9 @@ class RealisticWorkloadIT {
       Map.entry("cust_pk", "already indexed by customers_pkey"),
       Map.entry("ord_update", "already indexed by orders_pkey"),
       Map.entry("ord_insert", "INSERT has no predicate an index could serve"),
-      Map.entry("cust_us", "not selective: its predicates match 60"),
-      Map.entry("ord_shipped", "not selective: its predicates match 59"),
+      // (not selective: the share, about 60 %, moves with ANALYZE's sample)
+      Map.entry("cust_us", "% of the rows of customers, a sequential scan is cheaper"),
+      Map.entry("ord_shipped", "% of the rows of orders, a sequential scan is cheaper"),
       Map.entry("ord_cast", "a cast or function on orders.created_at"),
       Map.entry("cust_suffix", "a pg_trgm GIN index could serve it"),
       Map.entry("prod_infix", "a pg_trgm GIN index could serve it"),
@@ -233,7 +239,9 @@ class RealisticWorkloadIT {
       advice.skipped().forEach(s -> skipped.put(s.fingerprint(), s.reason()));
       skipped.forEach((fp, reason) -> System.out.println("realistic: no index " + fp + ": "
           + reason));
-      assertThat(creates).containsExactlyInAnyOrderElementsOf(EXPECTED);
+      var firm = new TreeSet<>(creates);
+      firm.removeAll(BORDERLINE);
+      assertThat(firm).containsExactlyInAnyOrderElementsOf(EXPECTED);
       // Every query is either served by a recommendation or has its reason.
       var served = new TreeSet<String>();
       advice.recommendations().forEach(r -> r.affectedQueries()

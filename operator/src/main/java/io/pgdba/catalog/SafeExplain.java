@@ -77,6 +77,18 @@ public final class SafeExplain {
 
   private final Connection connection;
   private final Map<String, Boolean> builtIn = new HashMap<>();
+  /**
+   * Regenerated texts by their source text: the index advisor explains one query under many
+   * hypothetical configurations, and parsing it again each time cost more than the EXPLAIN.
+   * Bounded, least recently used out first; only successes are kept.
+   */
+  private final Map<String, Regenerated> regenerated =
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Regenerated> eldest) {
+          return size() > 10_000;
+        }
+      };
   private Set<String> userOperators;
   private static final java.util.regex.Pattern OPERATOR =
       java.util.regex.Pattern.compile("[+\\-*/<>=~!@#%^&|`?]+");
@@ -155,7 +167,11 @@ public final class SafeExplain {
   }
 
   private List<String> explain(String text, String options) throws Refused {
-    var statement = regenerate(text);
+    var statement = regenerated.get(text);
+    if (statement == null) {
+      statement = regenerate(text);
+      regenerated.put(text, statement);
+    }
     for (var name : statement.functions()) {
       if (!isBuiltIn(name)) {
         throw new Refused("calls " + String.join(".", name) + "(), which is not built in: the"

@@ -37,6 +37,16 @@ public record Table(
     };
   }
 
+  /**
+   * The schema and name only: the record's own hash walks every column's statistics (MCV lists,
+   * histograms), and the index advisor keys its maps by table millions of times per workload.
+   * Equal tables have equal names, so equals stays the record's.
+   */
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Objects.hashCode(schema) + java.util.Objects.hashCode(name);
+  }
+
   /** The index by name, if this table has it. */
   public Optional<Index> index(String name) {
     return indexes.stream().filter(i -> i.name().equals(name)).findFirst();

@@ -135,11 +135,10 @@ class HostileLogIT {
 
         // The least-privilege role still gets the advice, and every query left has a reason.
         JsonNode report = JSON.readTree(out.toString());
-        // (the advice itself is the index advisor's: on PG 13 its write-overhead witness rejects
-        // the index on this freshly loaded table, and says so in the query's reason)
-        assertThat(report.get("recommendations").toString().contains("customer_id")
-            || report.get("skippedQueries").toString().contains("on orders (customer_id) would"))
-            .as(report.toString()).isTrue();
+        // The table was loaded and analyzed at once: its inserts are its load, not workload
+        // (on PostgreSQL 13 n_live_tup may count them twice; reltuples says what it holds).
+        assertThat(report.get("recommendations").toString()).as(report.toString())
+            .contains("customer_id");
         assertThat(report.toString()).contains("not built in");
       }
     }

@@ -172,6 +172,17 @@ final class CostModel implements Evaluator {
               "pattern_ops") || !needsPatternOps(t, p.column())))) {
         used.add(p);
       }
+      if (p.op() == Op.RANGE) {
+        // Both bounds of "col >= a AND col < b" bound the index scan, not only the first.
+        for (Predicate other : access.predicates()) {
+          if (other != p && other.op() == Op.RANGE && other.sql() != null
+              && other.onExpression() == p.onExpression()
+              && other.column().equals(p.column())
+              && java.util.Objects.equals(other.function(), p.function())) {
+            used.add(other);
+          }
+        }
+      }
       break;
     }
     boolean ordered = providesOrder(access, def, equalityKeys);

@@ -19,6 +19,8 @@ final class Explainer {
   private final Connection connection;
   private final SafeExplain safe;
   private final Map<String, Double> rowsCache = new HashMap<>();
+  /** Statements sent to the server (EXPLAINs and HypoPG calls), for the benchmark. */
+  int sent;
 
   Explainer(Connection connection) {
     this.connection = connection;
@@ -37,6 +39,7 @@ final class Explainer {
    * log: {@link SafeExplain} decides what reaches the server.
    */
   JsonNode plan(String sql) throws ExplainException {
+    sent++;
     try {
       return safe.plan(sql);
     } catch (SafeExplain.Refused e) {
@@ -62,6 +65,7 @@ final class Explainer {
 
   /** Runs one of pgdba's own one-value queries (a HypoPG call, SHOW), never logged text. */
   String query(String sql) throws ExplainException {
+    sent++;
     try {
       return Savepoints.run(connection, () -> {
         try (var st = connection.createStatement(); var rs = st.executeQuery(sql)) {

@@ -110,7 +110,7 @@ public final class IndexAdvisor {
     }
 
     var generator = new CandidateGenerator(patternOps);
-    var candidates = generator.generate(analyzed);
+    var candidates = buildable(generator.generate(analyzed));
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
@@ -131,6 +131,7 @@ public final class IndexAdvisor {
       evaluator.close();
     }
     lastCostings = whatIf.misses();
+    lastStatements = explainer.sent;
     var recommendations = new ArrayList<Recommendation>();
     var names = new HashSet<>(taken);
     var served = new HashSet<String>();
@@ -155,8 +156,34 @@ public final class IndexAdvisor {
     return new IndexAdvice(List.copyOf(recommendations), List.copyOf(skipped));
   }
 
+  /** PostgreSQL's INDEX_MAX_KEYS: CREATE INDEX refuses more key and INCLUDE columns. */
+  static final int MAX_INDEX_COLUMNS = 32;
+
+  /**
+   * A safety net: a candidate with more columns than PostgreSQL allows (a query with dozens of
+   * ANDed equalities) is cut to its leading columns, so that no advice is DDL the server refuses.
+   */
+  static List<Candidate> buildable(List<Candidate> candidates) {
+    var out = new java.util.LinkedHashMap<io.pgdba.ddl.IndexDefinition, Candidate>();
+    for (Candidate c : candidates) {
+      var d = c.definition();
+      if (d.keys().size() + d.include().size() > MAX_INDEX_COLUMNS) {
+        var keys = d.keys().subList(0, Math.min(d.keys().size(), MAX_INDEX_COLUMNS));
+        var include = d.include().subList(0, MAX_INDEX_COLUMNS - keys.size());
+        d = new io.pgdba.ddl.IndexDefinition(d.schema(), d.table(), d.method(), keys, include,
+            d.where());
+        c = new Candidate(d, c.table(), c.purpose(), c.fingerprints());
+      }
+      out.putIfAbsent(d, c);
+    }
+    return List.copyOf(out.values());
+  }
+
   /** What-if costings of the last advice (EXPLAINs with HypoPG), for the benchmark. */
   static int lastCostings;
+
+  /** Statements the last advice sent up to the selection's end, for the benchmark. */
+  static int lastStatements;
 
   private static void indexNames(JsonNode node, Set<String> out) {
     if (node == null) {

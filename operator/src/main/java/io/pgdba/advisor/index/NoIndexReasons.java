@@ -125,8 +125,23 @@ final class NoIndexReasons {
           + (share == null ? "" : String.format(Locale.ROOT, " (its predicates match %.2f %%"
               + " of the rows of %s)", 100 * share, c.table().name()));
     }
-    return "no indexable predicate: " + unindexable(q);
+    String unindexable = unindexable(q);
+    if (unindexable.equals(OTHER_CONDITIONS)) {
+      // Its candidate may have been chosen for other queries without paying for this one.
+      for (TableAccess a : q.accesses()) {
+        Double share = share(a);
+        if (share != null && share >= NOT_SELECTIVE) {
+          return String.format(Locale.ROOT, "not selective: its predicates match %.1f %% of"
+              + " the rows of %s, a sequential scan is cheaper than an index", 100 * share,
+              a.table().name());
+        }
+      }
+    }
+    return "no indexable predicate: " + unindexable;
   }
+
+  private static final String OTHER_CONDITIONS =
+      "its conditions (OR, <>, NOT, expressions) are none a btree serves";
 
   /** What in the query no btree serves, in a DBA's words. */
   private String unindexable(AnalyzedQuery q) {
@@ -146,7 +161,7 @@ final class NoIndexReasons {
     if (parts.isEmpty()) {
       boolean anything = q.accesses().stream().anyMatch(a -> !a.predicates().isEmpty()
           || !a.orderBy().isEmpty());
-      return anything ? "its conditions (OR, <>, NOT, expressions) are none a btree serves"
+      return anything ? OTHER_CONDITIONS
           : "no WHERE, join or ORDER BY an index could serve (it reads whole tables)";
     }
     return String.join("; ", parts);

@@ -208,6 +208,9 @@ final class Selection {
     boolean overlaps = false;
     var affected = new LinkedHashMap<String, double[]>();
     for (AnalyzedQuery q : readers) {
+      if (!whatIf.relevant(q, c)) {
+        continue; // it cannot change this query's plan (see WhatIf#relevant)
+      }
       String fp = fp(q);
       double now = current.get(fp);
       double with;

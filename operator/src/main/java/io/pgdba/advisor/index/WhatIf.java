@@ -7,13 +7,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The what-if costs of the selection, cached. Only the candidates on tables a query reads can
- * change its plan, so the cache key is the query and that part of the configuration: choosing an
- * index on one table leaves every cached cost of the queries that do not read it valid, and the
- * greedy rounds cost one EXPLAIN per query and configuration that really changed.
+ * The what-if costs of the selection, cached. A candidate can change a query's plan only when it
+ * is on a table the query reads and its leading key (or its partial-index predicate) names a
+ * column the query restricts, joins, groups or sorts on there: so the cache key is the query and
+ * that relevant part of the configuration. Choosing an index leaves every cached cost of the
+ * queries it cannot serve valid, the selection skips the queries a candidate cannot serve, and
+ * the greedy rounds cost one EXPLAIN per query and configuration that really changed.
  */
 final class WhatIf {
 
@@ -24,9 +30,15 @@ final class WhatIf {
         throws ExplainException;
   }
 
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("\"((?:[^\"]|\"\")*)\"|[A-Za-z_][A-Za-z0-9_$]*");
+
   private final Costing costing;
   private final Map<String, Double> before;
   private final Map<String, Double> cache = new HashMap<>();
+  private final Map<AnalyzedQuery, Map<Table, Set<String>>> columns = new IdentityHashMap<>();
+  private final Map<Candidate, Set<String>> named = new IdentityHashMap<>();
+  private final Map<Candidate, String> keys = new IdentityHashMap<>();
   private int misses;
   private int hits;
 
@@ -38,14 +50,12 @@ final class WhatIf {
   /** The query's cost with {@code config} added to the existing indexes. */
   double cost(AnalyzedQuery query, List<Candidate> config) throws ExplainException {
     String fp = query.stats().fingerprint();
-    var tables = new HashSet<Table>();
-    query.accesses().forEach(a -> tables.add(a.table()));
     var relevant = new ArrayList<Candidate>();
     var key = new TreeSet<String>();
     for (Candidate c : config) {
-      if (tables.contains(c.table())) {
+      if (relevant(query, c)) {
         relevant.add(c);
-        key.add(c.definition().toString());
+        key.add(keys.computeIfAbsent(c, x -> x.definition().toString()));
       }
     }
     double today = before.get(fp);
@@ -62,6 +72,63 @@ final class WhatIf {
     double cost = costing.cost(query, today, relevant);
     cache.put(k, cost);
     return cost;
+  }
+
+  /**
+   * True when the candidate can change the query's plan: on a table the query reads, with a
+   * leading key or partial predicate that names a column the query uses on that table. (An index
+   * whose leading column the query does not use could only serve a full index scan, which the
+   * planner prefers to a sequential scan only in rare index-only cases no candidate is made for.)
+   */
+  boolean relevant(AnalyzedQuery query, Candidate c) {
+    Set<String> used = columns.computeIfAbsent(query, WhatIf::columnsByTable)
+        .get(c.table());
+    if (used == null || used.isEmpty()) {
+      return false;
+    }
+    for (String name : named.computeIfAbsent(c, WhatIf::leadingNames)) {
+      if (used.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<Table, Set<String>> columnsByTable(AnalyzedQuery q) {
+    var out = new HashMap<Table, Set<String>>();
+    for (var a : q.accesses()) {
+      var set = out.computeIfAbsent(a.table(), t -> new HashSet<>());
+      a.predicates().forEach(p -> set.add(p.column()));
+      set.addAll(a.orderBy());
+      set.addAll(a.groupBy());
+    }
+    return out;
+  }
+
+  /** The column names in the candidate's leading key and its partial predicate. */
+  private static Set<String> leadingNames(Candidate c) {
+    var out = new HashSet<String>();
+    var def = c.definition();
+    if (!def.keys().isEmpty()) {
+      var lead = def.keys().get(0);
+      if (lead.expression()) {
+        identifiers(lead.text(), out);
+      } else {
+        out.add(lead.text());
+      }
+    }
+    if (def.where() != null) {
+      identifiers(def.where(), out);
+    }
+    return out;
+  }
+
+  private static void identifiers(String sql, Set<String> out) {
+    Matcher m = IDENTIFIER.matcher(sql.replaceAll("'(?:[^']|'')*'", "''"));
+    while (m.find()) {
+      out.add(m.group(1) != null ? m.group(1).replace("\"\"", "\"")
+          : m.group().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   /** Configurations actually costed (EXPLAINs with HypoPG, model evaluations otherwise). */

@@ -58,15 +58,44 @@ public final class AdvisorBenchmark {
     var catalog = new CatalogReader().read(ro);
     var totals = new WorkloadTotals(queries.size(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         queries.size(), 0, null, null);
+    int backend = backendPid(ro);
+    double serverCpu = backendCpuSeconds(backend);
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     var advice = IndexAdvisor.advise(new Workload(totals, queries), catalog, ro,
         new AdvisorOptions(20, 1, 0, 0, hypopg));
     double seconds = (System.nanoTime() - start) / 1e9;
+    double clientCpu = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+    serverCpu = backendCpuSeconds(backend) - serverCpu;
     long creates = advice.recommendations().stream()
         .filter(r -> r.kind() == Recommendation.Kind.CreateIndex).count();
     System.out.printf(Locale.ROOT, "%s: %d distinct queries advised in %.1f s; %d indexes"
         + " proposed, %d queries with a reason for no index, %d what-if costings%n", label,
         queries.size(), seconds, creates, advice.skipped().size(), IndexAdvisor.lastCostings);
+    // Wall time on a shared machine measures the neighbours too; CPU time does not.
+    System.out.printf(Locale.ROOT, "%s: CPU %.1f s in pgdba, %.1f s in the server backend;"
+        + " %d statements sent (EXPLAINs, HypoPG calls) up to the selection's end%n", label,
+        clientCpu, serverCpu, IndexAdvisor.lastStatements);
+  }
+
+  private static int backendPid(Connection ro) throws java.sql.SQLException {
+    try (var st = ro.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** utime + stime of the server process from /proc (same machine), NaN when unreadable. */
+  private static double backendCpuSeconds(int pid) {
+    try {
+      var path = java.nio.file.Path.of("/proc/" + pid + "/stat");
+      String stat = java.nio.file.Files.readString(path);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   static String schema() {

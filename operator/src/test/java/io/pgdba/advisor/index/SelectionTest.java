@@ -46,7 +46,11 @@ class SelectionTest {
   }
 
   private List<AnalyzedQuery> queries() {
-    var access = new AnalyzedQuery.TableAccess(orders, "orders", List.of(), List.of(), false,
+    // Each query restricts every candidate's column: any candidate may serve it (the costing
+    // says which does); WhatIf skips candidates whose column a query does not use.
+    var predicates = standalone.keySet().stream().sorted().map(n -> new AnalyzedQuery.Predicate(
+        n, null, AnalyzedQuery.Op.EQ, "1", n + " = 1")).toList();
+    var access = new AnalyzedQuery.TableAccess(orders, "orders", predicates, List.of(), false,
         List.of(), null, false);
     return before.keySet().stream().sorted().map(fp -> new AnalyzedQuery(
         AdvisorScenario.query(fp, "SELECT 1", calls.get(fp)), "SELECT 1", List.of(access),
@@ -137,5 +141,25 @@ class SelectionTest {
         .select(List.of(second, first));
     assertThat(names(picks)).containsExactly("first", "second");
     assertThat(picks.get(1).affected().get("c")).containsExactly(60.0, 5.0);
+  }
+
+  @Test
+  void aCandidateIsNeverCostedForAQueryThatDoesNotUseItsLeadingColumn() {
+    var costed = new java.util.ArrayList<String>();
+    var useful = candidate("customer_id", 10, Map.of("a", 10.0), 0);
+    var access = new AnalyzedQuery.TableAccess(orders, "orders", List.of(
+        new AnalyzedQuery.Predicate("status", null, AnalyzedQuery.Op.EQ, "x", "status = 'x'")),
+        List.of(), false, List.of(), null, false);
+    var other = new AnalyzedQuery(AdvisorScenario.query("b", "SELECT 1", 10), "SELECT 1",
+        List.of(access), null);
+    var queries = new java.util.ArrayList<>(queries().subList(0, 1));
+    queries.add(other);
+    var selection = new Selection(queries, before, calls, new AdvisorOptions(20, 1, 0, 0, true),
+        new WhatIf((q, today, config) -> {
+          costed.add(q.stats().fingerprint());
+          return cost(q, today, config);
+        }, before), c -> 10L, c -> 0.0);
+    assertThat(names(selection.select(List.of(useful)))).containsExactly("customer_id");
+    assertThat(costed).containsOnly("a");
   }
 }

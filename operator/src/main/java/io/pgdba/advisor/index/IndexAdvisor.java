@@ -109,11 +109,14 @@ public final class IndexAdvisor {
       analyzed.add(a);
     }
 
-    var generator = new CandidateGenerator(patternOps);
+    boolean trigram = catalog.extensions() != null
+        && catalog.extensions().containsKey("pg_trgm");
+    var generator = new CandidateGenerator(patternOps, trigram);
     var candidates = generator.generate(analyzed);
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
-    Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
+    Evaluator evaluator = hypopg ? new MixedEvaluator(new HypopgEvaluator(explainer), model)
+        : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
     var totals = workload.totals();
@@ -133,10 +136,13 @@ public final class IndexAdvisor {
     var names = new HashSet<>(taken);
     var served = new HashSet<String>();
     for (var pick : picks) {
-      String name = IndexDdl.name(pick.candidate().definition(), names);
-      names.add(name);
       served.addAll(pick.affected().keySet());
-      recommendations.add(create(pick, name, calls, load, evaluator, model, facts));
+      var defs = pick.candidate().definitions();
+      for (var def : defs) {
+        String name = IndexDdl.name(def, names);
+        names.add(name);
+        recommendations.add(create(pick, def, name, calls, load, evaluator, model, facts));
+      }
     }
     recommendations.sort(Comparator
         .comparingDouble(Recommendation::estimatedImprovementPercent).reversed()
@@ -171,7 +177,8 @@ public final class IndexAdvisor {
   }
 
   private static double overhead(Candidate c, WriteLoad load, CostModel model) {
-    return load.of(c.table()).rows() * model.maintenanceCostPerWrite(c.table());
+    return c.definitions().size() * load.of(c.table()).rows()
+        * model.maintenanceCostPerWrite(c.table());
   }
 
   /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
@@ -184,9 +191,12 @@ public final class IndexAdvisor {
     }
   }
 
-  private Recommendation create(Selection.Pick pick, String name, Map<String, Long> calls,
-      WriteLoad load, Evaluator evaluator, CostModel model, TableFacts facts) {
-    var def = pick.candidate().definition();
+  private Recommendation create(Selection.Pick pick, io.pgdba.ddl.IndexDefinition def,
+      String name, Map<String, Long> calls, WriteLoad load, Evaluator evaluator, CostModel model,
+      TableFacts facts) {
+    var method = evaluator instanceof MixedEvaluator mixed ? mixed.method(pick.candidate())
+        : evaluator.method();
+    int group = pick.candidate().definitions().size();
     Table table = pick.candidate().table();
     var affected = new ArrayList<AffectedQuery>();
     pick.affected().forEach((fp, ba) ->
@@ -197,7 +207,10 @@ public final class IndexAdvisor {
         + " % of the planner cost of " + affected.size() + " "
         + (affected.size() == 1 ? "query" : "queries") + " ("
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
-        + evaluator.method();
+        + method + (method == Recommendation.EstimateMethod.model && evaluator.method()
+            == Recommendation.EstimateMethod.hypopg ? " (HypoPG cannot simulate "
+            + (group > 1 ? "a group of indexes" : "a " + def.method() + " index") + ")" : "")
+        + (group > 1 ? "; the figures are for the " + group + " indexes together" : "");
     String note = facts.note(table);
     if (note != null) {
       reason += "; " + note;
@@ -213,7 +226,7 @@ public final class IndexAdvisor {
     return new Recommendation(Kind.CreateIndex, table.schema(), table.name(), name,
         def.keys().stream().map(IndexKey::text).toList(), def.include(), def.method(),
         def.where(), IndexDdl.create(def, name), IndexDdl.drop(table.schema(), name),
-        pick.sizeBytes(), improvement, evaluator.method(), List.copyOf(affected), overhead,
+        pick.sizeBytes() / group, improvement, method, List.copyOf(affected), overhead,
         reason, guidance(table, pick.sizeBytes()));
   }
 

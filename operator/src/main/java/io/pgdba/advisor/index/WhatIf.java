@@ -45,7 +45,7 @@ final class WhatIf {
     for (Candidate c : config) {
       if (tables.contains(c.table())) {
         relevant.add(c);
-        key.add(c.definition().toString());
+        key.add(c.definitions().toString());
       }
     }
     double today = before.get(fp);

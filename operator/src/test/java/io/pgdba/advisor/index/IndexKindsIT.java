@@ -104,13 +104,15 @@ class IndexKindsIT {
     c("array_contains_common", "SELECT id FROM docs WHERE tags @> ARRAY['common']",
         "reason:not selective");
     c("full_text",
-        "SELECT id FROM docs WHERE to_tsvector('english', body) @@ to_tsquery('english', 'zebra')",
-        "docs USING gin (to_tsvector('english', body))");
+        "SELECT id FROM docs WHERE to_tsvector('english', body)"
+            + " @@ to_tsquery('english', 'zebra')",
+        "docs USING gin ((to_tsvector('english', body)))");
     c("full_text_no_config",
         "SELECT id FROM docs WHERE to_tsvector(body) @@ to_tsquery('zebra')",
         "reason:to_tsvector without a configuration on docs.body");
     c("full_text_indexed",
-        "SELECT id FROM docs WHERE to_tsvector('simple', title) @@ to_tsquery('simple', 'wombat')",
+        "SELECT id FROM docs WHERE to_tsvector('simple', title)"
+            + " @@ to_tsquery('simple', 'wombat')",
         "reason:already indexed by docs_title_fts");
     // 5. expression btree on data->>'key'
     c("json_field", "SELECT id FROM docs WHERE data->>'email' = 'u4711@example.com'",
@@ -215,6 +217,53 @@ class IndexKindsIT {
       assertThat(advice.skipped()).singleElement().satisfies(s -> assertThat(s.reason())
           .contains("LIKE/ILIKE with a leading wildcard on docs.title")
           .contains("install pg_trgm"));
+    }
+  }
+
+  /**
+   * Logged text is attacker-controlled: a jsonb key and a text search configuration name with
+   * quotes, a semicolon and a comment reach the DDL only as literals. The applier's own check
+   * takes the statement as one, and building it creates exactly that index, nothing else.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void hostileKeysAndConfigurationsReachTheDdlOnlyAsLiterals(int major) throws Exception {
+    var pg = TestPostgres.shared(major);
+    pg.createDatabase("index_kinds_hostile");
+    try (Connection admin = pg.connect("index_kinds_hostile"); var st = admin.createStatement()) {
+      st.execute(SCHEMA);
+      st.execute("create text search configuration \"it's;cfg\" (copy = english)");
+    }
+    String key = "it's\"; drop table tickets; --";
+    String keyLiteral = key.replace("'", "''");
+    try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), "index_kinds_hostile");
+        Connection admin = pg.connect("index_kinds_hostile")) {
+      var catalog = new CatalogReader().read(ro);
+      var advice = advise(catalog, ro, List.of(
+          AdvisorScenario.query("key", "SELECT id FROM docs WHERE data->>'" + keyLiteral
+              + "' = 'x'", 100),
+          AdvisorScenario.query("config", "SELECT id FROM docs WHERE to_tsvector("
+              + "'\"it''s;cfg\"', body) @@ to_tsquery('english', 'zebra')", 100)));
+      assertThat(targets(advice)).containsExactlyInAnyOrder(
+          "docs USING btree ((data ->> 'it''s\"; drop table tickets; --'))",
+          "docs USING gin ((to_tsvector('\"it''s;cfg\"', body)))");
+      var pattern = java.util.regex.Pattern.compile(
+          "(?is)^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s.+");
+      try (var st = admin.createStatement()) {
+        for (var r : advice.recommendations()) {
+          String ddl = io.pgdba.apply.IndexApplierAccess.checked(r.ddl(), pattern);
+          st.execute(ddl);
+        }
+        try (var rs = st.executeQuery("select count(*) from pg_indexes where tablename = 'docs'"
+            + " and indexname like 'idx_docs_%'")) {
+          rs.next();
+          assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+        try (var rs = st.executeQuery("select count(*) from tickets")) {
+          rs.next();
+          assertThat(rs.getInt(1)).isEqualTo(200000);
+        }
+      }
     }
   }
 

@@ -94,6 +94,8 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
    * @param orderBy columns of ORDER BY when they are all this table's, else empty
    * @param limit the LIMIT row count when known, else null
    * @param orderDirections parallel to {@code orderBy}: true where that key sorts DESC
+   * @param selected the table's columns the query's select list reads (single-table queries),
+   *     null when unknown or all of them ({@code *}): what an index-only scan must cover
    */
   record TableAccess(
       Table table,
@@ -104,11 +106,32 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
       List<String> groupBy,
       Long limit,
       boolean joined,
-      List<Boolean> orderDirections) {
+      List<Boolean> orderDirections,
+      List<String> selected) {
 
     TableAccess(Table table, String alias, List<Predicate> predicates, List<String> orderBy,
         boolean orderDescending, List<String> groupBy, Long limit, boolean joined) {
-      this(table, alias, predicates, orderBy, orderDescending, groupBy, limit, joined, null);
+      this(table, alias, predicates, orderBy, orderDescending, groupBy, limit, joined, null,
+          null);
+    }
+
+    /**
+     * Every column of the table the query needs, for an index-only scan; null when unknown.
+     */
+    java.util.Set<String> needed() {
+      if (selected == null) {
+        return null;
+      }
+      var out = new java.util.LinkedHashSet<String>(selected);
+      for (Predicate p : predicates) {
+        if (p.onExpression() || p.op() == AnalyzedQuery.Op.OR) {
+          return null;
+        }
+        out.add(p.column());
+      }
+      out.addAll(orderBy);
+      out.addAll(groupBy);
+      return out;
     }
 
     TableAccess {

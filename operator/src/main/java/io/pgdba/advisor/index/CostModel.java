@@ -362,6 +362,10 @@ final class CostModel implements Evaluator {
     double maxIo = heapPages * randomPage;
     double minIo = randomPage + Math.max(0, Math.ceil(fetched / n * pages) - 1) * seqPage;
     double io = maxIo + corr * corr * (minIo - maxIo);
+    if (covers(access, def)) {
+      // An index-only scan visits the heap only for pages not all-visible.
+      io *= 1 - allVisible(access.table());
+    }
     if (!ordered) {
       double bitmapIo = heapPages
           * (randomPage - (randomPage - seqPage) * Math.sqrt(heapPages / pages));
@@ -371,6 +375,38 @@ final class CostModel implements Evaluator {
         - usedQuals;
     double heapCpu = fetched * (cpuTuple + cpuOperator * Math.max(0, remaining));
     return indexIo + indexCpu + io + heapCpu;
+  }
+
+  private final Map<Table, Double> allVisible = new java.util.HashMap<>();
+
+  /** Share of the table's pages the visibility map marks all-visible (pg_class). */
+  private double allVisible(Table table) {
+    return allVisible.computeIfAbsent(table, t -> {
+      try {
+        String v = explainer.query("SELECT CASE WHEN c.relpages > 0 THEN least(1,"
+            + " c.relallvisible::float8 / c.relpages) ELSE 0 END FROM pg_catalog.pg_class c"
+            + " WHERE c.oid = " + Identifiers.literal(Identifiers.qualified(t.schema(),
+                t.name())) + "::regclass");
+        return v == null ? 0 : Double.parseDouble(v);
+      } catch (ExplainException | NumberFormatException e) {
+        return 0.0;
+      }
+    });
+  }
+
+  /** True when the index holds every column the query needs from the table. */
+  private static boolean covers(TableAccess access, IndexDefinition def) {
+    var needed = access.needed();
+    if (needed == null || !"btree".equals(def.method())) {
+      return false;
+    }
+    var held = new java.util.HashSet<String>(def.include());
+    for (IndexKey k : def.keys()) {
+      if (!k.expression()) {
+        held.add(k.text());
+      }
+    }
+    return held.containsAll(needed);
   }
 
   /** A nested loop probing the index once per row of the query's smallest other table read. */

@@ -40,6 +40,14 @@ final class ExistingIndexes {
     if (candidate.keys().size() > index.keys().size()) {
       return false;
     }
+    // A covering candidate is served only by an index that also holds its INCLUDE columns.
+    for (String col : candidate.include()) {
+      boolean held = index.keys().contains(col)
+          || (index.includeColumns() != null && index.includeColumns().contains(col));
+      if (!held) {
+        return false;
+      }
+    }
     for (int i = 0; i < candidate.keys().size(); i++) {
       if (!sameKey(index, i, candidate.keys().get(i))) {
         return false;

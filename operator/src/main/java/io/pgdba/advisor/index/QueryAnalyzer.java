@@ -272,6 +272,7 @@ final class QueryAnalyzer {
     final List<Predicate> predicates = new ArrayList<>();
     List<String> orderBy = List.of();
     List<Boolean> orderDirs = List.of();
+    List<String> selected;
     boolean desc;
     List<String> groupBy = List.of();
     Long limit;
@@ -284,7 +285,7 @@ final class QueryAnalyzer {
 
     TableAccess build() {
       return new TableAccess(table, alias, List.copyOf(predicates), orderBy, desc, groupBy, limit,
-          joined, orderDirs);
+          joined, orderDirs, selected);
     }
   }
 
@@ -388,6 +389,7 @@ final class QueryAnalyzer {
       if (singleTable) {
         AccessBuilder only = scope.byAlias.values().iterator().next();
         only.limit = limit;
+        only.selected = selectedColumns(plain, scope, only);
         orderBy(plain, scope, only);
         if (plain.getGroupBy() != null && plain.getGroupBy().getGroupByExpressionList() != null) {
           var cols = new ArrayList<String>();
@@ -423,6 +425,41 @@ final class QueryAnalyzer {
       only.orderBy = List.copyOf(cols);
       only.orderDirs = List.copyOf(dirs);
       only.desc = dirs.get(0);
+    }
+
+    /** The table's columns the select list reads; null for *, a sub-select or unknown names. */
+    private List<String> selectedColumns(PlainSelect plain, Scope scope, AccessBuilder only) {
+      if (plain.getSelectItems() == null) {
+        return null;
+      }
+      var cols = new java.util.LinkedHashSet<String>();
+      var unknown = new boolean[1];
+      for (var item : plain.getSelectItems()) {
+        Expression e = item.getExpression();
+        if (e instanceof net.sf.jsqlparser.statement.select.AllColumns
+            || e instanceof net.sf.jsqlparser.statement.select.AllTableColumns) {
+          return null;
+        }
+        e.accept(new ExpressionVisitorAdapter<Void>() {
+          @Override
+          public <S> Void visit(Column column, S context) {
+            ColumnRef ref = resolveColumn(column, scope);
+            if (ref == null || ref.access != only) {
+              unknown[0] = true;
+            } else {
+              cols.add(ref.column);
+            }
+            return null;
+          }
+
+          @Override
+          public <S> Void visit(Select select, S context) {
+            unknown[0] = true;
+            return null;
+          }
+        }, null);
+      }
+      return unknown[0] ? null : List.copyOf(cols);
     }
 
     /** ORDER BY 2 and ORDER BY an output alias sort by that select item's expression. */

@@ -53,8 +53,22 @@ class IndexKindsIT {
         day date not null, payload text not null);
       insert into visits select i, i % 5000, i % 200, date '2025-01-01' + (i % 365),
         md5(i::text) from generate_series(1, 200000) i;
+      create table ledger(id bigint primary key, account int not null,
+        amount numeric(12, 2) not null, note text not null);
+      insert into ledger select i, (i * 7919) % 5000, (i % 1000) / 10.0, md5(i::text)
+        from generate_series(1, 200000) i;
+      create table ledger_fresh(like ledger including all) with (autovacuum_enabled = false);
+      insert into ledger_fresh select * from ledger;
       analyze;
       """;
+
+  /** The schema, and ledger vacuumed: all-visible, where an index-only scan pays. */
+  static void create(Connection admin) throws java.sql.SQLException {
+    try (var st = admin.createStatement()) {
+      st.execute(SCHEMA);
+      st.execute("vacuum analyze ledger");
+    }
+  }
 
   /** Case -> statement and the DDL expected ("table USING ..." per index), or a reason. */
   static final Map<String, String[]> CASES = new LinkedHashMap<>();
@@ -124,6 +138,13 @@ class IndexKindsIT {
         "docs USING gin (title gin_trgm_ops)");
     c("trigram_too_short", "SELECT id FROM docs WHERE title LIKE '%ab%'",
         "reason:no run of 3 characters");
+    // 7. covering INCLUDE where an index-only scan pays: not on a table the visibility map
+    // does not cover (never vacuumed), where the heap is read anyway
+    c("covering", "SELECT account, amount FROM ledger WHERE account BETWEEN 100 AND 110",
+        "ledger USING btree (account) INCLUDE (amount)");
+    c("covering_not_all_visible",
+        "SELECT account, amount FROM ledger_fresh WHERE account BETWEEN 100 AND 110",
+        "ledger_fresh USING btree (account)");
     // 8. equality then range
     c("equality_then_range",
         "SELECT id FROM visits WHERE site = 7 AND day >= '2025-12-01'",
@@ -139,8 +160,8 @@ class IndexKindsIT {
   void eachKindWhereItPaysAndNoneWhereItDoesNot(int major) throws Exception {
     var pg = TestPostgres.shared(major);
     pg.createDatabase("index_kinds");
-    try (Connection admin = pg.connect("index_kinds"); var st = admin.createStatement()) {
-      st.execute(SCHEMA);
+    try (Connection admin = pg.connect("index_kinds")) {
+      create(admin);
     }
     var failures = new ArrayList<String>();
     try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), "index_kinds");
@@ -179,8 +200,8 @@ class IndexKindsIT {
   void theEqualityColumnMostQueriesTestLeads(int major) throws Exception {
     var pg = TestPostgres.shared(major);
     pg.createDatabase("index_kinds_order");
-    try (Connection admin = pg.connect("index_kinds_order"); var st = admin.createStatement()) {
-      st.execute(SCHEMA);
+    try (Connection admin = pg.connect("index_kinds_order")) {
+      create(admin);
     }
     try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), "index_kinds_order")) {
       var catalog = new CatalogReader().read(ro);
@@ -231,7 +252,7 @@ class IndexKindsIT {
     var pg = TestPostgres.shared(major);
     pg.createDatabase("index_kinds_hostile");
     try (Connection admin = pg.connect("index_kinds_hostile"); var st = admin.createStatement()) {
-      st.execute(SCHEMA);
+      create(admin);
       st.execute("create text search configuration \"it's;cfg\" (copy = english)");
     }
     String key = "it's\"; drop table tickets; --";

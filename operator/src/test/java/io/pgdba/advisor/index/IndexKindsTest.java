@@ -117,6 +117,24 @@ class IndexKindsTest {
   }
 
   @Test
+  void aCoveringIndexIncludesWhatTheQueryReadsBeyondTheKeys() {
+    assertThat(candidates(false,
+        "SELECT customer_id, status FROM orders WHERE created_at > '2025-01-01'"))
+        .contains("orders USING btree (created_at)",
+            "orders USING btree (created_at) INCLUDE (customer_id, status)");
+    assertThat(candidates(false, "SELECT * FROM orders WHERE created_at > '2025-01-01'"))
+        .noneMatch(c -> c.contains("INCLUDE"));
+    // an existing index on the key alone does not serve the covering candidate
+    var orders = TestCatalogs.orders(List.of(TestCatalogs.index("orders_created_idx", "orders",
+        List.of("created_at"), null, 0, null, false)));
+    var def = new io.pgdba.ddl.IndexDefinition("public", "orders", "btree",
+        List.of(io.pgdba.ddl.IndexKey.column("created_at")), List.of("status"), null);
+    assertThat(ExistingIndexes.servedBy(orders, def)).isEmpty();
+    assertThat(ExistingIndexes.servedBy(orders, io.pgdba.ddl.IndexDefinition.btree("public",
+        "orders", List.of(io.pgdba.ddl.IndexKey.column("created_at"))))).isPresent();
+  }
+
+  @Test
   void theEqualityColumnMoreQueriesTestLeads() {
     // customer_id is the more selective; is_gift is tested by both queries.
     assertThat(candidates(false,

@@ -271,13 +271,72 @@ public final class IndexApplier {
     while (trimmed.endsWith(";")) {
       trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
     }
-    if (trimmed.contains(";")) {
+    String outside = outsideQuotes(trimmed);
+    if (outside == null || outside.contains(";")) {
       throw new IllegalArgumentException("the DDL must be a single statement (found ';')");
+    }
+    if (outside.contains("--") || outside.contains("/*") || outside.contains("$")) {
+      throw new IllegalArgumentException(
+          "the DDL must hold no comment or dollar quote outside its literals");
     }
     if (!kind.matcher(trimmed).matches()) {
       throw new IllegalArgumentException("the DDL must be a " + expected + " statement");
     }
     return trimmed;
+  }
+
+  /**
+   * The statement with the content of its string literals and quoted names blanked, or null
+   * when it cannot be read with certainty. Only what is certain passes: a backslash in a plain
+   * literal (whose meaning depends on standard_conforming_strings) or an unterminated quote
+   * makes it null, and the caller refuses comments and dollar quotes outside, whose quotes
+   * would not be quotes to the server. So a ';' inside a literal (a jsonb key the advice indexes
+   * by) is allowed and a ';' anywhere the server would read as a separator is not.
+   */
+  static String outsideQuotes(String sql) {
+    var out = new StringBuilder(sql.length());
+    int i = 0;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      if (c != '\'' && c != '"') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      boolean escapeString = c == '\'' && i > 0 && (sql.charAt(i - 1) == 'E'
+          || sql.charAt(i - 1) == 'e') && (i < 2 || !identifierChar(sql.charAt(i - 2)));
+      int j = i + 1;
+      boolean closed = false;
+      while (j < sql.length()) {
+        char d = sql.charAt(j);
+        if (d == '\\' && c == '\'') {
+          if (!escapeString) {
+            return null;
+          }
+          j += 2;
+          continue;
+        }
+        if (d == c) {
+          if (j + 1 < sql.length() && sql.charAt(j + 1) == c) {
+            j += 2;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        j++;
+      }
+      if (!closed) {
+        return null;
+      }
+      out.append(c).append(c);
+      i = j + 1;
+    }
+    return out.toString();
+  }
+
+  private static boolean identifierChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 127;
   }
 
   static String oneLine(SQLException e) {

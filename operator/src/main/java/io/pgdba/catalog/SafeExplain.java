@@ -67,6 +67,7 @@ public final class SafeExplain {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREPARED = "pgdba_explain";
   // Spelled as keywords, planned as expressions: not in pg_proc, nothing user-defined to call.
+  private static final Set<String> ARRAY_COMPARISONS = Set.of("any", "all", "some");
   private static final Set<String> SQL_FORMS = Set.of("coalesce", "nullif", "greatest", "least",
       "row");
   private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
@@ -184,15 +185,16 @@ public final class SafeExplain {
             + " could run its function with the logged values");
       }
     }
+    String sql = jdbcEscaped(statement.sql());
     if (!statement.hasPlaceholders()) {
-      return send("EXPLAIN (" + options + ") " + statement.sql());
+      return send("EXPLAIN (" + options + ") " + sql);
     }
     // Never bind values to placeholders: a generic plan of a prepared statement needs none.
     boolean prepared = false;
     String mode = null;
     try {
       mode = send("SELECT current_setting('plan_cache_mode')").get(0);
-      send("PREPARE " + PREPARED + " AS " + statement.sql());
+      send("PREPARE " + PREPARED + " AS " + sql);
       prepared = true;
       int n = Integer.parseInt(send("SELECT coalesce(array_length(parameter_types, 1), 0)"
           + " FROM pg_prepared_statements WHERE name = '" + PREPARED + "'").get(0));
@@ -223,6 +225,56 @@ public final class SafeExplain {
           + " AND d.objid = o.oid AND d.deptype = 'e')"));
     }
     return userOperators;
+  }
+
+  /**
+   * The jsonb operators {@code ?}, {@code ?|} and {@code ?&} written {@code ??} outside literals
+   * and quoted names: the driver reads a lone {@code ?} as a bind parameter (and {@code ??} as
+   * the character). A regenerated text has no comments; a dollar-quoted body is left alone.
+   */
+  static String jdbcEscaped(String sql) {
+    if (sql.indexOf('?') < 0) {
+      return sql;
+    }
+    var out = new StringBuilder(sql.length() + 8);
+    int i = 0;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        boolean escapes = c == '\'' && i > 0 && (sql.charAt(i - 1) == 'E'
+            || sql.charAt(i - 1) == 'e');
+        int j = i + 1;
+        while (j < sql.length()) {
+          char d = sql.charAt(j);
+          if (escapes && d == '\\') {
+            j += 2;
+            continue;
+          }
+          if (d == c) {
+            if (j + 1 < sql.length() && sql.charAt(j + 1) == c) {
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          j++;
+        }
+        int end = Math.min(sql.length(), j + 1);
+        out.append(sql, i, end);
+        i = end;
+      } else if (c == '$' && sql.indexOf('$', i + 1) > 0
+          && sql.substring(i, sql.indexOf('$', i + 1) + 1).matches("\\$[A-Za-z_]*\\$")) {
+        String tag = sql.substring(i, sql.indexOf('$', i + 1) + 1);
+        int close = sql.indexOf(tag, i + tag.length());
+        int end = close < 0 ? sql.length() : close + tag.length();
+        out.append(sql, i, end);
+        i = end;
+      } else {
+        out.append(c == '?' ? "??" : String.valueOf(c));
+        i++;
+      }
+    }
+    return out.toString();
   }
 
   /** The operator symbols of regenerated SQL, outside its string literals and quoted names. */
@@ -366,6 +418,12 @@ public final class SafeExplain {
     @Override
     public <S> Void visit(Function function, S context) {
       var parts = function.getMultipartName();
+      // x = ANY(array), ALL, SOME are SQL constructs the parser shows as calls; a quoted
+      // "any"(...) is a real function and is checked like any other.
+      if (parts != null && parts.size() == 1 && masked.name(parts.get(0)) == null
+          && ARRAY_COMPARISONS.contains(parts.get(0).toLowerCase(Locale.ROOT))) {
+        return super.visit(function, context);
+      }
       if (parts != null && !parts.isEmpty()) {
         functions.add(parts.stream().map(this::fold).toList());
       }

@@ -53,4 +53,20 @@ class SafeExplainTest {
         "WITH g AS (DELETE FROM t WHERE a = evil(1) RETURNING a) SELECT * FROM g");
     assertThat(r.functions()).contains(List.of("evil"));
   }
+
+  @Test
+  void jsonbKeyOperatorsAreEscapedForTheDriverOutsideLiteralsOnly() {
+    assertThat(SafeExplain.jdbcEscaped("SELECT 1 FROM t WHERE data ? 'a?' AND d ?| '{x}'"
+        + " AND \"q?\" = E'\\'?' AND b = $1"))
+        .isEqualTo("SELECT 1 FROM t WHERE data ?? 'a?' AND d ??| '{x}'"
+            + " AND \"q?\" = E'\\'?' AND b = $1");
+  }
+
+  @Test
+  void anyAllAndSomeAreNoFunctionCallsButAQuotedAnyIs() throws Exception {
+    assertThat(SafeExplain.regenerate("SELECT 1 FROM t WHERE 'x' = ANY(tags) AND 2 > ALL(n)")
+        .functions()).isEmpty();
+    assertThat(SafeExplain.regenerate("SELECT 1 FROM t WHERE \"any\"(tags)").functions())
+        .contains(List.of("any"));
+  }
 }

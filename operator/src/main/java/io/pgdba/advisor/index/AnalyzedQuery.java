@@ -26,7 +26,21 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
     /** Equality with a column of another table. */
     JOIN,
     /** A function or cast on the column that no expression key can serve (e.g. a cast). */
-    OPAQUE
+    OPAQUE,
+    /** {@code col <> 'value'}: worth a partial index when the value is the common one. */
+    NOT_EQUAL,
+    /** {@code jsonb_or_array @> constant}: GIN (jsonb_path_ops serves it on jsonb). */
+    CONTAINS,
+    /** {@code jsonb ? key}, {@code ?|}, {@code ?&}: GIN with the default jsonb_ops only. */
+    KEY_EXISTS,
+    /** {@code array && constant}: GIN. */
+    OVERLAP,
+    /** {@code to_tsvector(config, col) @@ query}, or a tsvector column: GIN. */
+    TEXT_MATCH,
+    /** {@code constant = ANY(array column)}: no index serves it (@> would). */
+    ANY_ARRAY,
+    /** {@code a = 1 OR b = 2}: one index per arm, combined by a BitmapOr. */
+    OR
   }
 
   /**
@@ -38,10 +52,38 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
    * @param sql the predicate as written, with the table's alias, for selectivity EXPLAINs; null
    *     for a join key
    */
-  record Predicate(String column, String function, Op op, String value, String sql) {
+  record Predicate(String column, String function, Op op, String value, String sql,
+      String keySql, List<Predicate> arms) {
+
+    Predicate(String column, String function, Op op, String value, String sql) {
+      this(column, function, op, value, sql, null, List.of());
+    }
+
+    Predicate {
+      arms = arms == null ? List.of() : List.copyOf(arms);
+    }
 
     boolean onExpression() {
-      return function != null;
+      return function != null || keySql != null;
+    }
+
+    /**
+     * The index key that serves an expression predicate, identifiers and literals already
+     * quoted: {@code lower("email")}, {@code "data" ->> 'plan'},
+     * {@code to_tsvector('english', "body")}; null for a plain column.
+     */
+    String keyText() {
+      if (keySql != null) {
+        return keySql;
+      }
+      return function == null ? null
+          : function + "(" + io.pgdba.ddl.Identifiers.quote(column) + ")";
+    }
+
+    /** A predicate only a GIN index serves. */
+    boolean gin() {
+      return op == Op.CONTAINS || op == Op.KEY_EXISTS || op == Op.OVERLAP
+          || op == Op.TEXT_MATCH;
     }
   }
 
@@ -51,6 +93,9 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
    * @param alias the name the query refers to it by
    * @param orderBy columns of ORDER BY when they are all this table's, else empty
    * @param limit the LIMIT row count when known, else null
+   * @param orderDirections parallel to {@code orderBy}: true where that key sorts DESC
+   * @param selected the table's columns the query's select list reads (single-table queries),
+   *     null when unknown or all of them ({@code *}): what an index-only scan must cover
    */
   record TableAccess(
       Table table,
@@ -60,5 +105,45 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
       boolean orderDescending,
       List<String> groupBy,
       Long limit,
-      boolean joined) {}
+      boolean joined,
+      List<Boolean> orderDirections,
+      List<String> selected) {
+
+    TableAccess(Table table, String alias, List<Predicate> predicates, List<String> orderBy,
+        boolean orderDescending, List<String> groupBy, Long limit, boolean joined) {
+      this(table, alias, predicates, orderBy, orderDescending, groupBy, limit, joined, null,
+          null);
+    }
+
+    /**
+     * Every column of the table the query needs, for an index-only scan; null when unknown.
+     */
+    java.util.Set<String> needed() {
+      if (selected == null) {
+        return null;
+      }
+      var out = new java.util.LinkedHashSet<String>(selected);
+      for (Predicate p : predicates) {
+        if (p.onExpression() || p.op() == AnalyzedQuery.Op.OR) {
+          return null;
+        }
+        out.add(p.column());
+      }
+      out.addAll(orderBy);
+      out.addAll(groupBy);
+      return out;
+    }
+
+    TableAccess {
+      if (orderDirections == null || orderDirections.size() != orderBy.size()) {
+        orderDirections = java.util.Collections.nCopies(orderBy.size(), orderDescending);
+      }
+      orderDirections = List.copyOf(orderDirections);
+    }
+
+    /** True when ORDER BY mixes ASC and DESC: only an index with the same mix serves it. */
+    boolean mixedOrder() {
+      return orderDirections.stream().distinct().count() > 1;
+    }
+  }
 }

@@ -37,11 +37,27 @@ final class CandidateGenerator {
   /** Immutable one-argument functions an expression index can serve. */
   static final Set<String> INDEXABLE_FUNCTIONS = Set.of("lower", "upper");
 
+  /** A value of a column this common makes {@code col <> value} worth a partial index. */
+  static final double COMMON_VALUE = 0.5;
+  /** pg_trgm needs a run of this many characters without wildcards to narrow anything. */
+  static final int TRIGRAM_RUN = 3;
+
   private final boolean collationNeedsPatternOps;
+  private final boolean trigram;
+  /** table + column -> how many queries of the workload test it for equality. */
+  private final Map<String, Integer> equalityUse = new java.util.HashMap<>();
+  /** table + column of jsonb columns some query tests with ?, ?| or ?& (jsonb_ops needed). */
+  private final Set<String> keyExists = new java.util.HashSet<>();
 
   /** @param collationNeedsPatternOps true when the database collation is not C/POSIX */
   CandidateGenerator(boolean collationNeedsPatternOps) {
+    this(collationNeedsPatternOps, false);
+  }
+
+  /** @param trigram true when pg_trgm is installed: LIKE '%x%' gets a trigram GIN index */
+  CandidateGenerator(boolean collationNeedsPatternOps, boolean trigram) {
     this.collationNeedsPatternOps = collationNeedsPatternOps;
+    this.trigram = trigram;
   }
 
   private final Map<String, Set<String>> servedBy = new LinkedHashMap<>();
@@ -59,6 +75,20 @@ final class CandidateGenerator {
     Map<IndexDefinition, Candidate> byDefinition = new LinkedHashMap<>();
     for (AnalyzedQuery q : queries) {
       for (TableAccess access : q.accesses()) {
+        var counted = new java.util.HashSet<String>();
+        for (Predicate p : access.predicates()) {
+          if ((p.op() == Op.EQ || p.op() == Op.IN || p.op() == Op.IS_NULL) && !p.onExpression()
+              && counted.add(p.column())) {
+            equalityUse.merge(key(access.table(), p.column()), 1, Integer::sum);
+          }
+          if (p.op() == Op.KEY_EXISTS) {
+            keyExists.add(key(access.table(), p.column()));
+          }
+        }
+      }
+    }
+    for (AnalyzedQuery q : queries) {
+      for (TableAccess access : q.accesses()) {
         List<Proposal> proposals;
         try {
           proposals = forAccess(access);
@@ -66,7 +96,12 @@ final class CandidateGenerator {
           continue; // statistics we did not expect: no candidate rather than no advice at all
         }
         for (var proposal : proposals) {
-          var existing = ExistingIndexes.servedBy(access.table(), proposal.definition());
+          var def = proposal.definition();
+          var existing = !proposal.companions().isEmpty()
+              ? java.util.Optional.<io.pgdba.catalog.Index>empty()
+              : "gin".equals(def.method())
+              ? java.util.Optional.ofNullable(ginServedBy(access.table(), def.keys().get(0)))
+              : ExistingIndexes.servedBy(access.table(), def);
           if (existing.isPresent()) {
             servedBy.computeIfAbsent(q.stats().fingerprint(), k -> new java.util.TreeSet<>())
                 .add(existing.get().name());
@@ -74,11 +109,13 @@ final class CandidateGenerator {
           }
           byDefinition.merge(proposal.definition(),
               new Candidate(proposal.definition(), access.table(), proposal.purpose(),
-                  Set.of(q.stats().fingerprint())),
+                  Set.of(q.stats().fingerprint()), proposal.companions()),
               (a, b) -> {
                 var fps = new LinkedHashSet<>(a.fingerprints());
                 fps.addAll(b.fingerprints());
-                return new Candidate(a.definition(), a.table(), a.purpose(), Set.copyOf(fps));
+                return new Candidate(a.definition(), a.table(), a.purpose(), Set.copyOf(fps),
+                    a.companions().size() >= b.companions().size() ? a.companions()
+                        : b.companions());
               });
         }
       }
@@ -88,7 +125,16 @@ final class CandidateGenerator {
         .toList();
   }
 
-  record Proposal(IndexDefinition definition, String purpose) {}
+  record Proposal(IndexDefinition definition, String purpose, List<IndexDefinition> companions) {
+
+    Proposal(IndexDefinition definition, String purpose) {
+      this(definition, purpose, List.of());
+    }
+  }
+
+  private static String key(Table table, String column) {
+    return table.schema() + '\u0000' + table.name() + '\u0000' + column;
+  }
 
   /** Candidates for one table read, before the existing-index check. */
   List<Proposal> forAccess(TableAccess access) {
@@ -132,8 +178,11 @@ final class CandidateGenerator {
         default -> { }
       }
     }
-    // Most selective first; the name breaks ties so that the result is deterministic.
-    equalities.sort(Comparator.comparingDouble(Scored::selectivity).thenComparing(Scored::column));
+    // The equality tested by the most queries of the workload first, so that one index serves
+    // them all through its leading column; then the most selective; the name breaks ties.
+    equalities.sort(Comparator.comparingInt((Scored s) ->
+            -equalityUse.getOrDefault(key(table, s.column()), 0))
+        .thenComparingDouble(Scored::selectivity).thenComparing(Scored::column));
     var keys = new ArrayList<IndexKey>();
     var seen = new LinkedHashSet<String>();
     for (Scored s : equalities) {
@@ -148,9 +197,13 @@ final class CandidateGenerator {
       keys.add(rangeKey(table, range));
       seen.add(range.column());
     } else if (range == null && !access.orderBy().isEmpty()) {
-      for (String col : access.orderBy()) {
+      // ORDER BY a DESC, b needs (a DESC, b); when every key runs the same way a plain index
+      // read backwards serves, and DESC would only make it differ from the usual one.
+      boolean mixed = access.mixedOrder();
+      for (int i = 0; i < access.orderBy().size(); i++) {
+        String col = access.orderBy().get(i);
         if (seen.add(col)) {
-          keys.add(IndexKey.column(col));
+          keys.add(IndexKey.column(col).withDescending(mixed && access.orderDirections().get(i)));
         }
       }
     }
@@ -164,12 +217,40 @@ final class CandidateGenerator {
         break;
       }
     }
+    Predicate common = null;
+    for (Predicate p : access.predicates()) {
+      Column col = table.column(p.column()).orElse(null);
+      if (p.op() == Op.NOT_EQUAL && col != null && p.value() != null
+          && ColumnSelectivity.equality(table, col, p.value()) >= COMMON_VALUE) {
+        common = p;
+        break;
+      }
+    }
+    if (common != null && rare == null && sparse == null) {
+      // WHERE status <> 'done' when most rows are done: only the others are indexed.
+      var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(common.column())) : keys;
+      out.add(new Proposal(IndexDefinition.btree(schema, table.name(), partialKeys)
+          .withWhere(Identifiers.quote(common.column()) + " <> "
+              + Identifiers.literal(common.value())),
+          "partial index over the rows where " + common.column() + " is not the common value"));
+    }
     if (sparse != null && rare == null) {
       // Only the few non-NULL rows are indexed: small, and cheap to keep up.
       var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(sparse.column())) : keys;
       out.add(new Proposal(IndexDefinition.btree(schema, table.name(), partialKeys)
           .withWhere(Identifiers.quote(sparse.column()) + " IS NOT NULL"),
           "partial index over the rows where " + sparse.column() + " is not NULL"));
+    }
+    if (rare != null) {
+      var withRare = new ArrayList<IndexKey>();
+      withRare.add(IndexKey.column(rare.column()));
+      withRare.addAll(keys);
+      if (ExistingIndexes.servedBy(table, IndexDefinition.btree(schema, table.name(), withRare))
+          .isPresent()) {
+        // An index led by the column already serves the value: "already indexed by" it.
+        rare = null;
+        keys.add(0, withRare.get(0));
+      }
     }
     if (rare != null) {
       var partialKeys = keys.isEmpty() ? List.of(IndexKey.column(rare.column())) : keys;
@@ -179,6 +260,13 @@ final class CandidateGenerator {
     } else if (!keys.isEmpty()) {
       out.add(new Proposal(IndexDefinition.btree(schema, table.name(), keys),
           keys.size() == 1 ? "single-column btree" : "multi-column btree"));
+      var include = covering(access, keys);
+      if (!include.isEmpty()) {
+        // Whether the index-only scan pays (a table mostly all-visible) is the evaluation's.
+        out.add(new Proposal(new IndexDefinition(schema, table.name(), "btree", keys, include,
+            null), "covering btree (INCLUDE " + String.join(", ", include) + ") for an"
+            + " index-only scan"));
+      }
       if (keys.size() > 1 && !keys.get(0).equals(keys.get(keys.size() - 1))) {
         // The leading key alone may serve more queries (chosen only if the selection agrees).
         out.add(new Proposal(IndexDefinition.btree(schema, table.name(), List.of(keys.get(0))),
@@ -186,11 +274,16 @@ final class CandidateGenerator {
       }
     }
     for (Predicate p : access.predicates()) {
-      if (p.onExpression() && INDEXABLE_FUNCTIONS.contains(p.function())
+      if (p.onExpression() && btreeExpression(p)
           && (p.op() == Op.EQ || p.op() == Op.IN || p.op() == Op.RANGE)) {
-        String expr = p.function() + "(" + Identifiers.quote(p.column()) + ")";
         out.add(new Proposal(IndexDefinition.btree(schema, table.name(),
-            List.of(IndexKey.expression(expr))), "expression index"));
+            List.of(IndexKey.expression(p.keyText()))), "expression index"));
+      }
+    }
+    gin(access, out);
+    for (Predicate p : access.predicates()) {
+      if (p.op() == Op.OR) {
+        orArms(access, p, out);
       }
     }
     if (access.joined()) {
@@ -206,6 +299,168 @@ final class CandidateGenerator {
       }
     }
     return out;
+  }
+
+  /** At most this many INCLUDE columns: wider, the index nears the table's own size. */
+  static final int MAX_INCLUDE = 3;
+
+  /**
+   * The columns the query reads beyond the keys, as INCLUDE columns of a covering index (PG 11+);
+   * empty when the query reads unknown columns or too many, or the keys cover it already.
+   */
+  static List<String> covering(TableAccess access, List<IndexKey> keys) {
+    var needed = access.needed();
+    if (needed == null || keys.stream().anyMatch(IndexKey::expression)) {
+      return List.of();
+    }
+    var extra = new ArrayList<String>();
+    for (String col : needed) {
+      if (keys.stream().noneMatch(k -> k.text().equals(col))) {
+        extra.add(col);
+      }
+    }
+    return extra.size() > MAX_INCLUDE ? List.of() : extra;
+  }
+
+  /** An expression a btree key can be: lower/upper(col), data->>'key'. */
+  static boolean btreeExpression(Predicate p) {
+    return p.keySql() != null && "->>".equals(p.function())
+        || p.keySql() == null && INDEXABLE_FUNCTIONS.contains(p.function());
+  }
+
+  /**
+   * GIN candidates: jsonb containment (jsonb_path_ops, smaller and faster, when no query of the
+   * workload asks ? on the column), key existence (jsonb_ops), array containment and overlap,
+   * full text on the query's own to_tsvector expression, and trigrams for LIKE '%x%'.
+   */
+  private void gin(TableAccess access, List<Proposal> out) {
+    Table table = access.table();
+    var byKey = new LinkedHashMap<IndexKey, String>();
+    for (Predicate p : access.predicates()) {
+      Column col = table.column(p.column()).orElse(null);
+      if (col == null) {
+        continue;
+      }
+      String type = col.type() == null ? "" : col.type();
+      boolean jsonb = type.equals("jsonb");
+      boolean array = type.endsWith("[]");
+      switch (p.op()) {
+        case CONTAINS, KEY_EXISTS -> {
+          if (jsonb) {
+            boolean pathOps = p.op() == Op.CONTAINS
+                && !keyExists.contains(key(table, p.column()));
+            byKey.putIfAbsent(IndexKey.column(p.column(), pathOps ? "jsonb_path_ops" : null),
+                pathOps ? "GIN (jsonb_path_ops) for @> on " + p.column()
+                    : "GIN for the key tests on " + p.column());
+          } else if (array && p.op() == Op.CONTAINS) {
+            byKey.putIfAbsent(IndexKey.column(p.column()), "GIN for @> on " + p.column());
+          }
+        }
+        case OVERLAP -> {
+          if (array) {
+            byKey.putIfAbsent(IndexKey.column(p.column()), "GIN for && on " + p.column());
+          }
+        }
+        case TEXT_MATCH -> {
+          if (p.keySql() != null) {
+            byKey.putIfAbsent(IndexKey.expression(p.keySql()), "full-text GIN on " + p.keySql());
+          } else if (type.equals("tsvector")) {
+            byKey.putIfAbsent(IndexKey.column(p.column()), "full-text GIN on " + p.column());
+          }
+        }
+        case LIKE_INFIX -> {
+          boolean textual = type.equals("text") || type.startsWith("character");
+          if (trigram && textual && !p.onExpression() && trigramRun(p.value())) {
+            byKey.putIfAbsent(IndexKey.column(p.column(), "gin_trgm_ops"),
+                "trigram GIN (pg_trgm) for LIKE/ILIKE '%...%' on " + p.column());
+          }
+        }
+        default -> { }
+      }
+    }
+    byKey.forEach((key, purpose) -> out.add(new Proposal(new IndexDefinition(table.schema(),
+        table.name(), "gin", List.of(key), List.of(), null), purpose)));
+  }
+
+  /** An existing GIN index on the same column or expression, whichever operator class. */
+  static io.pgdba.catalog.Index ginServedBy(Table table, IndexKey key) {
+    for (var index : table.indexes()) {
+      if (index.valid() && "gin".equalsIgnoreCase(index.method()) && !index.keys().isEmpty()
+          && index.predicate() == null
+          && ExistingIndexes.normalize(index.keys().get(0)).equals(
+              ExistingIndexes.normalize(key.text()))) {
+        String opclass = index.opclasses() == null || index.opclasses().isEmpty() ? null
+            : index.opclasses().get(0);
+        boolean trgm = "gin_trgm_ops".equals(key.opclass());
+        if (trgm == "gin_trgm_ops".equals(opclass)
+            && !("jsonb_path_ops".equals(opclass) && key.opclass() == null)) {
+          return index;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** True when a LIKE pattern has a run of at least three literal characters. */
+  static boolean trigramRun(String pattern) {
+    if (pattern == null) {
+      return false;
+    }
+    int run = 0;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '%' || c == '_') {
+        run = 0;
+      } else {
+        if (c == '\\') {
+          i++;
+        }
+        if (++run >= TRIGRAM_RUN) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code a = 1 OR b = 2}: a BitmapOr serves it only when every arm has an index. The arms
+   * already indexed are left; one missing index is an ordinary candidate, several are proposed
+   * together (none pays off alone).
+   */
+  private void orArms(TableAccess access, Predicate or, List<Proposal> out) {
+    Table table = access.table();
+    var missing = new ArrayList<IndexDefinition>();
+    for (Predicate arm : or.arms()) {
+      IndexKey key;
+      if (arm.onExpression()) {
+        if (!btreeExpression(arm)) {
+          return;
+        }
+        key = IndexKey.expression(arm.keyText());
+      } else if (arm.op() == Op.EQ || arm.op() == Op.IN || arm.op() == Op.RANGE
+          || arm.op() == Op.IS_NULL) {
+        key = IndexKey.column(arm.column());
+      } else if (arm.op() == Op.LIKE_PREFIX) {
+        key = rangeKey(table, arm);
+      } else {
+        return; // an arm no btree serves: the OR is filtered after a scan whatever we add
+      }
+      if (arm.op() != Op.OR && !arm.onExpression() && table.column(arm.column()).isEmpty()) {
+        return;
+      }
+      var def = IndexDefinition.btree(table.schema(), table.name(), List.of(key));
+      if (ExistingIndexes.servedBy(table, def).isEmpty() && !missing.contains(def)) {
+        missing.add(def);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String purpose = missing.size() == 1 ? "single-column btree"
+        : "one btree per arm of the OR (" + missing.size() + " indexes, applied together: a"
+            + " BitmapOr needs them all)";
+    out.add(new Proposal(missing.get(0), purpose, missing.subList(1, missing.size())));
   }
 
   private IndexKey rangeKey(Table table, Predicate p) {

@@ -72,10 +72,17 @@ final class CostModel implements Evaluator {
     double floor = 0;
     for (TableAccess access : query.accesses()) {
       double with = Double.POSITIVE_INFINITY;
+      var available = new ArrayList<IndexDefinition>();
       for (Candidate c : config) {
         if (c.table().equals(access.table())) {
-          with = Math.min(with, indexCost(query, access, c.definition(), sizeBytes(c)));
+          for (IndexDefinition def : c.definitions()) {
+            available.add(def);
+            with = Math.min(with, indexCost(query, access, def, sizeOf(c.table(), def)));
+          }
         }
+      }
+      if (!available.isEmpty()) {
+        with = Math.min(with, bitmapOrCost(access, available));
       }
       if (Double.isInfinite(with)) {
         continue;
@@ -95,12 +102,138 @@ final class CostModel implements Evaluator {
 
   @Override
   public long sizeBytes(Candidate candidate) throws ExplainException {
-    Long cached = sizes.get(candidate.definition());
+    long total = 0;
+    for (IndexDefinition def : candidate.definitions()) {
+      total += sizeOf(candidate.table(), def);
+    }
+    return total;
+  }
+
+  private long sizeOf(Table table, IndexDefinition def) throws ExplainException {
+    Long cached = sizes.get(def);
     if (cached == null) {
-      cached = estimateSize(candidate.table(), candidate.definition());
-      sizes.put(candidate.definition(), cached);
+      cached = estimateSize(table, def);
+      sizes.put(def, cached);
     }
     return cached;
+  }
+
+  /**
+   * {@code a = 1 OR b = 2} read by a BitmapOr: one bitmap index scan per arm, each by an index
+   * among {@code available} and the table's existing ones whose leading key the arm restricts;
+   * +inf when an arm has none (the OR is then filtered after a scan).
+   */
+  double bitmapOrCost(TableAccess access, List<IndexDefinition> available)
+      throws ExplainException {
+    double best = Double.POSITIVE_INFINITY;
+    Table t = access.table();
+    var all = new ArrayList<>(available);
+    for (Index index : t.indexes()) {
+      if (index.valid() && index.method().equals("btree") && index.predicate() == null) {
+        all.add(definition(index));
+      }
+    }
+    double n = Math.max(1, t.rowEstimate());
+    double pages = Math.max(1, t.pages());
+    for (Predicate or : access.predicates()) {
+      if (or.op() != Op.OR) {
+        continue;
+      }
+      double indexPart = 0;
+      for (Predicate arm : or.arms()) {
+        boolean found = false;
+        for (IndexDefinition def : all) {
+          if (def.method().equals("btree") && def.where() == null && !def.keys().isEmpty()
+              && armMatches(arm, def.keys().get(0))) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          indexPart = Double.POSITIVE_INFINITY;
+          break;
+        }
+        double armRows = Math.max(1, rows(access, List.of(arm)));
+        indexPart += randomPage * (1 + Math.ceil(armRows / 300)) + armRows * (cpuIndexTuple
+            + cpuOperator);
+      }
+      if (Double.isInfinite(indexPart)) {
+        continue;
+      }
+      double fetched = Math.max(1, rows(access, access.predicates().stream()
+          .filter(p -> p.sql() != null).toList()));
+      double orRows = Math.max(fetched, rows(access, List.of(or)));
+      double heapPages = pages * (1 - Math.exp(-orRows / pages));
+      double io = heapPages * (randomPage - (randomPage - seqPage) * Math.sqrt(heapPages / pages));
+      long quals = access.predicates().stream().filter(p -> p.sql() != null).count();
+      double cost = indexPart + io + orRows * (cpuTuple + cpuOperator * quals)
+          + sortCost(access, fetched);
+      best = Math.min(best, cost);
+    }
+    return best;
+  }
+
+  private static boolean armMatches(Predicate arm, IndexKey key) {
+    if (arm.onExpression()) {
+      return key.expression() && ExistingIndexes.normalize(key.text())
+          .equals(ExistingIndexes.normalize(arm.keyText()));
+    }
+    return !key.expression() && key.text().equals(arm.column())
+        && (arm.op() != Op.LIKE_PREFIX || key.opclass() != null);
+  }
+
+  /**
+   * A GIN index: a bitmap scan over the rows its operators select (the recheck is counted as
+   * one more qual per row); it never returns rows in order, so a sort follows and LIMIT does
+   * not stop it early. +inf when no predicate of the access is one this index answers.
+   */
+  private double ginCost(TableAccess access, IndexDefinition def) throws ExplainException {
+    IndexKey key = def.keys().get(0);
+    var matched = new ArrayList<Predicate>();
+    for (Predicate p : access.predicates()) {
+      if (p.sql() != null && ginServes(key, p)) {
+        matched.add(p);
+      }
+    }
+    if (matched.isEmpty()) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Table t = access.table();
+    double pages = Math.max(1, t.pages());
+    double fetched = Math.max(1, rows(access, matched));
+    boolean trgm = "gin_trgm_ops".equals(key.opclass());
+    // Each row's entries (keys, lexemes, trigrams) make posting lists several times the rows.
+    double entries = trgm ? 8 : 3;
+    double indexIo = randomPage * (1 + Math.ceil(fetched * entries / 1000));
+    double indexCpu = fetched * entries * cpuIndexTuple;
+    double heapPages = pages * (1 - Math.exp(-fetched / pages));
+    double io = heapPages * (randomPage - (randomPage - seqPage) * Math.sqrt(heapPages / pages));
+    long quals = access.predicates().stream().filter(p -> p.sql() != null).count();
+    double rowsOut = rows(access, access.predicates().stream()
+        .filter(p -> p.sql() != null).toList());
+    return indexIo + indexCpu + io
+        + fetched * (cpuTuple + cpuOperator * (quals + 1) + functionCost(access))
+        + sortCost(access, rowsOut);
+  }
+
+  /** True when the GIN key answers the predicate with its operator class. */
+  static boolean ginServes(IndexKey key, Predicate p) {
+    boolean sameTarget = key.expression()
+        ? p.keySql() != null && ExistingIndexes.normalize(key.text())
+            .equals(ExistingIndexes.normalize(p.keySql()))
+        : !p.onExpression() && key.text().equals(p.column());
+    if (!sameTarget) {
+      return false;
+    }
+    String opclass = key.opclass();
+    if ("gin_trgm_ops".equals(opclass)) {
+      return p.op() == Op.LIKE_INFIX && CandidateGenerator.trigramRun(p.value());
+    }
+    if ("jsonb_path_ops".equals(opclass)) {
+      return p.op() == Op.CONTAINS;
+    }
+    return p.op() == Op.CONTAINS || p.op() == Op.KEY_EXISTS || p.op() == Op.OVERLAP
+        || p.op() == Op.TEXT_MATCH;
   }
 
   /** Bytes of a btree over the table's rows (those matching a partial predicate), 90 % full. */
@@ -127,25 +260,44 @@ final class CostModel implements Evaluator {
   /** Cost of the cheapest way to read this table today: seq scan or an existing index. */
   double baseline(AnalyzedQuery query, TableAccess access) throws ExplainException {
     double best = seqScanCost(access) + sortCost(access, null);
+    var existing = new ArrayList<IndexDefinition>();
     for (Index index : access.table().indexes()) {
-      if (index.valid() && index.method().equals("btree")) {
+      if (index.valid() && (index.method().equals("btree") || index.method().equals("gin"))) {
         best = Math.min(best, indexCost(query, access, definition(index), index.sizeBytes()));
       }
     }
-    return best;
+    return Math.min(best, bitmapOrCost(access, existing));
   }
 
   private double seqScanCost(TableAccess access) {
     Table t = access.table();
     long quals = access.predicates().stream().filter(p -> p.sql() != null).count();
     return Math.max(1, t.pages()) * seqPage
-        + Math.max(1, t.rowEstimate()) * (cpuTuple + cpuOperator * quals);
+        + Math.max(1, t.rowEstimate()) * (cpuTuple + cpuOperator * quals + functionCost(access));
+  }
+
+  /** to_tsvector costs 100 operators a row (its procost): what a full-text index saves most. */
+  private double functionCost(TableAccess access) {
+    double cost = 0;
+    for (Predicate p : access.predicates()) {
+      if ("to_tsvector".equals(p.function())) {
+        cost += 100 * cpuOperator;
+      }
+    }
+    return cost;
   }
 
   /** Cost of reading the access through an index with the given definition; +inf if unusable. */
   double indexCost(AnalyzedQuery query, TableAccess access, IndexDefinition def, long sizeBytes)
       throws ExplainException {
     Table t = access.table();
+    if ("gin".equals(def.method())) {
+      return def.keys().isEmpty() || def.where() != null ? Double.POSITIVE_INFINITY
+          : ginCost(access, def);
+    }
+    if (!"btree".equals(def.method())) {
+      return Double.POSITIVE_INFINITY;
+    }
     double n = Math.max(1, t.rowEstimate());
     double pages = Math.max(1, t.pages());
     Predicate partial = null;
@@ -221,6 +373,10 @@ final class CostModel implements Evaluator {
     double maxIo = heapPages * randomPage;
     double minIo = randomPage + Math.max(0, Math.ceil(fetched / n * pages) - 1) * seqPage;
     double io = maxIo + corr * corr * (minIo - maxIo);
+    if (covers(access, def)) {
+      // An index-only scan visits the heap only for pages not all-visible.
+      io *= 1 - allVisible(access.table());
+    }
     if (!ordered) {
       double bitmapIo = heapPages
           * (randomPage - (randomPage - seqPage) * Math.sqrt(heapPages / pages));
@@ -230,6 +386,38 @@ final class CostModel implements Evaluator {
         - usedQuals;
     double heapCpu = fetched * (cpuTuple + cpuOperator * Math.max(0, remaining));
     return indexIo + indexCpu + io + heapCpu;
+  }
+
+  private final Map<Table, Double> allVisible = new java.util.HashMap<>();
+
+  /** Share of the table's pages the visibility map marks all-visible (pg_class). */
+  private double allVisible(Table table) {
+    return allVisible.computeIfAbsent(table, t -> {
+      try {
+        String v = explainer.query("SELECT CASE WHEN c.relpages > 0 THEN least(1,"
+            + " c.relallvisible::float8 / c.relpages) ELSE 0 END FROM pg_catalog.pg_class c"
+            + " WHERE c.oid = " + Identifiers.literal(Identifiers.qualified(t.schema(),
+                t.name())) + "::regclass");
+        return v == null ? 0 : Double.parseDouble(v);
+      } catch (ExplainException | NumberFormatException e) {
+        return 0.0;
+      }
+    });
+  }
+
+  /** True when the index holds every column the query needs from the table. */
+  private static boolean covers(TableAccess access, IndexDefinition def) {
+    var needed = access.needed();
+    if (needed == null || !"btree".equals(def.method())) {
+      return false;
+    }
+    var held = new java.util.HashSet<String>(def.include());
+    for (IndexKey k : def.keys()) {
+      if (!k.expression()) {
+        held.add(k.text());
+      }
+    }
+    return held.containsAll(needed);
   }
 
   /** A nested loop probing the index once per row of the query's smallest other table read. */
@@ -292,13 +480,19 @@ final class CostModel implements Evaluator {
     if (order.isEmpty() || def.keys().size() < equalityKeys + order.size()) {
       return false;
     }
+    // Same directions, or all reversed (read backwards).
+    boolean forward = true;
+    boolean backward = true;
     for (int i = 0; i < order.size(); i++) {
       IndexKey key = def.keys().get(equalityKeys + i);
       if (key.expression() || !key.text().equals(order.get(i)) || key.opclass() != null) {
         return false;
       }
+      boolean desc = access.orderDirections().get(i);
+      forward &= key.descending() == desc;
+      backward &= key.descending() != desc;
     }
-    return true;
+    return forward || backward;
   }
 
   private static Predicate matching(TableAccess access, IndexKey key) {
@@ -308,10 +502,12 @@ final class CostModel implements Evaluator {
         continue;
       }
       boolean same = key.expression()
-          ? p.onExpression() && ExistingIndexes.normalize(key.text()).equals(
-              ExistingIndexes.normalize(p.function() + "(" + p.column() + ")"))
+          ? p.onExpression() && p.keyText() != null && ExistingIndexes.normalize(key.text())
+              .equals(ExistingIndexes.normalize(p.keyText()))
           : !p.onExpression() && p.column().equals(key.text());
-      if (same && p.op() != Op.LIKE_INFIX && p.op() != Op.OPAQUE) {
+      boolean btreeOp = p.op() == Op.EQ || p.op() == Op.IN || p.op() == Op.IS_NULL
+          || p.op() == Op.RANGE || p.op() == Op.LIKE_PREFIX || p.op() == Op.NOT_NULL;
+      if (same && btreeOp) {
         // Prefer an equality over a range on the same key.
         if (best == null || p.op() == Op.EQ || p.op() == Op.IN) {
           best = p;
@@ -329,9 +525,10 @@ final class CostModel implements Evaluator {
           Identifiers.quote(p.column()) + " IS NOT NULL").equals(target)) {
         return p;
       }
-      if (p.op() == Op.EQ && !p.onExpression() && p.value() != null) {
-        String mine = ExistingIndexes.normalize(
-            Identifiers.quote(p.column()) + " = " + Identifiers.literal(p.value()));
+      if ((p.op() == Op.EQ || p.op() == Op.NOT_EQUAL) && !p.onExpression()
+          && p.value() != null) {
+        String mine = ExistingIndexes.normalize(Identifiers.quote(p.column())
+            + (p.op() == Op.EQ ? " = " : " <> ") + Identifiers.literal(p.value()));
         if (mine.equals(target)) {
           return p;
         }

@@ -40,12 +40,82 @@ final class ExistingIndexes {
     if (candidate.keys().size() > index.keys().size()) {
       return false;
     }
+    // A covering candidate is served only by an index that also holds its INCLUDE columns.
+    for (String col : candidate.include()) {
+      boolean held = index.keys().contains(col)
+          || (index.includeColumns() != null && index.includeColumns().contains(col));
+      if (!held) {
+        return false;
+      }
+    }
     for (int i = 0; i < candidate.keys().size(); i++) {
       if (!sameKey(index, i, candidate.keys().get(i))) {
         return false;
       }
     }
-    return true;
+    return sameDirections(index, candidate);
+  }
+
+  /**
+   * A candidate with a DESC key (a mixed ORDER BY) is served only by an index whose keys run the
+   * same ways, or all the opposite ways (read backwards); directions come from the definition.
+   */
+  static boolean sameDirections(Index index, IndexDefinition candidate) {
+    if (candidate.keys().stream().noneMatch(IndexKey::descending)) {
+      return true;
+    }
+    List<Boolean> existing = directions(index.definition());
+    if (existing == null || existing.size() < candidate.keys().size()) {
+      return false;
+    }
+    boolean forward = true;
+    boolean backward = true;
+    for (int i = 0; i < candidate.keys().size(); i++) {
+      boolean desc = candidate.keys().get(i).descending();
+      forward &= existing.get(i) == desc;
+      backward &= existing.get(i) != desc;
+    }
+    return forward || backward;
+  }
+
+  private static boolean isDesc(CharSequence key) {
+    return key.toString().strip().toUpperCase(Locale.ROOT).matches(".*\\sDESC(\\s.*)?$");
+  }
+
+  /** DESC per key of a pg_get_indexdef text, null when it cannot be read. */
+  static List<Boolean> directions(String definition) {
+    if (definition == null) {
+      return null;
+    }
+    int start = definition.indexOf(" USING ");
+    int open = start < 0 ? -1 : definition.indexOf('(', start);
+    if (open < 0) {
+      return null;
+    }
+    var out = new java.util.ArrayList<Boolean>();
+    int depth = 0;
+    boolean quoted = false;
+    var part = new StringBuilder();
+    for (int i = open + 1; i < definition.length(); i++) {
+      char c = definition.charAt(i);
+      if (c == '"' || c == '\'') {
+        quoted = !quoted;
+      } else if (!quoted && c == '(') {
+        depth++;
+      } else if (!quoted && c == ')') {
+        if (depth == 0) {
+          out.add(isDesc(part));
+          return out;
+        }
+        depth--;
+      } else if (!quoted && depth == 0 && c == ',') {
+        out.add(isDesc(part));
+        part.setLength(0);
+        continue;
+      }
+      part.append(c);
+    }
+    return null;
   }
 
   /** True when two indexes have the same keys, operator classes, method and predicate. */

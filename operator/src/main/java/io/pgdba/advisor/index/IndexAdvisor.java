@@ -109,11 +109,14 @@ public final class IndexAdvisor {
       analyzed.add(a);
     }
 
-    var generator = new CandidateGenerator(patternOps);
+    boolean trigram = catalog.extensions() != null
+        && catalog.extensions().containsKey("pg_trgm");
+    var generator = new CandidateGenerator(patternOps, trigram);
     var candidates = buildable(generator.generate(analyzed));
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
-    Evaluator evaluator = hypopg ? new HypopgEvaluator(explainer) : model;
+    Evaluator evaluator = hypopg ? new MixedEvaluator(new HypopgEvaluator(explainer), model)
+        : model;
     Set<String> taken = new HashSet<>();
     catalog.tables().forEach(t -> t.indexes().forEach(i -> taken.add(i.name())));
     var totals = workload.totals();
@@ -136,10 +139,14 @@ public final class IndexAdvisor {
     var names = new HashSet<>(taken);
     var served = new HashSet<String>();
     for (var pick : picks) {
-      String name = IndexDdl.name(pick.candidate().definition(), names);
-      names.add(name);
       served.addAll(pick.affected().keySet());
-      recommendations.add(create(pick, name, calls, load, evaluator, model, facts, plans));
+      var defs = pick.candidate().definitions();
+      for (var def : defs) {
+        String name = IndexDdl.name(def, names);
+        names.add(name);
+        recommendations.add(
+            create(pick, def, name, calls, load, evaluator, model, facts, plans));
+      }
     }
     recommendations.sort(Comparator
         .comparingDouble(Recommendation::estimatedImprovementPercent).reversed()
@@ -164,7 +171,7 @@ public final class IndexAdvisor {
    * ANDed equalities) is cut to its leading columns, so that no advice is DDL the server refuses.
    */
   static List<Candidate> buildable(List<Candidate> candidates) {
-    var out = new java.util.LinkedHashMap<io.pgdba.ddl.IndexDefinition, Candidate>();
+    var out = new java.util.LinkedHashMap<List<io.pgdba.ddl.IndexDefinition>, Candidate>();
     for (Candidate c : candidates) {
       var d = c.definition();
       if (d.keys().size() + d.include().size() > MAX_INDEX_COLUMNS) {
@@ -172,9 +179,9 @@ public final class IndexAdvisor {
         var include = d.include().subList(0, MAX_INDEX_COLUMNS - keys.size());
         d = new io.pgdba.ddl.IndexDefinition(d.schema(), d.table(), d.method(), keys, include,
             d.where());
-        c = new Candidate(d, c.table(), c.purpose(), c.fingerprints());
+        c = new Candidate(d, c.table(), c.purpose(), c.fingerprints(), c.companions());
       }
-      out.putIfAbsent(d, c);
+      out.putIfAbsent(c.definitions(), c);
     }
     return List.copyOf(out.values());
   }
@@ -200,7 +207,8 @@ public final class IndexAdvisor {
   }
 
   private static double overhead(Candidate c, WriteLoad load, CostModel model) {
-    return load.of(c.table()).rows() * model.maintenanceCostPerWrite(c.table());
+    return c.definitions().size() * load.of(c.table()).rows()
+        * model.maintenanceCostPerWrite(c.table());
   }
 
   /** Installed is not enough: the analysis role may lack EXECUTE on HypoPG's functions. */
@@ -250,14 +258,16 @@ public final class IndexAdvisor {
     return out;
   }
 
-  private Recommendation create(Selection.Pick pick, String name, Map<String, Long> calls,
-      WriteLoad load, Evaluator evaluator, CostModel model, TableFacts facts,
-      Map<String, String[]> plans) {
-    var def = pick.candidate().definition();
+  private Recommendation create(Selection.Pick pick, io.pgdba.ddl.IndexDefinition def,
+      String name, Map<String, Long> calls, WriteLoad load, Evaluator evaluator, CostModel model,
+      TableFacts facts, Map<String, String[]> plans) {
+    var method = evaluator instanceof MixedEvaluator mixed ? mixed.method(pick.candidate())
+        : evaluator.method();
+    int group = pick.candidate().definitions().size();
     Table table = pick.candidate().table();
     var affected = new ArrayList<AffectedQuery>();
     pick.affected().forEach((fp, ba) -> {
-      String[] p = plans.getOrDefault(def + " " + fp, new String[2]);
+      String[] p = plans.getOrDefault(pick.candidate().definition() + " " + fp, new String[2]);
       affected.add(new AffectedQuery(fp, calls.get(fp), round(ba[0]), round(ba[1]), p[0], p[1]));
     });
     affected.sort(Comparator.comparing(AffectedQuery::fingerprint));
@@ -266,7 +276,10 @@ public final class IndexAdvisor {
         + " % of the planner cost of " + affected.size() + " "
         + (affected.size() == 1 ? "query" : "queries") + " ("
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
-        + evaluator.method();
+        + method + (method == Recommendation.EstimateMethod.model && evaluator.method()
+            == Recommendation.EstimateMethod.hypopg ? " (HypoPG cannot simulate "
+            + (group > 1 ? "a group of indexes" : "a " + def.method() + " index") + ")" : "")
+        + (group > 1 ? "; the figures are for the " + group + " indexes together" : "");
     String note = facts.note(table);
     if (note != null) {
       reason += "; " + note;
@@ -282,7 +295,7 @@ public final class IndexAdvisor {
     return new Recommendation(Kind.CreateIndex, table.schema(), table.name(), name,
         def.keys().stream().map(IndexKey::text).toList(), def.include(), def.method(),
         def.where(), IndexDdl.create(def, name), IndexDdl.drop(table.schema(), name),
-        pick.sizeBytes(), improvement, evaluator.method(), List.copyOf(affected), overhead,
+        pick.sizeBytes() / group, improvement, method, List.copyOf(affected), overhead,
         reason, guidance(table, pick.sizeBytes()));
   }
 

@@ -148,12 +148,27 @@ final class NoIndexReasons {
     var parts = new ArrayList<String>();
     for (TableAccess a : q.accesses()) {
       for (Predicate p : a.predicates()) {
+        String at = a.table().name() + "." + p.column();
         if (p.op() == Op.LIKE_INFIX) {
-          parts.add("LIKE/ILIKE with a leading wildcard on " + a.table().name() + "."
-              + p.column() + (trigram ? " (a pg_trgm GIN index could serve it)"
-                  : " (only a pg_trgm index could serve it; the extension is not installed)"));
-        } else if (p.op() == Op.OPAQUE || (p.onExpression()
-            && !CandidateGenerator.INDEXABLE_FUNCTIONS.contains(p.function()))) {
+          parts.add("LIKE/ILIKE with a leading wildcard on " + at + (!trigram
+              ? " (only a trigram index could serve it: install pg_trgm)"
+              : CandidateGenerator.trigramRun(p.value()) ? " (a pg_trgm GIN index could serve it)"
+              : " (the pattern has no run of 3 characters a trigram index could look up)"));
+        } else if (p.op() == Op.ANY_ARRAY) {
+          parts.add("= ANY(" + at + ") on an array column, which no index serves (written as "
+              + p.column() + " @> ARRAY[...] a GIN index could serve it)");
+        } else if (p.op() == Op.OPAQUE && "to_tsvector".equals(p.function())) {
+          parts.add("to_tsvector without a configuration on " + at + " (it depends on"
+              + " default_text_search_config and cannot be indexed: write to_tsvector('english',"
+              + " ...) with the configuration an index is built for)");
+        } else if (p.op() == Op.NOT_EQUAL) {
+          parts.add("<> on " + at + " matches most rows (only <> the most common value is worth"
+              + " a partial index)");
+        } else if (p.op() == Op.OR) {
+          parts.add("an OR on " + a.table().name() + " whose arms are not all indexable (a"
+              + " BitmapOr needs an index for every arm)");
+        } else if (p.op() == Op.OPAQUE || (p.onExpression() && !p.gin()
+            && !CandidateGenerator.btreeExpression(p))) {
           parts.add("a cast or function on " + a.table().name() + "." + p.column());
         }
       }

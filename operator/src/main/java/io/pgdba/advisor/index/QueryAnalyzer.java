@@ -21,18 +21,23 @@ import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.DoubleAnd;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.JsonOperator;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.Matches;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
@@ -266,6 +271,8 @@ final class QueryAnalyzer {
     boolean onlyListed;
     final List<Predicate> predicates = new ArrayList<>();
     List<String> orderBy = List.of();
+    List<Boolean> orderDirs = List.of();
+    List<String> selected;
     boolean desc;
     List<String> groupBy = List.of();
     Long limit;
@@ -278,11 +285,17 @@ final class QueryAnalyzer {
 
     TableAccess build() {
       return new TableAccess(table, alias, List.copyOf(predicates), orderBy, desc, groupBy, limit,
-          joined);
+          joined, orderDirs, selected);
     }
   }
 
-  private record ColumnRef(AccessBuilder access, String column, String function) {}
+  /** @param keySql the index key for an expression other than f(col), else null */
+  private record ColumnRef(AccessBuilder access, String column, String function, String keySql) {
+
+    ColumnRef(AccessBuilder access, String column, String function) {
+      this(access, column, function, null);
+    }
+  }
 
   /** The state of one statement's analysis. */
   private final class Context {
@@ -376,6 +389,7 @@ final class QueryAnalyzer {
       if (singleTable) {
         AccessBuilder only = scope.byAlias.values().iterator().next();
         only.limit = limit;
+        only.selected = selectedColumns(plain, scope, only);
         orderBy(plain, scope, only);
         if (plain.getGroupBy() != null && plain.getGroupBy().getGroupByExpressionList() != null) {
           var cols = new ArrayList<String>();
@@ -398,19 +412,54 @@ final class QueryAnalyzer {
         return;
       }
       var cols = new ArrayList<String>();
-      Boolean asc = null;
+      var dirs = new ArrayList<Boolean>();
       for (OrderByElement e : elements) {
         ColumnRef ref = columnRef(outputExpression(e.getExpression(), plain), scope);
-        // A btree serves ORDER BY only in one direction for all keys (or all reversed).
         if (ref == null || ref.function != null || ref.access != only
-            || (asc != null && asc != e.isAsc())) {
+            || e.getNullOrdering() != null) {
           return;
         }
-        asc = e.isAsc();
         cols.add(ref.column);
+        dirs.add(!e.isAsc());
       }
       only.orderBy = List.copyOf(cols);
-      only.desc = !asc;
+      only.orderDirs = List.copyOf(dirs);
+      only.desc = dirs.get(0);
+    }
+
+    /** The table's columns the select list reads; null for *, a sub-select or unknown names. */
+    private List<String> selectedColumns(PlainSelect plain, Scope scope, AccessBuilder only) {
+      if (plain.getSelectItems() == null) {
+        return null;
+      }
+      var cols = new java.util.LinkedHashSet<String>();
+      var unknown = new boolean[1];
+      for (var item : plain.getSelectItems()) {
+        Expression e = item.getExpression();
+        if (e instanceof net.sf.jsqlparser.statement.select.AllColumns
+            || e instanceof net.sf.jsqlparser.statement.select.AllTableColumns) {
+          return null;
+        }
+        e.accept(new ExpressionVisitorAdapter<Void>() {
+          @Override
+          public <S> Void visit(Column column, S context) {
+            ColumnRef ref = resolveColumn(column, scope);
+            if (ref == null || ref.access != only) {
+              unknown[0] = true;
+            } else {
+              cols.add(ref.column);
+            }
+            return null;
+          }
+
+          @Override
+          public <S> Void visit(Select select, S context) {
+            unknown[0] = true;
+            return null;
+          }
+        }, null);
+      }
+      return unknown[0] ? null : List.copyOf(cols);
     }
 
     /** ORDER BY 2 and ORDER BY an output alias sort by that select item's expression. */
@@ -573,7 +622,18 @@ final class QueryAnalyzer {
         where(p.getExpression(), scope);
       } else if (e instanceof ExpressionList<?> list && list.size() == 1) {
         where(list.get(0), scope);
-      } else if (e instanceof ComparisonOperator cmp && !(e instanceof NotEqualsTo)) {
+      } else if (e instanceof OrExpression or) {
+        or(or, scope);
+      } else if (e instanceof NotEqualsTo ne) {
+        notEqual(ne, scope);
+      } else if (e instanceof DoubleAnd overlap) {
+        containment(overlap.getLeftExpression(), overlap.getRightExpression(), Op.OVERLAP,
+            overlap.toString(), scope);
+      } else if (e instanceof JsonOperator json) {
+        jsonOperator(json, scope);
+      } else if (e instanceof Matches match) {
+        textMatch(match, scope);
+      } else if (e instanceof ComparisonOperator cmp) {
         comparison(cmp, scope);
       } else if (e instanceof Between between && !between.isNot()) {
         ColumnRef ref = columnRef(between.getLeftExpression(), scope);
@@ -597,9 +657,171 @@ final class QueryAnalyzer {
       // OR, NOT, <> and others: no single btree range serves them, nothing to collect.
     }
 
+    /**
+     * {@code a = 1 OR b = 2}: kept as one predicate whose arms are single predicates on the same
+     * table (a BitmapOr of one index per arm serves it); anything else is dropped, as before.
+     */
+    private void or(OrExpression or, Scope scope) {
+      var branches = new ArrayList<Expression>();
+      flattenOr(or, branches);
+      AccessBuilder target = null;
+      var arms = new ArrayList<Predicate>();
+      for (Expression branch : branches) {
+        var sizes = new HashMap<AccessBuilder, Integer>();
+        var joined = new HashMap<AccessBuilder, Boolean>();
+        for (AccessBuilder a : accesses) {
+          sizes.put(a, a.predicates.size());
+          joined.put(a, a.joined);
+        }
+        int accessCount = accesses.size();
+        where(branch, scope);
+        AccessBuilder changed = null;
+        Predicate arm = null;
+        boolean simple = accesses.size() == accessCount;
+        for (AccessBuilder a : accesses) {
+          int before = sizes.getOrDefault(a, 0);
+          if (a.predicates.size() > before) {
+            simple &= changed == null && a.predicates.size() == before + 1;
+            changed = a;
+            arm = a.predicates.get(a.predicates.size() - 1);
+          }
+          while (a.predicates.size() > before) {
+            a.predicates.remove(a.predicates.size() - 1);
+          }
+          a.joined = joined.getOrDefault(a, a.joined);
+        }
+        while (accesses.size() > accessCount) {
+          accesses.remove(accesses.size() - 1); // an arm's sub-select: not served by the arms
+        }
+        if (!simple || arm == null || (target != null && changed != target)
+            || arm.sql() == null || arm.op() == Op.OR) {
+          return; // an arm no index of this table serves alone: the OR filters after the scan
+        }
+        target = changed;
+        arms.add(arm);
+      }
+      target.predicates.add(new Predicate(arms.get(0).column(), null, Op.OR, null,
+          names.restore(or.toString()), null, arms));
+    }
+
+    private void flattenOr(Expression e, List<Expression> out) {
+      if (e instanceof OrExpression or) {
+        flattenOr(or.getLeftExpression(), out);
+        flattenOr(or.getRightExpression(), out);
+      } else if (e instanceof Parenthesis p && p.getExpression() instanceof OrExpression) {
+        flattenOr(p.getExpression(), out);
+      } else if (e instanceof ExpressionList<?> list && list.size() == 1
+          && list.get(0) instanceof OrExpression inner) {
+        flattenOr(inner, out);
+      } else {
+        out.add(e);
+      }
+    }
+
+    private void notEqual(NotEqualsTo ne, Scope scope) {
+      ColumnRef l = columnRef(ne.getLeftExpression(), scope);
+      ColumnRef r = columnRef(ne.getRightExpression(), scope);
+      ColumnRef ref = l != null ? l : r;
+      Expression other = l != null ? ne.getRightExpression() : ne.getLeftExpression();
+      if ((l == null) == (r == null) || ref.function != null || ref.keySql != null
+          || !isConstant(other)) {
+        return;
+      }
+      String value = literalValue(other);
+      if (value != null) {
+        add(ref, Op.NOT_EQUAL, value, ne.toString());
+      }
+    }
+
+    /** {@code col @> const} and {@code col && const} on a plain jsonb or array column. */
+    private void containment(Expression left, Expression right, Op op, String sql, Scope scope) {
+      ColumnRef ref = columnRef(left, scope);
+      if (ref == null || ref.function != null || ref.keySql != null || !isConstant(right)) {
+        return;
+      }
+      add(ref, op, null, sql);
+    }
+
+    private void jsonOperator(JsonOperator json, Scope scope) {
+      String operator = json.getStringExpression();
+      if ("@>".equals(operator)) {
+        containment(json.getLeftExpression(), json.getRightExpression(), Op.CONTAINS,
+            json.toString(), scope);
+      } else if ("?".equals(operator) || "?|".equals(operator) || "?&".equals(operator)) {
+        containment(json.getLeftExpression(), json.getRightExpression(), Op.KEY_EXISTS,
+            json.toString(), scope);
+      }
+    }
+
+    /**
+     * {@code to_tsvector('config', col) @@ query}: an expression GIN index on the same
+     * {@code to_tsvector} serves it; the one-argument form depends on default_text_search_config,
+     * is not immutable and cannot be indexed. A tsvector column is indexed as it is.
+     */
+    private void textMatch(Matches match, Scope scope) {
+      Expression left = match.getLeftExpression();
+      Expression right = match.getRightExpression();
+      if (isConstant(left) && !isConstant(right)) {
+        Expression swap = left;
+        left = right;
+        right = swap;
+      }
+      if (!isConstant(right)) {
+        return;
+      }
+      if (left instanceof Column c) {
+        ColumnRef ref = resolveColumn(c, scope);
+        if (ref != null) {
+          add(ref, Op.TEXT_MATCH, null, match.toString());
+        }
+        return;
+      }
+      if (left instanceof Function f && "to_tsvector".equals(name(f.getName()))
+          && f.getParameters() != null) {
+        var params = f.getParameters();
+        Expression col = params.get(params.size() - 1);
+        ColumnRef inner = col instanceof Column c ? resolveColumn(c, scope) : null;
+        if (inner == null) {
+          return;
+        }
+        String config = params.size() == 2 ? configName(params.get(0)) : null;
+        if (config == null) {
+          // No literal configuration: the index could not be built (to_tsvector(text) is only
+          // stable). The predicate is kept so that the reason names it.
+          add(new ColumnRef(inner.access, inner.column, "to_tsvector"), Op.OPAQUE, null,
+              match.toString());
+          return;
+        }
+        String key = "to_tsvector(" + io.pgdba.ddl.Identifiers.literal(config) + ", "
+            + io.pgdba.ddl.Identifiers.quote(inner.column) + ")";
+        add(new ColumnRef(inner.access, inner.column, "to_tsvector", key), Op.TEXT_MATCH, null,
+            match.toString());
+      }
+    }
+
+    /** The configuration of {@code 'english'} or {@code 'english'::regconfig}, else null. */
+    private String configName(Expression e) {
+      if (e instanceof CastExpression cast && cast.getColDataType() != null
+          && "regconfig".equalsIgnoreCase(cast.getColDataType().getDataType())) {
+        e = cast.getLeftExpression();
+      }
+      return e instanceof StringValue ? literalValue(e) : null;
+    }
+
     private void comparison(ComparisonOperator cmp, Scope scope) {
       Expression left = cmp.getLeftExpression();
       Expression right = cmp.getRightExpression();
+      if (cmp instanceof EqualsTo && right instanceof Function any
+          && "any".equalsIgnoreCase(any.getName()) && isConstant(left)
+          && any.getParameters() != null && any.getParameters().size() == 1
+          && any.getParameters().get(0) instanceof Column arrayCol) {
+        ColumnRef ref = resolveColumn(arrayCol, scope);
+        if (ref != null) {
+          // 'x' = ANY(tags): no index serves it, tags @> ARRAY['x'] would use a GIN index.
+          add(ref, Op.ANY_ARRAY, null, cmp.toString());
+        }
+        return;
+      }
       if (left instanceof CollateExpression || right instanceof CollateExpression) {
         return; // compared in another collation than the column's: no plain index serves it
       }
@@ -673,8 +895,8 @@ final class QueryAnalyzer {
       if (ref.function != null && "CAST".equals(ref.function)) {
         effective = Op.OPAQUE;
       }
-      ref.access.predicates.add(
-          new Predicate(ref.column, ref.function, effective, value, names.restore(sql)));
+      ref.access.predicates.add(new Predicate(ref.column, ref.function, effective, value,
+          names.restore(sql), ref.keySql, List.of()));
     }
 
     /** A column of a table in scope, possibly under a one-argument function or a cast. */
@@ -690,6 +912,16 @@ final class QueryAnalyzer {
         ColumnRef inner = resolveColumn(c, scope);
         return inner == null ? null
             : new ColumnRef(inner.access, inner.column, name(f.getName()));
+      }
+      if (e instanceof JsonExpression json && json.getExpression() instanceof Column c
+          && json.getOperators().size() == 1 && "->>".equals(json.getOperators().get(0))
+          && json.getIdents().get(0) instanceof StringValue key && key.getPrefix() == null) {
+        // data->>'plan': an expression index on exactly that serves =, IN and ranges on it.
+        ColumnRef inner = resolveColumn(c, scope);
+        String k = literalValue(key);
+        return inner == null || k == null ? null : new ColumnRef(inner.access, inner.column,
+            "->>", io.pgdba.ddl.Identifiers.quote(inner.column) + " ->> "
+                + io.pgdba.ddl.Identifiers.literal(k));
       }
       if (e instanceof CastExpression cast && cast.getLeftExpression() instanceof Column c) {
         ColumnRef inner = resolveColumn(c, scope);

@@ -55,7 +55,7 @@ final class WhatIf {
     for (Candidate c : config) {
       if (relevant(query, c)) {
         relevant.add(c);
-        key.add(keys.computeIfAbsent(c, x -> x.definition().toString()));
+        key.add(keys.computeIfAbsent(c, x -> x.definitions().toString()));
       }
     }
     double today = before.get(fp);

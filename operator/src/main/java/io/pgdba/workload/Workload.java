@@ -4,8 +4,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** The workload profile: totals and per-fingerprint statistics, sorted by total time. */
-public record Workload(WorkloadTotals totals, List<QueryStats> queries) {
+/**
+ * The workload profile: totals and per-fingerprint statistics, sorted by total time.
+ *
+ * @param sessions what the order of statements within sessions showed (logs only; {@link
+ *     SessionPatterns#none()} for pg_stat_statements)
+ */
+public record Workload(WorkloadTotals totals, List<QueryStats> queries,
+    SessionPatterns sessions) {
+
+  public Workload {
+    sessions = sessions == null ? SessionPatterns.none() : sessions;
+  }
+
+  /** Without session patterns (pg_stat_statements, tests). */
+  public Workload(WorkloadTotals totals, List<QueryStats> queries) {
+    this(totals, queries, SessionPatterns.none());
+  }
 
   /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */
   public Optional<QueryStats> byFingerprint(String fingerprint) {

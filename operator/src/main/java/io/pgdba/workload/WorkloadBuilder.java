@@ -43,6 +43,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private final FingerprintTable table = new FingerprintTable();
   private final QueryAccumulator other;
   private final DistinctCounter distinctCounter = new DistinctCounter();
+  private final SessionTracker sessions = new SessionTracker();
   private long retainedBytes;
 
   private long statements;
@@ -114,6 +115,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     var o = s.origin();
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
+    sessions.statement(s, acc.hash);
     retain(acc, delta);
   }
 
@@ -224,7 +226,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       case LOCK_WAIT -> lockWaits++;
       case DEADLOCK -> deadlocks++;
       case CONNECTION -> connections++;
-      case DISCONNECTION -> disconnections++;
+      case DISCONNECTION -> {
+        disconnections++;
+        sessions.sessionEnded(e.origin());
+      }
     }
   }
 
@@ -268,6 +273,6 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         bindTimeMs, errors, checkpoints, autovacuums, autoanalyzes, tempFiles, tempFileBytes,
         lockWaits, deadlocks, connections, disconnections, distinct, foldedQueries,
         firstTimestamp, lastTimestamp);
-    return new Workload(totals, queries);
+    return new Workload(totals, queries, sessions.summary());
   }
 }

@@ -4,6 +4,7 @@ import io.pgdba.advisor.query.SqlGuard.Refused;
 import io.pgdba.advisor.query.TargetPlanner.Failed;
 import io.pgdba.advisor.query.TargetPlanner.Plan;
 import io.pgdba.advisor.query.TargetPlanner.Run;
+import io.pgdba.catalog.SafeExplain;
 import io.pgdba.finding.AdvisorContext;
 import io.pgdba.finding.Category;
 import io.pgdba.finding.Finding;
@@ -125,6 +126,7 @@ public final class QueryAdvisor implements FindingAdvisor {
             evidence, advice, sql, r.rollbackDdl()));
       }
     }
+    findings.addAll(sessionFindings(context));
     if (notProvenCount > 0) {
       context.warnings().add(notProvenCount + " query rewrite(s) left out: the target's planner"
           + " prices them no cheaper than the original: " + String.join(", ", notProven)
@@ -136,6 +138,25 @@ public final class QueryAdvisor implements FindingAdvisor {
           + " s each): " + verified[1] + " returned the same rows, " + verified[2] + " did not");
     }
     return findings;
+  }
+
+  /** The patterns only the log's order of statements shows, or why they were not looked for. */
+  private static List<Finding> sessionFindings(AdvisorContext context) {
+    if (!context.fromLogs()) {
+      return List.of();
+    }
+    var patterns = context.sessionPatterns();
+    if (!patterns.sessionsKnown()) {
+      if (context.workload().totals().statements() > 0) {
+        context.warnings().add("N+1 loops, chatty transactions and repeated queries were not"
+            + " looked for: the log names no session (add %c or %p to log_line_prefix)");
+      }
+      return List.of();
+    }
+    var out = new ArrayList<>(new SessionFindings(context.workload()).findings());
+    out.addAll(new GenericPlans(context.workload(), new SafeExplain(context.session()),
+        context.catalog().server().majorVersion()).findings(context.warnings()));
+    return out;
   }
 
   /** Both costs and the plan nodes that differ, or why the planner was not asked. */

@@ -41,9 +41,9 @@ public final class SessionTracker {
   static final int MAX_RECENT = 50_000;
   static final int MAX_SUMMARIES = 1_000;
   static final int CHATTY_FINGERPRINTS = 8;
-  static final int PARAMETER_SETS = 5;
+  static final int PARAMETER_SETS = 16;
   /** A parameter set longer than this (in characters) is not kept as a sample. */
-  static final int MAX_PARAMETER_CHARS = 4_096;
+  static final int MAX_PARAMETER_CHARS = 256;
   static final int MAX_TEXT_CHARS = 16_384;
 
   /** One fingerprint's count in the open transaction or burst. */

@@ -86,7 +86,7 @@ final class SessionFindings {
           + " executor start-up, where one statement would do. "
           + (oneParameter
               ? "Pass all the values at once as an array: " + m.group(1) + " = ANY($1)"
-              : "Fetch all the rows at once with = ANY($1) on the looped column")
+              : "Pass all the values at once with = ANY($1) on the looped column")
           + (verb.equals("select")
               ? ", or join this table to the query that returned the list (an ORM's eager"
                   + " loading: includes/preload, JOIN FETCH, select_related)."

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgdba.cli.AnalyzeCommandIT;
 import io.pgdba.testsupport.TestPostgres;
+import io.pgdba.workload.SessionTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,16 +48,16 @@ class SessionPatternsIT {
       create table audit (msg text not null);
       create table tasks (id int primary key, status text not null, payload text);
       insert into tasks select g, case when g > 59900 then 'pending'
-        else 'done-' || (g % 9) end, 'x' from generate_series(1, 60000) g;
-      create index tasks_status_idx on tasks (status);
+        else 'done-' || (g % 2) end, 'x' from generate_series(1, 60000) g;
+      create index tasks_pending_idx on tasks (id) where status = 'pending';
       analyze;
       """;
 
   /**
-   * The skewed statement: a generic plan for "any status" (a tenth of the table) reads every
-   * page; the 100 pending tasks sit together, an index scan away.
+   * The skewed statement of a queue table: a generic plan for "any status" (a third of the table)
+   * cannot use the partial index of the 100 pending tasks and scans the table whole.
    */
-  static final String SKEWED = "select count(*) from tasks where status = ?";
+  static final String SKEWED = "select id, payload from tasks where status = ?";
 
   @ParameterizedTest(name = "PostgreSQL {0}")
   @ValueSource(ints = {13, 17})
@@ -91,8 +92,7 @@ class SessionPatternsIT {
         chatty(app);
         chatty(app);
         repeated(app);
-        prepared(app, SKEWED, List.of("done-1", "done-2", "done-3", "done-4", "done-5",
-            "done-6", "done-7", "done-8", "pending", "pending", "pending", "pending"));
+        skewed(app);
         prepared(app, "select title from posts where id = ?",
             List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
       }
@@ -147,10 +147,10 @@ class SessionPatternsIT {
       assertThat(generic).as(dump).hasSize(1);
       var g = generic.get(0);
       assertThat(g.at("/evidence/statement").asText())
-          .isEqualTo("select count(*) from tasks where status = $1");
+          .isEqualTo("select id, payload from tasks where status = $1");
       assertThat(g.at("/evidence/cheapestCustomParameters").asText()).isEqualTo("'pending'");
-      assertThat(g.at("/evidence/cheapestCustomPlan").asText()).contains("tasks_status_idx")
-          .isNotEqualTo(g.at("/evidence/genericPlan").asText());
+      assertThat(g.at("/evidence/cheapestCustomPlan").asText()).contains("tasks_pending_idx");
+      assertThat(g.at("/evidence/genericPlan").asText()).isEqualTo("Seq Scan on tasks");
       assertThat(g.at("/evidence/parameterSetsPlanned").asLong()).isGreaterThanOrEqualTo(2);
       assertThat(g.at("/evidence/ratio").asDouble()).isGreaterThanOrEqualTo(10);
       assertThat(g.get("sql").asText())
@@ -160,7 +160,7 @@ class SessionPatternsIT {
           .isEqualTo("ALTER ROLE postgres IN DATABASE shop RESET plan_cache_mode;");
       // the posts-by-id and comments statements were checked too, and left alone with a reason
       assertThat(json.get("warnings").toString()).contains("1 regress")
-          .containsPattern("[1-9][0-9]* within 10x of every custom plan");
+          .containsPattern("[1-9][0-9]* fine \\(within 10x of every custom plan");
 
       // the text report of the same run, kept for the README's sample
       var text = AnalyzeCommandIT.pgdba("analyze", "--log", copy.toString(),
@@ -257,6 +257,26 @@ class SessionPatternsIT {
         ps.setObject(1, v);
         ps.executeQuery().close();
         app.commit();
+      }
+    }
+  }
+
+  /**
+   * Mostly the common statuses, so that the server soon keeps the generic plan, then the rare
+   * one; rounds seconds apart, so that no value repeats within the cache window.
+   */
+  private static void skewed(Connection app) throws Exception {
+    app.setAutoCommit(false);
+    try (PreparedStatement ps = app.prepareStatement(SKEWED)) {
+      for (int round = 0; round < 6; round++) {
+        if (round > 0) {
+          Thread.sleep(SessionTracker.REPEAT_WINDOW_MS + 200);
+        }
+        for (String status : round < 5 ? List.of("done-0", "done-1") : List.of("pending")) {
+          ps.setString(1, status);
+          ps.executeQuery().close();
+          app.commit();
+        }
       }
     }
   }

@@ -91,8 +91,6 @@ public final class SessionTracker {
     double timeMs;
   }
 
-  private record Recent(long atMs, long burst) {}
-
   private static final class PreparedSum {
     final String text;
     long executions;
@@ -118,12 +116,11 @@ public final class SessionTracker {
       return false;
     }
   };
-  private final Map<Long, Recent> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Recent> eldest) {
-      return size() > MAX_RECENT;
-    }
-  };
+  // Recent (query, parameters) keys: a direct-mapped table, so a repeat costs no allocation and
+  // the memory is fixed; a collision forgets the older key, which can only miss a repeat.
+  private final long[] recentKey = new long[MAX_RECENT];
+  private final long[] recentAt = new long[MAX_RECENT];
+  private final int[] recentBurst = new int[MAX_RECENT];
   private final Map<Long, LoopSum> loops = new HashMap<>();
   private final Map<Long, ChattySum> chatty = new HashMap<>();
   private final Map<Long, RepeatSum> repeats = new HashMap<>();
@@ -303,11 +300,12 @@ public final class SessionTracker {
 
   private void repeat(long fingerprint, long identity, long now, double ms, String text) {
     long key = identity * 0x9E3779B97F4A7C15L ^ fingerprint;
-    Recent before = recent.get(key);
-    long burst = 1;
-    if (before != null && Math.abs(now - before.atMs()) <= REPEAT_WINDOW_MS
+    key = key == 0 ? 1 : key; // 0 marks an empty slot
+    int slot = (int) Long.remainderUnsigned(key, MAX_RECENT);
+    int burst = 1;
+    if (recentKey[slot] == key && Math.abs(now - recentAt[slot]) <= REPEAT_WINDOW_MS
         && !isVolatile(text)) {
-      burst = before.burst() + 1;
+      burst = recentBurst[slot] + 1;
       var sum = bounded(repeats, fingerprint, k -> new RepeatSum(), r -> r.repeats);
       if (sum != null) {
         sum.repeats++;
@@ -315,7 +313,9 @@ public final class SessionTracker {
         sum.maxBurst = Math.max(sum.maxBurst, burst);
       }
     }
-    recent.put(key, new Recent(now, burst));
+    recentKey[slot] = key;
+    recentAt[slot] = now;
+    recentBurst[slot] = burst;
   }
 
   private void prepared(ExecutedStatement s, long fingerprint, String text) {

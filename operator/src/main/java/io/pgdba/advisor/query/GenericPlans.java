@@ -21,9 +21,10 @@ import java.util.Map;
  * values (a custom plan) for its first five executions; then the server may keep one generic
  * plan, planned without values, whenever that costs no more than the custom plans did on
  * average. For a skewed column, or a partial index, the average hides the rare value whose
- * custom plan is far cheaper. Here each logged parameter set (several per statement, plus the slowest execution's)
- * gets its custom plan, the statement its generic plan, both through {@link SafeExplain}'s
- * guarded path (the generic one through its PREPARE, never with a value bound), and a generic
+ * custom plan is far cheaper. Here each logged parameter set (several per statement, plus the
+ * slowest execution's) gets its custom plan, the statement its generic plan, both through
+ * {@link SafeExplain}'s guarded path (the generic one through its PREPARE, never with a value
+ * bound), and a generic
  * plan {@value #RATIO} times dearer than a custom one, scanning a table whole that the custom
  * plan reads through an index, is reported.
  */

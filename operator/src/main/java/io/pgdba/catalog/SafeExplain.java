@@ -162,6 +162,59 @@ public final class SafeExplain {
     }
   }
 
+  /**
+   * The planner's answer in short: total cost, estimated rows, the plan's nodes in plan order and
+   * its shape on one line ({@code Hash Join(Seq Scan on a, Hash(Seq Scan on b))}).
+   */
+  public record PlanSummary(double cost, double rows, List<String> nodes, String shape) {
+
+    public PlanSummary {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
+  /** {@link #plan(String)} in short; a text with placeholders gets its generic plan. */
+  public PlanSummary summary(String text) throws Refused {
+    return summarize(plan(text));
+  }
+
+  /** The summary of a plan node of {@code EXPLAIN (FORMAT JSON)}. */
+  public static PlanSummary summarize(JsonNode plan) throws Refused {
+    if (plan == null || !plan.has("Total Cost")) {
+      throw new Refused("unreadable EXPLAIN output");
+    }
+    var nodes = new ArrayList<String>();
+    var shape = new StringBuilder();
+    nodes(plan, nodes, shape);
+    return new PlanSummary(plan.get("Total Cost").asDouble(), plan.path("Plan Rows").asDouble(),
+        nodes, shape.toString());
+  }
+
+  private static void nodes(JsonNode plan, List<String> out, StringBuilder shape) {
+    var node = new StringBuilder(plan.path("Node Type").asText());
+    if (plan.has("Join Type") && node.toString().endsWith("Join")
+        && !"Inner".equals(plan.get("Join Type").asText())) {
+      node.insert(0, plan.get("Join Type").asText() + " ");
+    }
+    if (plan.has("Index Name")) {
+      node.append(" using ").append(plan.get("Index Name").asText());
+    }
+    if (plan.has("Relation Name")) {
+      node.append(" on ").append(plan.get("Relation Name").asText());
+    }
+    out.add(node.toString());
+    shape.append(node);
+    var children = plan.path("Plans");
+    if (children.size() > 0) {
+      shape.append('(');
+      for (int i = 0; i < children.size(); i++) {
+        shape.append(i == 0 ? "" : ", ");
+        nodes(children.get(i), out, shape);
+      }
+      shape.append(')');
+    }
+  }
+
   /** The lines of {@code EXPLAIN} (text format) of {@code text}. */
   public List<String> textPlan(String text) throws Refused {
     return explain(text, "FORMAT TEXT");

@@ -1,6 +1,7 @@
 package io.pgdba.finding;
 
 import io.pgdba.catalog.Catalog;
+import io.pgdba.workload.SessionPatterns;
 import io.pgdba.workload.Workload;
 import java.sql.Connection;
 import java.util.List;
@@ -26,4 +27,13 @@ public record AdvisorContext(
     Workload workload,
     boolean fromLogs,
     Map<String, String> settings,
-    List<String> warnings) {}
+    List<String> warnings) {
+
+  /**
+   * What the log's order of statements showed (N+1 loops, chatty transactions, repeats, the
+   * parameter sets of prepared statements); empty for a workload from pg_stat_statements.
+   */
+  public SessionPatterns sessionPatterns() {
+    return workload == null ? SessionPatterns.none() : workload.sessions();
+  }
+}

@@ -13,7 +13,12 @@ public sealed interface LogEvent {
   /** Common context of every event. */
   Origin origin();
 
-  /** Where and by whom an event was logged. Fields absent from the log are null. */
+  /**
+   * Where and by whom an event was logged. Fields absent from the log are null.
+   *
+   * @param session the session it belongs to: {@code %c} (or csvlog's session id) when logged,
+   *     else {@code %p} as "pid:N" (a pid is reused by later sessions), else null
+   */
   record Origin(
       Instant timestamp,
       String database,
@@ -21,7 +26,15 @@ public sealed interface LogEvent {
       String application,
       Integer pid,
       String source,
-      long line) {}
+      long line,
+      String session) {
+
+    /** Without a session (tests, formats that carry none). */
+    public Origin(Instant timestamp, String database, String user, String application,
+        Integer pid, String source, long line) {
+      this(timestamp, database, user, application, pid, source, line, null);
+    }
+  }
 
   /** How the statement ran: simple protocol, or one of the extended-protocol phases. */
   enum Phase {

@@ -326,7 +326,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   private static Origin origin(LogRecord r) {
     return new Origin(
-        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), r.line());
+        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), r.line(),
+        r.sessionId() != null ? r.sessionId() : r.pid() != null ? "pid:" + r.pid() : null);
   }
 
   /**

@@ -12,26 +12,33 @@ import java.util.Optional;
  *     STATEMENT:), by the statement's fingerprint; empty when the source does not say
  * @param log the log report sections (time distribution, errors, locks, sessions...), null when
  *     the workload did not come from logs
+ * @param sessions what the order of statements within sessions showed (logs only; {@link
+ *     SessionPatterns#none()} for pg_stat_statements)
  */
 public record Workload(WorkloadTotals totals, List<QueryStats> queries,
-    Map<String, Long> errorsByFingerprint, LogReport log) {
+    Map<String, Long> errorsByFingerprint, LogReport log, SessionPatterns sessions) {
 
   public Workload {
     errorsByFingerprint = errorsByFingerprint == null ? Map.of() : Map.copyOf(errorsByFingerprint);
+    sessions = sessions == null ? SessionPatterns.none() : sessions;
   }
 
-  /** Without per-query errors (pg_stat_statements, tests). */
+  /** Without per-query errors, log sections or session patterns (pg_stat_statements, tests). */
   public Workload(WorkloadTotals totals, List<QueryStats> queries) {
-    this(totals, queries, Map.of(), null);
+    this(totals, queries, Map.of(), null, SessionPatterns.none());
   }
 
   public Workload(WorkloadTotals totals, List<QueryStats> queries,
       Map<String, Long> errorsByFingerprint) {
-    this(totals, queries, errorsByFingerprint, null);
+    this(totals, queries, errorsByFingerprint, null, SessionPatterns.none());
+  }
+
+  public Workload(WorkloadTotals totals, List<QueryStats> queries, SessionPatterns sessions) {
+    this(totals, queries, Map.of(), null, sessions);
   }
 
   public Workload withLog(LogReport log) {
-    return new Workload(totals, queries, errorsByFingerprint, log);
+    return new Workload(totals, queries, errorsByFingerprint, log, sessions);
   }
 
   /** The statistics of one fingerprint ({@link QueryStats#OTHER_FINGERPRINT} included). */

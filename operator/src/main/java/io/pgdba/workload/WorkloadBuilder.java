@@ -43,6 +43,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private final FingerprintTable table = new FingerprintTable();
   private final QueryAccumulator other;
   private final DistinctCounter distinctCounter = new DistinctCounter();
+  private final SessionTracker sessions = new SessionTracker();
   private long retainedBytes;
 
   private long statements;
@@ -118,6 +119,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     var o = s.origin();
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
+    sessions.statement(s, acc.hash);
     retain(acc, delta);
   }
 
@@ -239,7 +241,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       case LOCK_WAIT -> lockWaits++;
       case DEADLOCK -> deadlocks++;
       case CONNECTION -> connections++;
-      case DISCONNECTION -> disconnections++;
+      case DISCONNECTION -> {
+        disconnections++;
+        sessions.sessionEnded(e.origin());
+      }
     }
   }
 
@@ -285,6 +290,6 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         firstTimestamp, lastTimestamp);
     var errorsByFingerprint = new java.util.HashMap<String, Long>();
     errorsByHash.forEach((hash, n) -> errorsByFingerprint.put(Fingerprinter.hex(hash), n));
-    return new Workload(totals, queries, errorsByFingerprint);
+    return new Workload(totals, queries, errorsByFingerprint, null, sessions.summary());
   }
 }

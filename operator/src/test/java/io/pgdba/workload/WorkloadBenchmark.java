@@ -85,6 +85,25 @@ public final class WorkloadBenchmark {
           n / ((cpuNanos() - t0) / 1e9), w.queries().size());
     }
 
+    // the same events in 64 sessions: what following sessions (SessionTracker) costs
+    var inSessions = new ExecutedStatement[events.length];
+    for (int i = 0; i < events.length; i++) {
+      var o = events[i].origin();
+      inSessions[i] = new ExecutedStatement(new Origin(o.timestamp(), o.database(), o.user(),
+          o.application(), o.pid(), o.source(), o.line(), "s" + (i % 64)), Phase.SIMPLE, null,
+          events[i].durationMs(), events[i].text(), List.of());
+    }
+    for (int round = 0; round < 2; round++) {
+      var b = new WorkloadBuilder(WorkloadOptions.defaults());
+      t0 = cpuNanos();
+      for (int i = 0; i < n; i++) {
+        b.accept(inSessions[i & (inSessions.length - 1)]);
+      }
+      var w = b.build();
+      System.out.printf("WorkloadBuilder, 64 sessions followed: %,.0f events per CPU second,"
+          + " %d queries%n", n / ((cpuNanos() - t0) / 1e9), w.queries().size());
+    }
+
     // cardinality explosion: every statement a new shape (a new table name each time)
     var b = new WorkloadBuilder(WorkloadOptions.defaults());
     t0 = cpuNanos();

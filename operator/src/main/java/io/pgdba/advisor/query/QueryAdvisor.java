@@ -2,8 +2,9 @@ package io.pgdba.advisor.query;
 
 import io.pgdba.advisor.query.SqlGuard.Refused;
 import io.pgdba.advisor.query.TargetPlanner.Failed;
-import io.pgdba.advisor.query.TargetPlanner.Plan;
 import io.pgdba.advisor.query.TargetPlanner.Run;
+import io.pgdba.catalog.SafeExplain;
+import io.pgdba.catalog.SafeExplain.PlanSummary;
 import io.pgdba.finding.AdvisorContext;
 import io.pgdba.finding.Category;
 import io.pgdba.finding.Finding;
@@ -48,8 +49,8 @@ public final class QueryAdvisor implements FindingAdvisor {
   @Override
   public List<Finding> advise(AdvisorContext context) {
     var patterns = new AntiPatterns(context.catalog());
-    var planner = new TargetPlanner(context.session(),
-        context.catalog().server().majorVersion());
+    var safeExplain = new SafeExplain(context.session());
+    var planner = new TargetPlanner(context.session(), safeExplain);
     boolean verify = Boolean.parseBoolean(context.settings().getOrDefault(VERIFY_SETTING,
         "false"));
     var findings = new ArrayList<Finding>();
@@ -112,7 +113,7 @@ public final class QueryAdvisor implements FindingAdvisor {
         } else if (r.rewritten() == null && (r.ddl() != null || r.kind().endsWith("random")
             || r.kind().endsWith("wide"))) {
           try {
-            Plan plan = planner.explain(original);
+            PlanSummary plan = planner.explain(original);
             evidence.put("originalCost", plan.cost());
             evidence.put("originalPlan", plan.shape());
           } catch (Refused | Failed e) {
@@ -125,6 +126,7 @@ public final class QueryAdvisor implements FindingAdvisor {
             evidence, advice, sql, r.rollbackDdl()));
       }
     }
+    findings.addAll(sessionFindings(context, safeExplain));
     if (notProvenCount > 0) {
       context.warnings().add(notProvenCount + " query rewrite(s) left out: the target's planner"
           + " prices them no cheaper than the original: " + String.join(", ", notProven)
@@ -138,13 +140,33 @@ public final class QueryAdvisor implements FindingAdvisor {
     return findings;
   }
 
+  /** The patterns only the log's order of statements shows, or why they were not looked for. */
+  private static List<Finding> sessionFindings(AdvisorContext context,
+      SafeExplain safeExplain) {
+    if (!context.fromLogs()) {
+      return List.of();
+    }
+    var patterns = context.sessionPatterns();
+    if (!patterns.sessionsKnown()) {
+      if (context.workload().totals().statements() > 0) {
+        context.warnings().add("N+1 loops, chatty transactions and repeated queries were not"
+            + " looked for: the log names no session (add %c or %p to log_line_prefix)");
+      }
+      return List.of();
+    }
+    var out = new ArrayList<>(new SessionFindings(context.workload()).findings());
+    out.addAll(new GenericPlans(context.workload(), safeExplain,
+        context.catalog().server().majorVersion()).findings(context.warnings()));
+    return out;
+  }
+
   /** Both costs and the plan nodes that differ, or why the planner was not asked. */
   private static Map<String, Object> compare(TargetPlanner planner, String original,
       String rewritten, Map<String, Object> plans) {
     var out = new LinkedHashMap<String, Object>();
     try {
-      Plan before = plan(planner, original, plans);
-      Plan after = plan(planner, rewritten, plans);
+      PlanSummary before = plan(planner, original, plans);
+      PlanSummary after = plan(planner, rewritten, plans);
       out.put("originalCost", before.cost());
       out.put("rewriteCost", after.cost());
       if (before.cost() > 0) {
@@ -160,13 +182,13 @@ public final class QueryAdvisor implements FindingAdvisor {
     return out;
   }
 
-  private static Plan plan(TargetPlanner planner, String sql, Map<String, Object> cache)
+  private static PlanSummary plan(TargetPlanner planner, String sql, Map<String, Object> cache)
       throws Refused, Failed {
     Object cached = cache.get(sql);
-    if (cached instanceof Plan p) {
+    if (cached instanceof PlanSummary p) {
       return p;
     }
-    Plan p = planner.explain(sql);
+    PlanSummary p = planner.explain(sql);
     cache.put(sql, p);
     return p;
   }

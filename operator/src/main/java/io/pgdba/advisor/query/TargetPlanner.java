@@ -1,8 +1,8 @@
 package io.pgdba.advisor.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgdba.advisor.query.SqlGuard.Refused;
+import io.pgdba.catalog.SafeExplain;
+import io.pgdba.catalog.SafeExplain.PlanSummary;
 import io.pgdba.catalog.Savepoints;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,17 +13,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Every statement this package sends to the target goes through here: the EXPLAIN of an original
- * and of its rewrite, and the opt-in runs of {@code --verify-rewrites}. Only text regenerated from
- * the parsed statement (one SELECT) is sent, through a prepared statement (the server refuses a
- * second command in the extended protocol), after the catalog has confirmed that it names no
- * function, type or operator outside {@code pg_catalog}. A failure is rolled back to a savepoint
- * so that it does not abort the caller's transaction. Kept small and alone so that it can give way
- * to a shared safe-EXPLAIN facility.
+ * Every statement this package sends to the target goes through here. An EXPLAIN (of an original
+ * or of its rewrite) goes on through {@link SafeExplain}, the one guarded EXPLAIN path of pgdba
+ * (one Parse message, never ANALYZE, built-in functions and operators only, placeholders planned
+ * through PREPARE); before that, this class applies the query advisor's stricter filter: only
+ * text regenerated as one SELECT, and no function, type or operator outside {@code pg_catalog}
+ * (a rewrite's SQL is pgdba's, but its constants are the log's). The opt-in runs of {@code
+ * --verify-rewrites} are the only statements not EXPLAINed: they are sent as a prepared statement
+ * with a row limit and a timeout. A failure is rolled back to a savepoint so that it does not
+ * abort the caller's transaction.
  */
 final class TargetPlanner {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PARAMETER = Pattern.compile("\\$\\d+");
 
   private static final String USER_DEFINED_NAMES = """
@@ -41,19 +42,13 @@ final class TargetPlanner {
       order by 1 limit 1""";
 
   private final Connection connection;
-  private final int majorVersion;
+  private final SafeExplain safeExplain;
   private final Map<String, String> refusedCache = new HashMap<>();
 
-  TargetPlanner(Connection connection, int majorVersion) {
+  TargetPlanner(Connection connection, SafeExplain safeExplain) {
     this.connection = connection;
-    this.majorVersion = majorVersion;
+    this.safeExplain = safeExplain;
   }
-
-  /**
-   * The planner's answer: total cost, estimated rows, the plan's nodes in plan order and its
-   * shape on one line ({@code Hash Join(Seq Scan on a, Hash(Seq Scan on b))}).
-   */
-  record Plan(double cost, double rows, List<String> nodes, String shape) {}
 
   /** A query's rows (each row as its columns' text) and how long the run took. */
   record Run(List<List<String>> rows, boolean truncated, double millis) {}
@@ -65,30 +60,13 @@ final class TargetPlanner {
     }
   }
 
-  /** EXPLAIN (FORMAT JSON), never ANALYZE. */
-  Plan explain(String sql) throws Refused, Failed {
+  /** EXPLAIN (FORMAT JSON), never ANALYZE, through {@link SafeExplain}. */
+  PlanSummary explain(String sql) throws Refused, Failed {
     String text = checked(sql, false);
-    boolean generic = PARAMETER.matcher(text).find();
-    if (generic && majorVersion < 16) {
-      throw new Refused("the query has $n parameters without logged values"
-          + " (EXPLAIN GENERIC_PLAN needs PostgreSQL 16)");
-    }
-    String explain = "EXPLAIN (FORMAT JSON" + (generic ? ", GENERIC_PLAN) " : ") ") + text;
-    String json = inSavepoint(() -> {
-      try (var st = connection.prepareStatement(explain);
-          var rs = st.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    });
     try {
-      JsonNode plan = JSON.readTree(json).get(0).get("Plan");
-      var nodes = new ArrayList<String>();
-      var shape = new StringBuilder();
-      nodes(plan, nodes, shape);
-      return new Plan(plan.get("Total Cost").asDouble(), plan.get("Plan Rows").asDouble(), nodes,
-          shape.toString());
-    } catch (Exception e) {
-      throw new Failed("unreadable EXPLAIN output");
+      return safeExplain.summary(text);
+    } catch (SafeExplain.Refused e) {
+      throw new Failed(e.getMessage());
     }
   }
 
@@ -155,31 +133,6 @@ final class TargetPlanner {
           + ", a user-defined function, type or operator: the planner could run it");
     }
     return text;
-  }
-
-  private static void nodes(JsonNode plan, List<String> out, StringBuilder shape) {
-    var node = new StringBuilder(plan.path("Node Type").asText());
-    if (plan.has("Join Type") && node.toString().endsWith("Join")
-        && !"Inner".equals(plan.get("Join Type").asText())) {
-      node.insert(0, plan.get("Join Type").asText() + " ");
-    }
-    if (plan.has("Index Name")) {
-      node.append(" using ").append(plan.get("Index Name").asText());
-    }
-    if (plan.has("Relation Name")) {
-      node.append(" on ").append(plan.get("Relation Name").asText());
-    }
-    out.add(node.toString());
-    shape.append(node);
-    var children = plan.path("Plans");
-    if (children.size() > 0) {
-      shape.append('(');
-      for (int i = 0; i < children.size(); i++) {
-        shape.append(i == 0 ? "" : ", ");
-        nodes(children.get(i), out, shape);
-      }
-      shape.append(')');
-    }
   }
 
   private <T> T inSavepoint(Savepoints.SqlCall<T> call) throws Failed {

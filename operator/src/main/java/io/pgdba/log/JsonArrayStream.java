@@ -48,12 +48,83 @@ final class JsonArrayStream extends InputStream {
    * (a stderr prefix such as {@code [%p] } starts with '[' too, never with "[{").
    */
   static InputStream unwrapIfArray(InputStream in) throws IOException {
-    var buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 1 << 16);
-    buffered.mark(8192);
-    int first = nonBlank(buffered);
-    int second = first == '[' ? nonBlank(buffered) : -1;
-    buffered.reset();
-    return second == '{' ? new JsonArrayStream(buffered) : buffered;
+    if (in instanceof BufferedInputStream buffered) {
+      buffered.mark(8192);
+      int first = nonBlank(buffered);
+      int second = first == '[' ? nonBlank(buffered) : -1;
+      buffered.reset();
+      return second == '{' ? new JsonArrayStream(buffered) : buffered;
+    }
+    // A decompressing stream is peeked without a BufferedInputStream: that one reads ahead in a
+    // loop and, when a cut gzip fails on the second read, loses the good text of the first.
+    var head = new ByteArrayOutputStream();
+    int second = -1;
+    try {
+      int first = nonBlank(in, head);
+      second = first == '[' ? nonBlank(in, head) : -1;
+    } catch (java.io.EOFException | java.util.zip.ZipException e) {
+      // cut or damaged: the reader meets the same error after the text read so far, keeps that
+      // text and says where the data ends
+    }
+    var replay = new Replay(head.toByteArray(), in);
+    return second == '{' ? new JsonArrayStream(replay) : replay;
+  }
+
+  private static int nonBlank(InputStream in, ByteArrayOutputStream head) throws IOException {
+    int c;
+    int seen = 0;
+    do {
+      c = in.read();
+      if (c >= 0) {
+        head.write(c);
+      }
+      seen++;
+    } while ((c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xEF || c == 0xBB
+        || c == 0xBF) && seen < 4000);
+    return c;
+  }
+
+  /**
+   * The peeked bytes, then the stream itself: each read takes from one of the two only, so an
+   * error of the stream never swallows bytes already handed out.
+   */
+  private static final class Replay extends java.io.FilterInputStream {
+    private final byte[] head;
+    private int pos;
+
+    Replay(byte[] head, InputStream in) {
+      super(in);
+      this.head = head;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return pos < head.length ? head[pos++] & 0xff : in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos < head.length) {
+        int n = Math.min(len, head.length - pos);
+        System.arraycopy(head, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return head.length - pos + in.available();
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 
   private static int nonBlank(InputStream in) throws IOException {

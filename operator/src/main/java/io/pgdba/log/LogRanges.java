@@ -15,6 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -90,9 +93,14 @@ final class LogRanges {
       LongConsumer progress,
       long bytesBefore)
       throws IOException {
+    // An error that escapes a range's task (an OutOfMemoryError thrown while the future records
+    // the first one) is kept, not printed as a stack trace: the reading thread rethrows it and the
+    // CLI says it in one line
+    var escaped = new AtomicReference<Throwable>();
     ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
       var t = new Thread(r, "pgdba-log-range " + source);
       t.setDaemon(true);
+      t.setUncaughtExceptionHandler((thread, e) -> escaped.compareAndSet(null, e));
       return t;
     });
     var inFlight = new ArrayDeque<Future<Range>>();
@@ -124,7 +132,7 @@ final class LogRanges {
             continue;
           }
           // one entry bigger than a range: the rest in order, by one parser, as sequentially
-          drain(inFlight, sink, stats);
+          drain(inFlight, sink, stats, escaped);
           var parser = firstRange ? first : newParser(sink, stats);
           var rest = new java.io.SequenceInputStream(new ByteArrayInputStream(carry), in);
           var lines = new LineReader(rest, true);
@@ -147,7 +155,7 @@ final class LogRanges {
           byte[] data = block;
           int length = cut;
           while (inFlight.size() >= 2 * workers) {
-            truncated += deliver(inFlight.poll(), sink, stats);
+            truncated += deliver(inFlight.poll(), sink, stats, escaped);
           }
           inFlight.add(pool.submit(() -> parseRange(data, length, base)));
           line += lines;
@@ -155,7 +163,7 @@ final class LogRanges {
         carry = java.util.Arrays.copyOfRange(block, cut, n);
       }
       while (!inFlight.isEmpty()) {
-        truncated += deliver(inFlight.poll(), sink, stats);
+        truncated += deliver(inFlight.poll(), sink, stats, escaped);
       }
       return new Outcome(line, bytes, truncated);
     } finally {
@@ -187,19 +195,30 @@ final class LogRanges {
   }
 
   private static void drain(
-      ArrayDeque<Future<Range>> inFlight, Consumer<LogRecord> sink, ParseStats stats)
-      throws IOException {
+      ArrayDeque<Future<Range>> inFlight, Consumer<LogRecord> sink, ParseStats stats,
+      AtomicReference<Throwable> escaped) throws IOException {
     while (!inFlight.isEmpty()) {
-      deliver(inFlight.poll(), sink, stats);
+      deliver(inFlight.poll(), sink, stats, escaped);
     }
   }
 
   /** Hands a range's records to the sink (on the calling thread); returns its truncated lines. */
-  private static long deliver(Future<Range> future, Consumer<LogRecord> sink, ParseStats stats)
-      throws IOException {
-    Range range;
+  private static long deliver(Future<Range> future, Consumer<LogRecord> sink, ParseStats stats,
+      AtomicReference<Throwable> escaped) throws IOException {
+    Range range = null;
     try {
-      range = future.get();
+      while (range == null) {
+        try {
+          range = future.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          // the future of a task whose error escaped may never complete
+          if (escaped.get() instanceof Error err) {
+            throw err;
+          } else if (escaped.get() != null) {
+            throw new IllegalStateException(escaped.get());
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading the log");

@@ -77,6 +77,10 @@ public final class ReadOnlySession {
     // Extended protocol, whatever a default says: one Parse message holds one command, which is
     // what SafeExplain relies on; the simple protocol runs every command of a text.
     PGProperty.PREFER_QUERY_MODE.set(p, "extended");
+    // Unnamed statements only: the driver otherwise names a statement run five times (its
+    // DEALLOCATE, SET plan_cache_mode...) and it stays prepared on the target until pgdba leaves;
+    // behind a transaction-mode pgBouncer a named statement may even meet another server session.
+    PGProperty.PREPARE_THRESHOLD.set(p, 0);
     return p;
   }
 

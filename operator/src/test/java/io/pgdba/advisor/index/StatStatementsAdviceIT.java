@@ -54,7 +54,8 @@ class StatStatementsAdviceIT {
       System.out.println("PG" + major + " creates: " + creates);
       assertThat(creates).containsExactlyInAnyOrder("items(sku)",
           "items(shop_id, created_at)", "items(price)");
-      // Nothing was left prepared, and the session stayed read-only.
+      // Nothing was left prepared (neither pgdba's PREPARE nor the driver's named statements,
+      // though DEALLOCATE and SET run many times), and the session stayed read-only.
       try (var st = ro.createStatement();
           var rs = st.executeQuery("select count(*) from pg_prepared_statements")) {
         rs.next();

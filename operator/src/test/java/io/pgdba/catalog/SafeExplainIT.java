@@ -117,6 +117,42 @@ class SafeExplainIT {
     }
   }
 
+  /**
+   * The jsonb {@code ?} written {@code ??} for pgjdbc: a {@code ?} in a literal, a dollar quote
+   * (with a tag pgdba's escaping does not know), an E'' string or a comment can neither bind a
+   * value nor split off a second statement; at worst the text is refused.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aQuestionMarkCannotSmuggleABindOrASecondStatement(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var safe = new SafeExplain(c);
+      long before = calls(c);
+      for (String text : new String[] {
+          "SELECT id FROM orders WHERE note::jsonb ? E'\\'; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE note = E'\\' ? '; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE note = $a1$ ? ; DELETE FROM guard $a1$",
+          "SELECT id FROM orders WHERE note = $$ ?; DELETE FROM guard $$ AND note::jsonb ? 'k'",
+          "SELECT id FROM orders WHERE note::jsonb ?| ARRAY['a'] /* ? */ ; DELETE FROM guard",
+          "SELECT id FROM orders WHERE note = ? --x\r; DELETE FROM guard",
+          "SELECT id FROM orders WHERE note = '?' AND id = ? AND customer_id = evil(?)"}) {
+        try {
+          // Planned: the DELETE stayed inside its literal, never a statement of its own.
+          assertThat(safe.plan(text).toString()).as(text).doesNotContain("\"Delete\"");
+        } catch (SafeExplain.Refused expected) {
+          // refused before anything ran
+        }
+      }
+      assertThat(guardRows(c)).isEqualTo(1);
+      assertThat(calls(c)).isEqualTo(before);
+      assertThat(safe.plan("SELECT id FROM orders WHERE note::jsonb ? 'k' AND note = '?'")
+          .toString()).contains("? 'k'").contains("'?'");
+      // A '?' inside a dollar quote reaches the server as itself, not doubled.
+      assertThat(safe.plan("SELECT id FROM orders WHERE note = $$a?b$$").toString())
+          .contains("'a?b'");
+    }
+  }
+
   @ParameterizedTest(name = "PostgreSQL {0}")
   @ValueSource(ints = {13, 17})
   void aTextTheDriverWouldSplitIsRefusedBeforeSending(int major) throws Exception {

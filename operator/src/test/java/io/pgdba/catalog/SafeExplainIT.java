@@ -232,7 +232,8 @@ class SafeExplainIT {
           "SELECT id FROM orders WHERE id > length(query_to_xml('SELECT evil(9)', true, false,"
               + " '')::text)"}) {
         assertThatThrownBy(() -> safe.plan(text)).as(text)
-            .isInstanceOf(SafeExplain.Refused.class).hasMessageContaining("not built in");
+            .isInstanceOf(SafeExplain.Refused.class)
+            .message().containsAnyOf("not built in", "runs the SQL");
       }
       assertThat(calls(c)).isEqualTo(before);
       // The attacks are real: a plain EXPLAIN runs each function.

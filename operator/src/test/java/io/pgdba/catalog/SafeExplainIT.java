@@ -71,6 +71,15 @@ class SafeExplainIT {
       st.execute("create table stamped (id int, x int default evil_volatile())");
       st.execute("create domain short_text as text check (length(value) < 10) default 'a'");
       st.execute("create table labelled (id int, label short_text)");
+      // A range's subtype_diff: the planner's range selectivity calls it with histogram bounds.
+      st.execute("create function evil_diff(float8, float8) returns float8 immutable"
+          + " language plpgsql as $$begin perform nextval('public.calls'); return $1 - $2;"
+          + " end$$"); // ANALYZE of PostgreSQL 17 runs it with search_path = pg_catalog
+      st.execute("create type evil_range as range (subtype = float8, subtype_diff = evil_diff)");
+      st.execute("create table spans (id int, r evil_range)");
+      st.execute("insert into spans select g, evil_range(g, g + 10)"
+          + " from generate_series(1, 2000) g");
+      st.execute("analyze spans");
     }
     return pg;
   }
@@ -228,6 +237,8 @@ class SafeExplainIT {
           "SELECT x FROM evil_view",
           "SELECT id FROM outer_view",
           "SELECT id FROM policed WHERE id = 1",
+          "SELECT id FROM spans WHERE r && '[5,8]'::evil_range",
+          "SELECT id FROM spans WHERE r @> 5.0::float8",
           "SELECT length(table_to_xml('evil_view', true, false, '')::text)",
           "SELECT id FROM orders WHERE id > length(query_to_xml('SELECT evil(9)', true, false,"
               + " '')::text)"}) {
@@ -243,6 +254,7 @@ class SafeExplainIT {
           "EXPLAIN INSERT INTO typed (e) VALUES (2)",
           "EXPLAIN INSERT INTO defaulted (id) VALUES (1)",
           "EXPLAIN SELECT x FROM evil_view",
+          "EXPLAIN SELECT id FROM spans WHERE r && '[5,8]'::evil_range",
           "EXPLAIN SELECT id FROM orders WHERE id > length(table_to_xml('evil_view', true,"
               + " false, '')::text)"}) {
         long was = calls(c);

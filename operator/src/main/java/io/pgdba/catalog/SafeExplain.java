@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -56,6 +57,15 @@ import org.postgresql.jdbc.PreferQueryMode;
  *   <li>A function that is not built in (a name defined outside {@code pg_catalog}) is never
  *       handed to the planner, which evaluates an IMMUTABLE function with constant arguments
  *       while planning: such a statement is refused with its name.
+ *   <li>A user function the statement reaches without naming it is never handed to the planner
+ *       either: a cast to or from a type with a user cast, a domain whose CHECK or DEFAULT calls
+ *       one, a column DEFAULT an INSERT fills in, a view or rule the rewriter expands, a row
+ *       security policy. PostgreSQL runs them while planning (an IMMUTABLE or STABLE one with
+ *       constant arguments) or, for a domain's CHECK, when it coerces the NULL given to a
+ *       placeholder: such a statement is refused with the function's name, found through
+ *       pg_depend and pg_cast before anything of the statement is sent.
+ *   <li>Built-in functions that run SQL they are given ({@code query_to_xml}, {@code
+ *       table_to_xml}, ...) are refused like user functions: STABLE, so the planner may run them.
  *   <li>Placeholders ({@code $1}) are planned as a generic plan of a prepared statement, so no
  *       value is ever bound to them.
  * </ol>
@@ -70,6 +80,13 @@ public final class SafeExplain {
   private static final Set<String> ARRAY_COMPARISONS = Set.of("any", "all", "some");
   private static final Set<String> SQL_FORMS = Set.of("coalesce", "nullif", "greatest", "least",
       "row");
+  // Built in but run the SQL (or read the relation) they are given, views and their functions
+  // included; STABLE ones are evaluated by the planner's estimates.
+  private static final Set<String> RUNS_SQL = Set.of("query_to_xml", "query_to_xmlschema",
+      "query_to_xml_and_xmlschema", "table_to_xml", "table_to_xmlschema",
+      "table_to_xml_and_xmlschema", "schema_to_xml", "schema_to_xmlschema",
+      "schema_to_xml_and_xmlschema", "database_to_xml", "database_to_xmlschema",
+      "database_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat");
   private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
     var t = new Thread(r, "pgdba-sql-parser");
     t.setDaemon(true);
@@ -78,6 +95,7 @@ public final class SafeExplain {
 
   private final Connection connection;
   private final Map<String, Boolean> builtIn = new HashMap<>();
+  private final Map<List<List<String>>, List<String>> reached = new HashMap<>();
   /**
    * Regenerated texts by their source text: the index advisor explains one query under many
    * hypothetical configurations, and parsing it again each time cost more than the EXPLAIN.
@@ -111,8 +129,11 @@ public final class SafeExplain {
    * @param sql the regenerated text (quoted names restored)
    * @param hasPlaceholders true when it holds {@code $n} or {@code ?} parameters
    * @param functions the functions it calls, as written (schema-qualified when they were)
+   * @param relations the tables and views it names, as SQL names (quoted where they were)
+   * @param types the types it casts to, as SQL type names
    */
-  public record Regenerated(String sql, boolean hasPlaceholders, List<List<String>> functions) {}
+  public record Regenerated(String sql, boolean hasPlaceholders, List<List<String>> functions,
+      List<String> relations, List<String> types) {}
 
   /**
    * Parses {@code text} as exactly one SELECT, INSERT, UPDATE or DELETE and renders it again.
@@ -143,13 +164,15 @@ public final class SafeExplain {
           + (statement == null ? "empty" : statement.getClass().getSimpleName()));
     }
     var calls = new Calls(masked);
+    Set<String> tables;
     try {
-      calls.getTablesOrOtherSources(statement);
+      tables = calls.getTablesOrOtherSources(statement);
     } catch (RuntimeException | StackOverflowError e) {
       throw new Refused("could not list the functions the statement calls");
     }
     String sql = masked.restore(statement.toString());
-    return new Regenerated(sql, calls.parameters, List.copyOf(calls.functions));
+    return new Regenerated(sql, calls.parameters, List.copyOf(calls.functions),
+        tables.stream().map(masked::restore).sorted().toList(), List.copyOf(calls.types));
   }
 
   /** The top plan node of {@code EXPLAIN (FORMAT JSON)} of {@code text}. */
@@ -227,6 +250,10 @@ public final class SafeExplain {
       regenerated.put(text, statement);
     }
     for (var name : statement.functions()) {
+      if (RUNS_SQL.contains(name.get(name.size() - 1))) {
+        throw new Refused("calls " + String.join(".", name) + "(), which runs the SQL or reads"
+            + " the relation it is given: the planner could run it");
+      }
       if (!isBuiltIn(name)) {
         throw new Refused("calls " + String.join(".", name) + "(), which is not built in: the"
             + " planner could run it with the logged values");
@@ -238,6 +265,7 @@ public final class SafeExplain {
             + " could run its function with the logged values");
       }
     }
+    refuseReached(statement.relations(), statement.types());
     String sql = jdbcEscaped(statement.sql());
     if (!statement.hasPlaceholders()) {
       return send("EXPLAIN (" + options + ") " + sql);
@@ -251,6 +279,9 @@ public final class SafeExplain {
       prepared = true;
       int n = Integer.parseInt(send("SELECT coalesce(array_length(parameter_types, 1), 0)"
           + " FROM pg_prepared_statements WHERE name = '" + PREPARED + "'").get(0));
+      // EXECUTE coerces each NULL to its placeholder's type: a domain's CHECK runs there.
+      refuseReached(List.of(), send("SELECT unnest(parameter_types)::text"
+          + " FROM pg_prepared_statements WHERE name = '" + PREPARED + "'"));
       send("SET plan_cache_mode = force_generic_plan");
       return send("EXPLAIN (" + options + ") EXECUTE " + PREPARED
           + (n == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(n, "NULL"))
@@ -339,6 +370,103 @@ public final class SafeExplain {
       found.add(m.group());
     }
     return found;
+  }
+
+  private void refuseReached(List<String> relations, List<String> types) throws Refused {
+    if (relations.isEmpty() && types.isEmpty()) {
+      return;
+    }
+    var key = List.of(relations, types);
+    var functions = reached.get(key);
+    if (functions == null) {
+      functions = queryReached(relations, types);
+      reached.put(key, functions);
+    }
+    if (!functions.isEmpty()) {
+      throw new Refused("reaches " + functions.get(0) + ", which is not built in (through a"
+          + " cast, domain, default, view or policy): the planner could run it");
+    }
+  }
+
+  /**
+   * User functions (outside pg_catalog, not an extension's) the named relations and types lead
+   * the server to: column defaults, views and rules (through the views they read), row security
+   * policies, domain defaults and CHECKs (over the column and cast types, down to base and
+   * element types), casts to those types, and implicit casts from them to a built-in type (a
+   * superuser's, which any expression could pick). Only IMMUTABLE or STABLE ones can be folded
+   * while planning; a domain CHECK counts whatever its volatility (EXECUTE runs it). Refusing
+   * more than the planner would run (a domain CHECK over VALUE, a column a SELECT only reads)
+   * is the price of not guessing.
+   */
+  private static final String REACHED = """
+      WITH RECURSIVE rel(oid) AS (
+          SELECT pg_catalog.to_regclass(n)::oid FROM unnest(?::text[]) n
+          WHERE pg_catalog.to_regclass(n) IS NOT NULL
+        UNION
+          SELECT d.refobjid FROM rel JOIN pg_catalog.pg_rewrite w ON w.ev_class = rel.oid
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass
+            AND d.objid = w.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+      ), typ(oid) AS (
+          SELECT t FROM (SELECT pg_catalog.to_regtype(n)::oid AS t FROM unnest(?::text[]) n
+            UNION SELECT a.atttypid FROM pg_catalog.pg_attribute a JOIN rel ON a.attrelid = rel.oid
+            WHERE a.attnum > 0 AND NOT a.attisdropped) s WHERE t IS NOT NULL
+        UNION
+          SELECT x FROM typ JOIN pg_catalog.pg_type t ON t.oid = typ.oid,
+            LATERAL (VALUES (t.typbasetype), (t.typelem)) v(x) WHERE x <> 0
+      ), obj(classid, objid, always) AS (
+          SELECT 'pg_catalog.pg_attrdef'::regclass::oid, a.oid, false
+          FROM pg_catalog.pg_attrdef a JOIN rel ON a.adrelid = rel.oid
+        UNION ALL SELECT 'pg_catalog.pg_rewrite'::regclass::oid, w.oid, false
+          FROM pg_catalog.pg_rewrite w JOIN rel ON w.ev_class = rel.oid
+        UNION ALL SELECT 'pg_catalog.pg_policy'::regclass::oid, p.oid, false
+          FROM pg_catalog.pg_policy p JOIN rel ON p.polrelid = rel.oid
+        UNION ALL SELECT 'pg_catalog.pg_constraint'::regclass::oid, c.oid, true
+          FROM pg_catalog.pg_constraint c JOIN typ ON c.contypid = typ.oid
+      ), fn(oid, always) AS (
+          SELECT d.refobjid, obj.always FROM pg_catalog.pg_depend d JOIN obj
+            ON d.classid = obj.classid AND d.objid = obj.objid
+          WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass
+        UNION ALL SELECT o.oprcode::oid, obj.always FROM pg_catalog.pg_depend d JOIN obj
+            ON d.classid = obj.classid AND d.objid = obj.objid
+          JOIN pg_catalog.pg_operator o ON o.oid = d.refobjid
+          WHERE d.refclassid = 'pg_catalog.pg_operator'::regclass
+        UNION ALL SELECT d.refobjid, false FROM pg_catalog.pg_depend d
+          JOIN typ ON d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = typ.oid
+          JOIN pg_catalog.pg_type t ON t.oid = typ.oid
+          WHERE d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid NOT IN (t.typinput,
+            t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze)
+        UNION ALL SELECT c.castfunc, false FROM pg_catalog.pg_cast c WHERE c.castfunc <> 0
+          AND (c.casttarget IN (SELECT oid FROM typ) OR (c.castcontext <> 'e'
+            AND c.castsource IN (SELECT oid FROM typ) AND (SELECT t.typnamespace
+              FROM pg_catalog.pg_type t WHERE t.oid = c.casttarget) = 'pg_catalog'::regnamespace))
+      )
+      SELECT DISTINCT p.oid::regprocedure::text FROM fn JOIN pg_catalog.pg_proc p ON p.oid = fn.oid
+      WHERE p.pronamespace <> 'pg_catalog'::regnamespace AND (fn.always OR p.provolatile <> 'v')
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
+          WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+      ORDER BY 1
+      """;
+
+  private List<String> queryReached(List<String> relations, List<String> types) throws Refused {
+    Savepoint savepoint = null;
+    try {
+      savepoint = savepoint();
+      try (var ps = connection.prepareStatement(REACHED)) {
+        ps.setArray(1, connection.createArrayOf("text", relations.toArray()));
+        ps.setArray(2, connection.createArrayOf("text", types.toArray()));
+        var found = new ArrayList<String>();
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.add(rs.getString(1));
+          }
+        }
+        release(savepoint);
+        return found;
+      }
+    } catch (SQLException e) {
+      rollback(savepoint);
+      throw new Refused(firstLine(e.getMessage()));
+    }
   }
 
   private boolean isBuiltIn(List<String> name) throws Refused {
@@ -462,6 +590,7 @@ public final class SafeExplain {
   private static final class Calls extends TablesNamesFinder<Void> {
     final QuotedNames.Masked masked;
     final Set<List<String>> functions = new LinkedHashSet<>();
+    final Set<String> types = new java.util.TreeSet<>();
     boolean parameters;
 
     Calls(QuotedNames.Masked masked) {
@@ -503,6 +632,14 @@ public final class SafeExplain {
         return u.getUpdate().accept((StatementVisitor<Void>) this, context);
       }
       return super.visit(with, context);
+    }
+
+    @Override
+    public <S> Void visit(CastExpression cast, S context) {
+      if (cast.getColDataType() != null) {
+        types.add(masked.restore(cast.getColDataType().toString()));
+      }
+      return super.visit(cast, context);
     }
 
     @Override

@@ -36,7 +36,10 @@ class HostileTextPropertiesIT {
       " COPY (SELECT 1) TO PROGRAM 'touch " + MARKER + "'",
       " SELECT pg_terminate_backend(pg_backend_pid())",
       " WITH x AS (DELETE FROM guard RETURNING *) SELECT * FROM x",
-      " EXPLAIN ANALYZE DELETE FROM guard", " INSERT INTO guard VALUES (2)");
+      " EXPLAIN ANALYZE DELETE FROM guard", " INSERT INTO guard VALUES (2)",
+      // reached without a call in the text: casts, domains, defaults, views; pgjdbc's '?'
+      "::evil_const", " CAST(1 AS evil_t)", " 1::evil_t", " x FROM evil_view",
+      " length(table_to_xml('evil_view', true, false, '')::text)", "?", "??", " ?| ", "$a1$");
 
   private static Connection[] sessions;
 
@@ -59,6 +62,13 @@ class HostileTextPropertiesIT {
             st.execute("create sequence calls");
             st.execute("create function evil(int) returns int immutable language plpgsql as"
                 + " $$begin perform nextval('calls'); return $1; end$$");
+            st.execute("create domain evil_const as int check (value > evil(0))");
+            st.execute("create type evil_t as (v int)");
+            st.execute("create function to_evil(int) returns evil_t immutable language plpgsql"
+                + " as $$begin perform nextval('calls'); return row($1)::evil_t; end$$");
+            st.execute("create cast (int as evil_t) with function to_evil(int) as assignment");
+            st.execute("create table defaulted (id int, x int default evil(5), e evil_t)");
+            st.execute("create view evil_view as select id, evil(7) as x from orders");
           }
         }
       }
@@ -79,7 +89,8 @@ class HostileTextPropertiesIT {
         .map(parts -> String.join("", parts));
     var head = Arbitraries.of("SELECT id FROM orders WHERE customer_id = 1",
         "SELECT id FROM orders WHERE note = ", "SELECT ", "WITH x AS (SELECT 1) SELECT * FROM x",
-        "UPDATE orders SET note = 'x' WHERE id = 1", "");
+        "UPDATE orders SET note = 'x' WHERE id = 1", "INSERT INTO defaulted (id) VALUES (",
+        "INSERT INTO defaulted (e) SELECT ", "SELECT x FROM evil_view WHERE id > ", "");
     return net.jqwik.api.Combinators.combine(head, tail).as((h, t) -> h + t);
   }
 

@@ -49,6 +49,37 @@ class SafeExplainIT {
       st.execute("create table \"p.q\" (\"a\nb\" int, id int)");
       st.execute("create schema p");
       st.execute("create table p.q (other int)");
+      // User functions reached without being named in the statement.
+      st.execute("create function evil_text(text) returns boolean immutable language plpgsql"
+          + " as $$begin perform nextval('calls'); return true; end$$");
+      st.execute("create domain evil_domain as text check (evil_text(value))");
+      st.execute("create domain evil_const as int check (value > evil(0))");
+      st.execute("create type evil_t as (v int)");
+      st.execute("create function to_evil(int) returns evil_t immutable language plpgsql as"
+          + " $$begin perform nextval('calls'); return row($1)::evil_t; end$$");
+      st.execute("create cast (int as evil_t) with function to_evil(int) as assignment");
+      st.execute("create table typed (id int, d evil_domain, e evil_t)");
+      st.execute("create table defaulted (id int, x int default evil(5))");
+      st.execute("create view evil_view as select id, evil(7) as x from orders");
+      st.execute("create view outer_view as select id from evil_view");
+      st.execute("create table policed (id int)");
+      st.execute("alter table policed enable row level security");
+      st.execute("create policy p on policed using (id = evil(8))");
+      // Volatile: never folded by the planner, so a table with such a default stays explained.
+      st.execute("create function evil_volatile() returns int volatile language plpgsql as"
+          + " $$begin perform nextval('calls'); return 1; end$$");
+      st.execute("create table stamped (id int, x int default evil_volatile())");
+      st.execute("create domain short_text as text check (length(value) < 10) default 'a'");
+      st.execute("create table labelled (id int, label short_text)");
+      // A range's subtype_diff: the planner's range selectivity calls it with histogram bounds.
+      st.execute("create function evil_diff(float8, float8) returns float8 immutable"
+          + " language plpgsql as $$begin perform nextval('public.calls'); return $1 - $2;"
+          + " end$$"); // ANALYZE of PostgreSQL 17 runs it with search_path = pg_catalog
+      st.execute("create type evil_range as range (subtype = float8, subtype_diff = evil_diff)");
+      st.execute("create table spans (id int, r evil_range)");
+      st.execute("insert into spans select g, evil_range(g, g + 10)"
+          + " from generate_series(1, 2000) g");
+      st.execute("analyze spans");
     }
     return pg;
   }
@@ -92,6 +123,42 @@ class SafeExplainIT {
         }
       }
       assertThat(guardRows(c)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * The jsonb {@code ?} written {@code ??} for pgjdbc: a {@code ?} in a literal, a dollar quote
+   * (with a tag pgdba's escaping does not know), an E'' string or a comment can neither bind a
+   * value nor split off a second statement; at worst the text is refused.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aQuestionMarkCannotSmuggleABindOrASecondStatement(int major) throws Exception {
+    try (var c = writable(server(major))) {
+      var safe = new SafeExplain(c);
+      long before = calls(c);
+      for (String text : new String[] {
+          "SELECT id FROM orders WHERE note::jsonb ? E'\\'; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE note = E'\\' ? '; DELETE FROM guard; --'",
+          "SELECT id FROM orders WHERE note = $a1$ ? ; DELETE FROM guard $a1$",
+          "SELECT id FROM orders WHERE note = $$ ?; DELETE FROM guard $$ AND note::jsonb ? 'k'",
+          "SELECT id FROM orders WHERE note::jsonb ?| ARRAY['a'] /* ? */ ; DELETE FROM guard",
+          "SELECT id FROM orders WHERE note = ? --x\r; DELETE FROM guard",
+          "SELECT id FROM orders WHERE note = '?' AND id = ? AND customer_id = evil(?)"}) {
+        try {
+          // Planned: the DELETE stayed inside its literal, never a statement of its own.
+          assertThat(safe.plan(text).toString()).as(text).doesNotContain("\"Delete\"");
+        } catch (SafeExplain.Refused expected) {
+          // refused before anything ran
+        }
+      }
+      assertThat(guardRows(c)).isEqualTo(1);
+      assertThat(calls(c)).isEqualTo(before);
+      assertThat(safe.plan("SELECT id FROM orders WHERE note::jsonb ? 'k' AND note = '?'")
+          .toString()).contains("? 'k'").contains("'?'");
+      // A '?' inside a dollar quote reaches the server as itself, not doubled.
+      assertThat(safe.plan("SELECT id FROM orders WHERE note = $$a?b$$").toString())
+          .contains("'a?b'");
     }
   }
 
@@ -147,6 +214,70 @@ class SafeExplainIT {
       assertThat(calls(c)).isGreaterThan(afterFunction);
       // Built-in functions are planned as usual.
       assertThat(safe.plan("SELECT id FROM orders WHERE customer_id = abs(-3)")).isNotNull();
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void aUserFunctionReachedThroughCastsDomainsDefaultsOrViewsIsNeverPlanned(int major)
+      throws Exception {
+    try (var c = writable(server(major))) {
+      long before = calls(c);
+      var safe = new SafeExplain(c);
+      for (String text : new String[] {
+          "SELECT 1::evil_const",
+          "SELECT id FROM orders WHERE CAST(customer_id AS evil_const) = 3",
+          "SELECT id FROM typed WHERE e = CAST(1 AS evil_t)",
+          "SELECT id FROM orders WHERE 1::evil_t IS NOT NULL",
+          "SELECT 'x'::evil_domain",
+          "SELECT CAST($1 AS evil_domain)",
+          "INSERT INTO typed (e) VALUES (2)",
+          "INSERT INTO typed (id, d) VALUES (1, $1)",
+          "INSERT INTO defaulted (id) VALUES (1)",
+          "SELECT x FROM evil_view",
+          "SELECT id FROM outer_view",
+          "SELECT id FROM policed WHERE id = 1",
+          "SELECT id FROM spans WHERE r && '[5,8]'::evil_range",
+          "SELECT id FROM spans WHERE r @> 5.0::float8",
+          "SELECT length(table_to_xml('evil_view', true, false, '')::text)",
+          "SELECT id FROM orders WHERE id > length(query_to_xml('SELECT evil(9)', true, false,"
+              + " '')::text)"}) {
+        assertThatThrownBy(() -> safe.plan(text)).as(text)
+            .isInstanceOf(SafeExplain.Refused.class)
+            .message().containsAnyOf("not built in", "runs the SQL");
+      }
+      assertThat(calls(c)).isEqualTo(before);
+      // The attacks are real: a plain EXPLAIN runs each function.
+      for (String text : new String[] {
+          "EXPLAIN SELECT 1::evil_const",
+          "EXPLAIN SELECT id FROM orders WHERE 1::evil_t IS NOT NULL",
+          "EXPLAIN INSERT INTO typed (e) VALUES (2)",
+          "EXPLAIN INSERT INTO defaulted (id) VALUES (1)",
+          "EXPLAIN SELECT x FROM evil_view",
+          "EXPLAIN SELECT id FROM spans WHERE r && '[5,8]'::evil_range",
+          "EXPLAIN SELECT id FROM orders WHERE id > length(table_to_xml('evil_view', true,"
+              + " false, '')::text)"}) {
+        long was = calls(c);
+        c.createStatement().executeQuery(text).close();
+        assertThat(calls(c)).as(text).isGreaterThan(was);
+      }
+      long was = calls(c);
+      try (var st = c.createStatement()) {
+        st.execute("PREPARE by_hand AS INSERT INTO typed (id, d) VALUES (1, $1)");
+        st.execute("SET plan_cache_mode = force_generic_plan");
+        st.executeQuery("EXPLAIN EXECUTE by_hand(NULL)").close();
+        st.execute("DEALLOCATE by_hand");
+        st.execute("RESET plan_cache_mode");
+      }
+      assertThat(calls(c)).as("EXECUTE coerces NULL to the domain").isGreaterThan(was);
+      // A volatile default, built-in casts and plain tables are planned as usual, running nothing.
+      long after = calls(c);
+      assertThat(safe.plan("INSERT INTO stamped (id) VALUES (1)").toString()).contains("Insert");
+      assertThat(safe.plan("SELECT id::text, CAST(note AS varchar(10)) FROM orders"
+          + " WHERE customer_id = $1::int8")).isNotNull();
+      assertThat(safe.plan("INSERT INTO labelled (id, label) VALUES ($1, $2::short_text)")
+          .toString()).contains("Insert");
+      assertThat(calls(c)).isEqualTo(after);
     }
   }
 

@@ -283,7 +283,9 @@ public final class IndexAdvisor {
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
         + method + (method == Recommendation.EstimateMethod.model && evaluator.method()
             == Recommendation.EstimateMethod.hypopg ? " (HypoPG cannot simulate "
-            + (group > 1 ? "a group of indexes" : "a " + def.method() + " index") + ")" : "")
+            + (group > 1 ? "a group of indexes"
+                : Table.PARTITIONED_TABLE.equals(table.kind()) ? "an index on a partitioned table"
+                : "a " + def.method() + " index") + ")" : "")
         + (group > 1 ? "; the figures are for the " + group + " indexes together" : "");
     String note = facts.note(table);
     if (note != null) {

@@ -99,6 +99,31 @@ class PartitionedIndexIT {
     }
   }
 
+  /**
+   * Where HypoPG is installed it still cannot simulate an index on a partitioned parent (it
+   * refuses one): the cost model prices it and the reason says so.
+   */
+  @org.junit.jupiter.api.Test
+  void withHypopgTheParentIsCostedByTheModelAndSaysSo() throws Exception {
+    try (var pg = io.pgdba.testsupport.SystemPostgres15.start()) {
+      try (Connection admin = pg.connect("postgres"); var st = admin.createStatement()) {
+        st.execute("CREATE EXTENSION hypopg");
+        st.execute(SCHEMA);
+      }
+      try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), "postgres")) {
+        var catalog = new CatalogReader().read(ro);
+        var advice = IndexKindsIT.advise(catalog, ro,
+            List.of(AdvisorScenario.query("by_account", QUERY, 100)));
+        assertThat(advice.recommendations()).singleElement().satisfies(r -> {
+          assertThat(r.estimateMethod()).isEqualTo(Recommendation.EstimateMethod.model);
+          assertThat(r.reason()).contains("HypoPG cannot simulate an index on a partitioned");
+          assertThat(r.ddl()).startsWith("CREATE INDEX IF NOT EXISTS idx_events_account_id"
+              + " ON ONLY public.events");
+        });
+      }
+    }
+  }
+
   /** Statements of a script: one a line, each ended by ';'. */
   static List<String> statements(String script) {
     var out = new ArrayList<String>();

@@ -147,6 +147,9 @@ class RealisticWorkloadIT {
       "customers(email)",
       "customers(lower(email))",
       "customers(referrer)", // 98 % NULL, but an equality on it is one row
+      // On the partitioned parent: the ON ONLY script, one build per partition (issue 9).
+      "events(payload)", // gin (payload jsonb_path_ops): one SKU of 1 million events
+      "events(tenant_id, at)", // ev_tenant_recent, and ev_by_tenant by its leading column
       "orders(coupon)",
       // One day of a year (both bounds of the range bound the scan), and the pending orders
       // by date: walking it in order finds 100 of the 0.5 % pending soon enough that the
@@ -201,10 +204,7 @@ class RealisticWorkloadIT {
       Map.entry("prod_fts", "no indexable predicate"),
       Map.entry("ord_or", "no indexable predicate"),
       Map.entry("ord_not_delivered", "no indexable predicate"),
-      Map.entry("ev_tenant_recent", "partitioned table events"),
-      Map.entry("ev_by_tenant", "partitioned table events"),
-      Map.entry("ev_payload", "partitioned table events"),
-      Map.entry("ev_kind", "partitioned table events")));
+      Map.entry("ev_kind", "not selective: its predicates match")));
 
   @Test
   void theWholeRecommendationSetAndAReasonForEveryOtherQuery() throws Exception {

@@ -129,7 +129,16 @@ public final class IndexApplier {
     try (var c = open(settings)) {
       var catalog = new IndexCatalog(c);
       if (catalog.state(target.schema(), target.indexName()) == IndexState.INVALID) {
-        catalog.dropConcurrently(target.schema(), target.indexName());
+        if (catalog.partitioned(target.schema(), target.indexName())) {
+          // A parent's script stopped half-way: CONCURRENTLY is refused on a partitioned index;
+          // the plain drop takes the partitions' indexes with it, under the lock timeout.
+          try (var st = c.createStatement()) {
+            st.execute("DROP INDEX IF EXISTS "
+                + catalog.qualifiedName(target.schema(), target.indexName()));
+          }
+        } else {
+          catalog.dropConcurrently(target.schema(), target.indexName());
+        }
       }
       var state = catalog.state(target.schema(), target.indexName());
       return state != IndexState.INVALID && state != IndexState.BUILDING;
@@ -138,9 +147,19 @@ public final class IndexApplier {
 
   /** Runs {@code target.statement()}, a DROP INDEX CONCURRENTLY, if the index is there. */
   public ApplyOutcome drop(ConnectionSettings settings, IndexTarget target) throws SQLException {
-    String statement = checkedStatement(target.statement(), DROP, "DROP INDEX CONCURRENTLY");
+    boolean parent = target.statement() != null
+        && PARENT_DROP.matcher(target.statement().strip().replaceAll(";+$", "")).matches();
+    String statement = parent
+        ? checkedStatement(target.statement(), PARENT_DROP, "DROP INDEX IF EXISTS")
+        : checkedStatement(target.statement(), DROP, "DROP INDEX CONCURRENTLY");
     try (var c = open(settings)) {
       var catalog = new IndexCatalog(c);
+      // DROP INDEX without CONCURRENTLY locks the table for the whole drop: only a partitioned
+      // index (which refuses CONCURRENTLY and drops fast) may be dropped that way.
+      if (parent && !catalog.partitioned(target.schema(), target.indexName())) {
+        throw new IllegalArgumentException("DROP INDEX without CONCURRENTLY is only for the"
+            + " index of a partitioned table");
+      }
       String qualified = catalog.qualifiedName(target.schema(), target.indexName());
       var before = catalog.state(target.schema(), target.indexName());
       if (before == IndexState.ABSENT) {
@@ -166,6 +185,180 @@ public final class IndexApplier {
           Result.FAILED, qualified,
           "the statement succeeded but " + qualified + " still exists", null, false);
     }
+  }
+
+  // A name as Identifiers writes it: a double-quoted name ("" inside) or a plain lower-case one.
+  private static final String IDENT = "(?:\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)";
+  private static final String QUALIFIED = IDENT + "(?:\\." + IDENT + ")?";
+  private static final Pattern PARENT_CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+"
+      + "(UNIQUE\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(" + IDENT + ")\\s+ON\\s+ONLY\\s+("
+      + QUALIFIED + ")\\s.+");
+  private static final Pattern PARTITION_CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+"
+      + "(UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+IF\\s+NOT\\s+EXISTS\\s+(" + IDENT + ")\\s+ON\\s+("
+      + QUALIFIED + ")\\s.+");
+  private static final Pattern ATTACH = Pattern.compile("(?is)^\\s*ALTER\\s+INDEX\\s+("
+      + QUALIFIED + ")\\s+ATTACH\\s+PARTITION\\s+(" + QUALIFIED + ")\\s*");
+  private static final Pattern PARENT_DROP = Pattern.compile("(?is)^\\s*DROP\\s+INDEX\\s+IF\\s+"
+      + "EXISTS\\s+(" + QUALIFIED + ")\\s*");
+
+  /** True when {@code ddl} is a partitioned parent's script (ON ONLY, builds, attaches). */
+  public static boolean isParentScript(String ddl) {
+    return ddl != null && PARENT_CREATE.matcher(ddl.strip()).lookingAt()
+        && ddl.contains(" ON ONLY ");
+  }
+
+  /**
+   * Builds a partitioned parent's index from its script: CREATE INDEX ... ON ONLY the parent,
+   * then per partition a CREATE INDEX CONCURRENTLY (through {@link #create}, so a valid
+   * partition index is kept and attached, not rebuilt, and an invalid one is dropped first) and
+   * its ALTER INDEX ... ATTACH PARTITION. The script is user-editable text: every statement is
+   * checked alone by the single-statement check and must have exactly this shape, with names as
+   * Identifiers writes them, attaching to this parent's index the partition index built just
+   * before. A script stopped half-way leaves the parent's index INVALID (no query uses it; it
+   * blocks nothing) and says so: applying again finishes it, the rollback removes it.
+   */
+  public ApplyOutcome createOnParent(ConnectionSettings settings, IndexTarget target,
+      Consumer<BuildWait> waits) throws SQLException {
+    var pieces = splitScript(target.statement());
+    if (pieces.size() < 3 || pieces.size() % 2 == 0) {
+      throw new IllegalArgumentException("the partitioned index script must be one CREATE INDEX"
+          + " ... ON ONLY, then a CREATE INDEX CONCURRENTLY and an ALTER INDEX ... ATTACH"
+          + " PARTITION per partition");
+    }
+    String parentSql = checkedStatement(pieces.get(0), PARENT_CREATE, "CREATE INDEX ... ON ONLY");
+    var pm = PARENT_CREATE.matcher(parentSql);
+    pm.matches();
+    String parentName = unquote(pm.group(2));
+    String[] parentTable = qualifiedParts(pm.group(3));
+    if (!parentName.equals(target.indexName())
+        || target.schema() != null && !target.schema().equals(parentTable[0])) {
+      throw new IllegalArgumentException("the script's parent index " + parentName
+          + " is not the recommendation's " + target.indexName());
+    }
+    var builds = new java.util.ArrayList<String>();
+    var attaches = new java.util.ArrayList<String>();
+    var partIndexes = new java.util.ArrayList<String[]>();
+    for (int i = 1; i < pieces.size(); i += 2) {
+      String build = checkedStatement(pieces.get(i), PARTITION_CREATE,
+          "CREATE INDEX CONCURRENTLY IF NOT EXISTS");
+      var bm = PARTITION_CREATE.matcher(build);
+      bm.matches();
+      String[] table = qualifiedParts(bm.group(3));
+      String[] index = {table[0], unquote(bm.group(2))};
+      String attach = checkedStatement(pieces.get(i + 1), ATTACH, "ALTER INDEX ... ATTACH"
+          + " PARTITION");
+      var am = ATTACH.matcher(attach);
+      am.matches();
+      String[] to = qualifiedParts(am.group(1));
+      String[] attached = qualifiedParts(am.group(2));
+      if (!to[1].equals(parentName) || !java.util.Objects.equals(to[0], parentTable[0])
+          || !attached[1].equals(index[1]) || !java.util.Objects.equals(attached[0], index[0])) {
+        throw new IllegalArgumentException("statement " + (i + 2) + " of the script must attach"
+            + " the index built by statement " + (i + 1) + " to " + parentName);
+      }
+      builds.add(build);
+      attaches.add(attach);
+      partIndexes.add(index);
+    }
+    String qualified;
+    try (var c = open(settings)) {
+      var catalog = new IndexCatalog(c);
+      qualified = catalog.qualifiedName(target.schema(), target.indexName());
+      if (catalog.state(target.schema(), target.indexName()) == IndexState.VALID) {
+        return new ApplyOutcome(Result.ALREADY_PRESENT, qualified, "index " + qualified
+            + " already exists and is valid", null, false);
+      }
+      try (var st = c.createStatement()) {
+        st.execute(parentSql);
+      } catch (SQLException e) {
+        return new ApplyOutcome(Result.FAILED, qualified, oneLine(e), e.getSQLState(), false);
+      }
+    }
+    BuildWait lastWait = null;
+    for (int i = 0; i < builds.size(); i++) {
+      String[] index = partIndexes.get(i);
+      var outcome = create(settings, new IndexTarget(index[0], index[1], builds.get(i)), waits);
+      lastWait = outcome.lastWait() != null ? outcome.lastWait() : lastWait;
+      String attachFailure = null;
+      if (outcome.succeeded()) {
+        try (var c = open(settings); var st = c.createStatement()) {
+          st.execute(attaches.get(i));
+        } catch (SQLException e) {
+          attachFailure = oneLine(e);
+        }
+      }
+      if (!outcome.succeeded() || attachFailure != null) {
+        String why = attachFailure != null ? "attaching " + outcome.qualifiedIndexName()
+            + " failed: " + attachFailure : outcome.message();
+        return new ApplyOutcome(outcome.result() == Result.FAILED ? Result.FAILED_INVALID_LEFT
+            : outcome.result(), qualified, "partition index " + (i + 1) + " of "
+            + builds.size() + ": " + why + "; the parent's index " + qualified + " is INVALID"
+            + " (no query uses it) with " + i + " of " + builds.size() + " partitions attached:"
+            + " apply again to finish it, or roll back", outcome.sqlState(),
+            outcome.invalidIndexDropped(), lastWait);
+      }
+    }
+    try (var c = open(settings)) {
+      var after = new IndexCatalog(c).state(target.schema(), target.indexName());
+      if (after == IndexState.VALID) {
+        return new ApplyOutcome(Result.BUILT, qualified, "built " + qualified + " on "
+            + builds.size() + " partitions", null, false, lastWait);
+      }
+      return new ApplyOutcome(Result.FAILED_INVALID_LEFT, qualified, "every partition's index"
+          + " is attached but " + qualified + " is " + after.name().toLowerCase()
+          + " (a partition the script does not name?): apply again or roll back", null, false,
+          lastWait);
+    }
+  }
+
+  /** The statements of a script, split at each ';' outside quotes (the check reads each). */
+  static java.util.List<String> splitScript(String script) {
+    if (script == null) {
+      throw new IllegalArgumentException("no DDL statement given");
+    }
+    var out = new java.util.ArrayList<String>();
+    int start = 0;
+    char quote = 0;
+    for (int i = 0; i < script.length(); i++) {
+      char c = script.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          if (i + 1 < script.length() && script.charAt(i + 1) == quote) {
+            i++;
+          } else {
+            quote = 0;
+          }
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == ';') {
+        out.add(script.substring(start, i));
+        start = i + 1;
+      }
+    }
+    if (quote != 0) {
+      throw new IllegalArgumentException("the DDL has an unterminated quote");
+    }
+    if (!script.substring(start).isBlank()) {
+      out.add(script.substring(start));
+    }
+    return out;
+  }
+
+  /** Schema (null when unqualified) and name of a checked qualified name. */
+  private static String[] qualifiedParts(String qualified) {
+    var m = Pattern.compile("(" + IDENT + ")(?:\\.(" + IDENT + "))?").matcher(qualified);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a name: " + qualified);
+    }
+    return m.group(2) == null ? new String[] {null, unquote(m.group(1))}
+        : new String[] {unquote(m.group(1)), unquote(m.group(2))};
+  }
+
+  private static String unquote(String ident) {
+    return ident.startsWith("\"")
+        ? ident.substring(1, ident.length() - 1).replace("\"\"", "\"")
+        : ident.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The catalog state of an index, for callers that only look. */

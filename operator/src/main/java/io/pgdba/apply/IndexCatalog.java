@@ -38,6 +38,39 @@ final class IndexCatalog {
     }
   }
 
+  /** True when the index exists and is a partitioned table's (relkind 'I'). */
+  boolean partitioned(String schema, String indexName) throws SQLException {
+    try (var ps = connection.prepareStatement(
+        "SELECT relkind = 'I' FROM pg_class WHERE oid = " + RELATION)) {
+      ps.setString(1, schema);
+      ps.setString(2, indexName);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * The partitions' index names of a partitioned index (a plan names those, never the parent's)
+   * and their total size; a partitioned index itself has no storage.
+   */
+  java.util.Map<String, Long> partitionIndexes(String schema, String indexName)
+      throws SQLException {
+    var out = new java.util.TreeMap<String, Long>();
+    try (var ps = connection.prepareStatement("SELECT c.relname, pg_relation_size(t.relid)"
+        + " FROM pg_partition_tree(" + RELATION + ") t JOIN pg_class c ON c.oid = t.relid"
+        + " WHERE t.isleaf")) {
+      ps.setString(1, schema);
+      ps.setString(2, indexName);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
   String qualifiedName(String schema, String indexName) throws SQLException {
     try (var ps =
         connection.prepareStatement(

@@ -46,24 +46,33 @@ public final class PlanVerifier {
       ConnectionSettings settings, String schema, String indexName, List<QueryExample> examples)
       throws SQLException {
     try (var c = TargetConnections.open(settings, IndexApplier.APPLICATION_NAME)) {
-      long size = new IndexCatalog(c).sizeBytes(schema, indexName);
+      var catalog = new IndexCatalog(c);
+      long size = catalog.sizeBytes(schema, indexName);
+      var names = java.util.Set.of(indexName);
+      if (catalog.partitioned(schema, indexName)) {
+        // A partitioned table's plan reads the partitions' indexes attached to this one.
+        var parts = catalog.partitionIndexes(schema, indexName);
+        names = parts.keySet();
+        size = parts.values().stream().mapToLong(Long::longValue).sum();
+      }
       c.setAutoCommit(false);
       c.setReadOnly(true);
       var checks = new ArrayList<QueryCheck>();
       for (var q : examples) {
-        checks.add(check(c, q, indexName));
+        checks.add(check(c, q, names));
       }
       return new Verification(checks, size);
     }
   }
 
-  private static QueryCheck check(java.sql.Connection c, QueryExample q, String indexName)
+  private static QueryCheck check(java.sql.Connection c, QueryExample q,
+      java.util.Set<String> indexNames)
       throws SQLException {
     try {
       // The example came from a log: SafeExplain decides what reaches the server.
       JsonNode plan = new SafeExplain(c).plan(q.sql());
       return new QueryCheck(
-          q.fingerprint(), usesIndex(plan, indexName), q.costBefore(),
+          q.fingerprint(), usesIndex(plan, indexNames), q.costBefore(),
           plan.path("Total Cost").asDouble(), null);
     } catch (SafeExplain.Refused e) {
       return new QueryCheck(q.fingerprint(), false, q.costBefore(), null, e.getMessage());
@@ -73,11 +82,15 @@ public final class PlanVerifier {
   }
 
   static boolean usesIndex(JsonNode plan, String indexName) {
-    if (indexName.equals(plan.path("Index Name").asText(null))) {
+    return usesIndex(plan, java.util.Set.of(indexName));
+  }
+
+  static boolean usesIndex(JsonNode plan, java.util.Set<String> indexNames) {
+    if (indexNames.contains(plan.path("Index Name").asText(""))) {
       return true;
     }
     for (var child : plan.path("Plans")) {
-      if (usesIndex(child, indexName)) {
+      if (usesIndex(child, indexNames)) {
         return true;
       }
     }

@@ -53,11 +53,56 @@ public final class IndexDdl {
 
   /** {@code CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON schema.table USING ...}. */
   public static String create(IndexDefinition def, String indexName) {
-    var sql = new StringBuilder("CREATE INDEX CONCURRENTLY IF NOT EXISTS ")
-        .append(Identifiers.quote(indexName))
-        .append(" ON ")
-        .append(Identifiers.qualified(def.schema(), def.table()))
-        .append(" USING ")
+    return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + Identifiers.quote(indexName) + " ON "
+        + Identifiers.qualified(def.schema(), def.table()) + body(def);
+  }
+
+  /** A partition of a partitioned parent and the name of its index in the parent's script. */
+  public record PartitionIndex(String schema, String table, String indexName) {}
+
+  /** The first words of a partitioned parent's script, and of no other index DDL here. */
+  public static final String PARENT_PREFIX = "CREATE INDEX IF NOT EXISTS ";
+
+  /**
+   * The index of a partitioned parent the way it is built on a live system: CREATE INDEX
+   * CONCURRENTLY is refused on a parent, and a plain CREATE INDEX on it would lock every
+   * partition against writes for the whole build. So the parent's index is created ON ONLY (no
+   * build, invalid), each partition's index is built CONCURRENTLY and attached, and the parent's
+   * index turns valid when the last partition's is attached. Every statement is idempotent (IF
+   * NOT EXISTS; attaching an attached index is a no-op), so a script stopped half-way is re-run.
+   *
+   * @return the statements in order, each without its ';'
+   */
+  public static java.util.List<String> createOnParent(IndexDefinition def, String indexName,
+      java.util.List<PartitionIndex> partitions) {
+    var out = new java.util.ArrayList<String>();
+    String parent = Identifiers.qualified(def.schema(), indexName);
+    out.add(PARENT_PREFIX + Identifiers.quote(indexName) + " ON ONLY "
+        + Identifiers.qualified(def.schema(), def.table()) + body(def));
+    for (PartitionIndex p : partitions) {
+      out.add("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + Identifiers.quote(p.indexName())
+          + " ON " + Identifiers.qualified(p.schema(), p.table()) + body(def));
+      out.add("ALTER INDEX " + parent + " ATTACH PARTITION "
+          + Identifiers.qualified(p.schema(), p.indexName()));
+    }
+    return java.util.List.copyOf(out);
+  }
+
+  /** Statements as one script, one a line, each ended by ';'. */
+  public static String script(java.util.List<String> statements) {
+    return String.join(";\n", statements) + ";";
+  }
+
+  /**
+   * {@code DROP INDEX IF EXISTS schema.name} of a partitioned parent's index: it drops the
+   * attached partitions' indexes with it. CONCURRENTLY is refused on a partitioned index.
+   */
+  public static String dropOnParent(String schema, String indexName) {
+    return "DROP INDEX IF EXISTS " + Identifiers.qualified(schema, indexName);
+  }
+
+  private static String body(IndexDefinition def) {
+    var sql = new StringBuilder(" USING ")
         .append(def.method())
         .append(" (")
         .append(def.keys().stream().map(IndexKey::sql).collect(Collectors.joining(", ")))

@@ -33,8 +33,12 @@ record Candidate(
     return all;
   }
 
-  /** True when HypoPG cannot model it: a GIN index, or a group of indexes. */
+  /**
+   * True when HypoPG cannot model it: a GIN index, a group of indexes, or an index on a
+   * partitioned parent (hypopg_create_index refuses a partitioned table).
+   */
   boolean needsModel() {
-    return !companions.isEmpty() || !"btree".equals(definition.method());
+    return !companions.isEmpty() || !"btree".equals(definition.method())
+        || io.pgdba.catalog.Table.PARTITIONED_TABLE.equals(table.kind());
   }
 }

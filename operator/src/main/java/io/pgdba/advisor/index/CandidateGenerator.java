@@ -140,9 +140,9 @@ final class CandidateGenerator {
   List<Proposal> forAccess(TableAccess access) {
     Table table = access.table();
     var out = new ArrayList<Proposal>();
-    // CREATE INDEX CONCURRENTLY is refused on a partitioned parent: its index takes ON ONLY, one
-    // concurrent build per partition and ATTACH PARTITION, which the DDL here does not write yet.
-    if (table.pages() < TINY_TABLE_PAGES || Table.PARTITIONED_TABLE.equals(table.kind())) {
+    // A partitioned parent's pages are its partitions' (TableFacts); its index is an ON ONLY
+    // script, written by the advisor, and a parent it cannot script is dropped there.
+    if (table.pages() < TINY_TABLE_PAGES) {
       return out;
     }
     var equalities = new ArrayList<Scored>();

@@ -112,7 +112,12 @@ public final class IndexAdvisor {
     boolean trigram = catalog.extensions() != null
         && catalog.extensions().containsKey("pg_trgm");
     var generator = new CandidateGenerator(patternOps, trigram);
-    var candidates = buildable(generator.generate(analyzed));
+    // A partitioned parent whose partitions are not all plain tables (sub-partitioned, foreign)
+    // has no script here: its queries keep the reason that says so.
+    var candidates = buildable(generator.generate(analyzed)).stream()
+        .filter(c -> !Table.PARTITIONED_TABLE.equals(c.table().kind())
+            || facts.indexablePartitions(c.table()))
+        .toList();
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
     Evaluator evaluator = hypopg ? new MixedEvaluator(new HypopgEvaluator(explainer), model)
@@ -145,7 +150,7 @@ public final class IndexAdvisor {
         String name = IndexDdl.name(def, names);
         names.add(name);
         recommendations.add(
-            create(pick, def, name, calls, load, evaluator, model, facts, plans));
+            create(pick, def, name, calls, load, evaluator, model, facts, plans, names));
       }
     }
     recommendations.sort(Comparator
@@ -260,7 +265,7 @@ public final class IndexAdvisor {
 
   private Recommendation create(Selection.Pick pick, io.pgdba.ddl.IndexDefinition def,
       String name, Map<String, Long> calls, WriteLoad load, Evaluator evaluator, CostModel model,
-      TableFacts facts, Map<String, String[]> plans) {
+      TableFacts facts, Map<String, String[]> plans, Set<String> names) {
     var method = evaluator instanceof MixedEvaluator mixed ? mixed.method(pick.candidate())
         : evaluator.method();
     int group = pick.candidate().definitions().size();
@@ -278,7 +283,9 @@ public final class IndexAdvisor {
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
         + method + (method == Recommendation.EstimateMethod.model && evaluator.method()
             == Recommendation.EstimateMethod.hypopg ? " (HypoPG cannot simulate "
-            + (group > 1 ? "a group of indexes" : "a " + def.method() + " index") + ")" : "")
+            + (group > 1 ? "a group of indexes"
+                : Table.PARTITIONED_TABLE.equals(table.kind()) ? "an index on a partitioned table"
+                : "a " + def.method() + " index") + ")" : "")
         + (group > 1 ? "; the figures are for the " + group + " indexes together" : "");
     String note = facts.note(table);
     if (note != null) {
@@ -292,11 +299,41 @@ public final class IndexAdvisor {
         + " row writes over " + load.windowSource() + ", " + writes.explanation()
         + String.format(Locale.ROOT, ": about %.0f cost units against a saving of %.0f",
             pick.overheadCost(), pick.savingCost());
+    String ddl = IndexDdl.create(def, name);
+    String rollback = IndexDdl.drop(table.schema(), name);
+    String guidance = guidance(table, pick.sizeBytes());
+    if (Table.PARTITIONED_TABLE.equals(table.kind())) {
+      var parts = new ArrayList<IndexDdl.PartitionIndex>();
+      for (var p : facts.partitions(table)) {
+        // Each partition's index is named as if advised on the partition alone.
+        String partName = IndexDdl.name(new io.pgdba.ddl.IndexDefinition(p.schema(), p.name(),
+            def.method(), def.keys(), def.include(), def.where()), names);
+        names.add(partName);
+        parts.add(new IndexDdl.PartitionIndex(p.schema(), p.name(), partName));
+      }
+      ddl = IndexDdl.script(IndexDdl.createOnParent(def, name, parts));
+      rollback = IndexDdl.dropOnParent(table.schema(), name);
+      guidance = partitionedGuidance(table, parts.size(), pick.sizeBytes());
+    }
     return new Recommendation(Kind.CreateIndex, table.schema(), table.name(), name,
         def.keys().stream().map(IndexKey::text).toList(), def.include(), def.method(),
-        def.where(), IndexDdl.create(def, name), IndexDdl.drop(table.schema(), name),
-        pick.sizeBytes() / group, improvement, method, List.copyOf(affected), overhead,
-        reason, guidance(table, pick.sizeBytes()));
+        def.where(), ddl, rollback, pick.sizeBytes() / group, improvement, method,
+        List.copyOf(affected), overhead, reason, guidance);
+  }
+
+  private static String partitionedGuidance(Table table, int partitions, long indexBytes) {
+    return table.name() + " is partitioned: CREATE INDEX CONCURRENTLY is refused on the parent"
+        + " and a plain CREATE INDEX would block writes on every partition for the whole build."
+        + " The script creates the parent's index ON ONLY (no build, INVALID until complete),"
+        + " builds each of the " + partitions + " partitions' indexes CONCURRENTLY (no write"
+        + " lock; run those statements outside a transaction block) and attaches it; the"
+        + " parent's index turns valid when the last one is attached. Every statement is"
+        + " idempotent: re-run the whole script after a failure (drop an INVALID partition"
+        + " index first). " + guidance(table, indexBytes).replaceFirst(
+            "^CREATE INDEX CONCURRENTLY does not block.*?Estimated", "Estimated")
+        + " The rollback DROP INDEX (CONCURRENTLY is refused on a partitioned index) drops the"
+        + " partitions' indexes too and takes an ACCESS EXCLUSIVE lock on each partition"
+        + " briefly.";
   }
 
   private static String guidance(Table table, long indexBytes) {

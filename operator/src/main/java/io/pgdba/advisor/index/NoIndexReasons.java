@@ -92,10 +92,12 @@ final class NoIndexReasons {
     }
     for (TableAccess a : q.accesses()) {
       if (Table.PARTITIONED_TABLE.equals(a.table().kind()) && mine.isEmpty()
+          && !facts.indexablePartitions(a.table())
           && a.table().pages() >= CandidateGenerator.TINY_TABLE_PAGES) {
-        return "partitioned table " + a.table().name() + ": pgdba does not write the index of a"
-            + " partitioned parent yet (CREATE INDEX ON ONLY, one CONCURRENTLY build per"
-            + " partition, ATTACH PARTITION); index its partitions by hand";
+        return "partitioned table " + a.table().name() + ": some of its partitions are"
+            + " partitioned or foreign tables, and pgdba writes the parent's index script (CREATE"
+            + " INDEX ON ONLY, one CONCURRENTLY build per partition, ATTACH PARTITION) only for"
+            + " plain partitions; index its partitions by hand";
       }
     }
     if (q.accesses().stream().allMatch(

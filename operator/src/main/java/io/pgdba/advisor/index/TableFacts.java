@@ -6,6 +6,7 @@ import io.pgdba.catalog.Table;
 import io.pgdba.ddl.Identifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,6 +24,13 @@ final class TableFacts {
 
   private final Catalog effective;
   private final Map<Table, String> notes = new LinkedHashMap<>();
+  private final Map<Table, List<Partition>> partitions = new LinkedHashMap<>();
+
+  /** A direct partition of a partitioned table (pg_inherits), with its pg_class.relkind. */
+  record Partition(String schema, String name, String relkind) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private TableFacts(Catalog effective) {
     this.effective = effective;
@@ -32,6 +40,8 @@ final class TableFacts {
   static TableFacts of(Catalog catalog, Explainer explainer) {
     var tables = new ArrayList<Table>();
     var notes = new LinkedHashMap<Table, String>();
+    var parts = new LinkedHashMap<String, List<Partition>>();
+    var partitionsOf = new LinkedHashMap<Table, List<Partition>>();
     for (Table t : catalog.tables()) {
       long pages = Math.max(t.pages(), t.sizeBytes() / PAGE);
       double rows = t.rowEstimate();
@@ -44,6 +54,7 @@ final class TableFacts {
           pages = Math.max(pages, sum == null ? 0 : Long.parseLong(sum) / PAGE);
           // The planner sums the partitions' estimates: the parent's reltuples may be -1.
           rows = explainer.rows("SELECT 1 FROM " + Identifiers.qualified(t.schema(), t.name()));
+          parts.put(t.schema() + '.' + t.name(), partitions(explainer, t));
         } else if (t.rowEstimate() < 0 || (t.pages() == 0 && t.sizeBytes() > 0)) {
           // Never analyzed: reltuples is -1 since PostgreSQL 14, 0 with relpages 0 before.
           // The planner estimates a never-analyzed table from its real size and row width.
@@ -72,11 +83,50 @@ final class TableFacts {
       if (note != null) {
         notes.put(e, note);
       }
+      var p = parts.get(t.schema() + '.' + t.name());
+      if (p != null) {
+        partitionsOf.put(e, p);
+      }
     }
     var facts = new TableFacts(new Catalog(catalog.server(), catalog.settings(),
         catalog.extensions(), java.util.List.copyOf(tables), catalog.statsReset()));
     facts.notes.putAll(notes);
+    facts.partitions.putAll(partitionsOf);
     return facts;
+  }
+
+  // Ordered by schema and name (type name sorts bytewise): the script is the same every run.
+  private static List<Partition> partitions(Explainer explainer, Table t)
+      throws ExplainException {
+    String json = explainer.query("SELECT coalesce(json_agg(json_build_array(n.nspname,"
+        + " c.relname, c.relkind) ORDER BY n.nspname, c.relname), '[]')"
+        + " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.inhparent = "
+        + Identifiers.literal(Identifiers.qualified(t.schema(), t.name())) + "::regclass");
+    var out = new ArrayList<Partition>();
+    try {
+      for (var row : JSON.readTree(json == null ? "[]" : json)) {
+        out.add(new Partition(row.get(0).asText(), row.get(1).asText(), row.get(2).asText()));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ExplainException("unreadable partition list of " + t.name());
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The direct partitions of a partitioned table, or an empty list when unknown. Only a table
+   * whose partitions are all plain tables gets the ON ONLY script here: a sub-partitioned or a
+   * foreign partition needs its own script level, which pgdba does not write.
+   */
+  List<Partition> partitions(Table table) {
+    return partitions.getOrDefault(table, List.of());
+  }
+
+  /** True when the partitioned table's index can be written as one ON ONLY script. */
+  boolean indexablePartitions(Table table) {
+    var p = partitions(table);
+    return !p.isEmpty() && p.stream().allMatch(x -> "r".equals(x.relkind()));
   }
 
   Catalog catalog() {

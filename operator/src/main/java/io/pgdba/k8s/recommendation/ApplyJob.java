@@ -64,8 +64,9 @@ final class ApplyJob implements Callable<ApplyJob.Result> {
       return switch (action) {
         case APPLY -> {
           var target = new IndexTarget(spec.schema(), spec.indexName(), spec.ddl());
-          var outcome = createKind
-              ? applier.create(ddl, target, waits) : applier.drop(ddl, target);
+          var outcome = !createKind ? applier.drop(ddl, target)
+              : IndexApplier.isParentScript(spec.ddl())
+                  ? applier.createOnParent(ddl, target, waits) : applier.create(ddl, target, waits);
           Verification verification = null;
           if (createKind && outcome.succeeded()) {
             verification = new PlanVerifier().verify(ddl, spec.schema(), spec.indexName(),

@@ -142,12 +142,22 @@ class OperatorFollowUpIT {
       cm.setData(Map.of("postgresql.log", log(sqlPrefix, ms)));
       return cm;
     });
-    client.resources(PgAnalysis.class).inNamespace(ns).withName("shop").edit(a -> {
-      var s = a.getSpec();
-      a.setSpec(new PgAnalysisSpec(s.target(), s.logs(), s.schedule(),
-          new Thresholds(slowMs, null, null, null, null), s.apply(), s.history()));
-      return a;
-    });
+    // the operator writes the status meanwhile: a conflict (409) is read again and retried
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(PgAnalysis.class).inNamespace(ns).withName("shop").edit(a -> {
+          var s = a.getSpec();
+          a.setSpec(new PgAnalysisSpec(s.target(), s.logs(), s.schedule(),
+              new Thresholds(slowMs, null, null, null, null), s.apply(), s.history()));
+          return a;
+        });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
     awaitRuns(ns, runs);
   }
 

@@ -255,6 +255,66 @@ class HistoryIT {
     assertThat(perPoint).isLessThan(150);
   }
 
+  /**
+   * With --db the CLI keeps the target's version and settings hash as the operator does, so that
+   * a regression after an upgrade or a configuration change can say so; without it, none.
+   */
+  @Test
+  void withDbTheRunKeepsTheServersVersionAndSettingsHash() throws Exception {
+    var log = dir.resolve("facts.log");
+    Files.writeString(log, "2026-11-30 10:00:00.000 UTC [1] app@shop/psql LOG:  duration: 1.0 ms"
+        + "  statement: select 1\n");
+    var store = dir.resolve("facts-store").toString();
+    var shop = "postgresql://keeper:" + SECRET + "@127.0.0.1:" + pg.port() + "/shop";
+    facts(log, store);
+    facts(log, store, "--db", shop);
+    String version;
+    try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+      try (var rs = st.executeQuery("show server_version")) {
+        rs.next();
+        version = rs.getString(1).split("\\s+")[0];
+      }
+      st.execute("alter system set deadlock_timeout = '1234ms'");
+      st.execute("select pg_reload_conf()");
+    }
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        try (var c = pg.connect("shop"); var st = c.createStatement();
+            var rs = st.executeQuery("show deadlock_timeout")) {
+          rs.next();
+          return rs.getString(1).equals("1234ms");
+        }
+      });
+      facts(log, store, "--db", shop);
+    } finally {
+      try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+        st.execute("alter system reset deadlock_timeout");
+        st.execute("select pg_reload_conf()");
+      }
+    }
+    try (var db = HistoryDatabase.open(store, null)) {
+      var runs = HistoryStore.open(db.dataSource())
+          .runs("facts", Instant.EPOCH, Instant.now().plusSeconds(60));
+      assertThat(runs).hasSize(3);
+      assertThat(runs.get(0).serverVersion()).isNull();
+      assertThat(runs.get(0).settingsHash()).isNull();
+      assertThat(runs.get(1).serverVersion()).isEqualTo(version).startsWith("17");
+      assertThat(runs.get(2).serverVersion()).isEqualTo(version);
+      assertThat(runs.get(1).settingsHash()).matches("[0-9a-f]{16}");
+      assertThat(runs.get(2).settingsHash()).matches("[0-9a-f]{16}")
+          .isNotEqualTo(runs.get(1).settingsHash());
+    }
+  }
+
+  private static void facts(Path log, String store, String... more) throws Exception {
+    var args = new ArrayList<>(List.of("analyze", "--log", log.toString(), "--history", store,
+        "--history-name", "facts", "--output", "json"));
+    args.addAll(List.of(more));
+    var run = AnalyzeCommandIT.pgdba(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out() + run.err()).doesNotContain(SECRET).doesNotContain("not recorded");
+  }
+
   @Test
   void anUnreachableStoreIsOneLineWithoutThePassword() throws Exception {
     var log = dir.resolve("empty-phase.log");

@@ -103,6 +103,75 @@ class HistoryIT {
     return slice;
   }
 
+  /**
+   * Runs {@code statements} on shop in one session with temp files logged and work_mem tiny, and
+   * returns the log lines they wrote (the same slicing as {@link #workload()}).
+   */
+  static Path spilling(String name, String... statements) throws Exception {
+    try (var c = pg.connect("shop"); var st = c.createStatement()) {
+      st.execute("set log_temp_files = 0");
+      st.execute("set work_mem = '64kB'");
+      for (var s : statements) {
+        st.execute(s);
+      }
+      st.execute("select '" + name + "-end'");
+    }
+    Path log = pg.dataDirectory().resolve("log").resolve("postgresql.log");
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> Files.readString(log).contains(name + "-end"));
+    byte[] all = Files.readAllBytes(log);
+    var slice = dir.resolve(name + ".log");
+    Files.write(slice, Arrays.copyOfRange(all, (int) offset, all.length));
+    offset = all.length;
+    return slice;
+  }
+
+  /**
+   * A real PostgreSQL's temporary file lines, grouped by their STATEMENT, are stored per query;
+   * the run where the query's sort outgrew work_mem says so.
+   */
+  @Test
+  void aQueryWhoseSortStartedSpillingIsATempFilesRegression() throws Exception {
+    var store = dir.resolve("temp-store").toString();
+    var sort = "select count(*) from (select g from generate_series(1, %d) g order by g desc"
+        + " offset 0) s";
+    var small = spilling("temp-small", sort.formatted(500), sort.formatted(700));
+    var big = spilling("temp-big", sort.formatted(1_000_000), sort.formatted(1_200_000));
+    var args = List.of("analyze", "--history", store, "--history-name", "temp", "--output",
+        "json", "--log");
+    var first = AnalyzeCommandIT.pgdba(
+        java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of(small.toString()))
+            .toArray(String[]::new));
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.json().get("regressions")).isEmpty();
+    var second = AnalyzeCommandIT.pgdba(
+        java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of(big.toString()))
+            .toArray(String[]::new));
+    assertThat(second.exit()).as(second.err()).isZero();
+    var report = second.json();
+    var fp = fingerprint(report, "select count(*) from (select g from generate_series");
+    var logged = StreamSupport.stream(report.at("/log/tempFiles").spliterator(), false)
+        .filter(t -> t.get("fingerprint").asText().equals(fp)).findFirst().orElseThrow(
+            () -> new AssertionError("the log's temp files are not grouped under " + fp));
+    assertThat(logged.get("totalBytes").asLong()).isGreaterThan(16L * 1024 * 1024);
+    assertThat(regressions(report, "temp-files", fp)).singleElement().satisfies(r -> {
+      assertThat(r.get("metric").asText()).isEqualTo("tempBytesPerCall");
+      assertThat(r.get("before").asDouble()).isZero();
+      assertThat(r.get("after").asDouble() * 2).isEqualTo(logged.get("totalBytes").asDouble());
+    });
+    assertThat(StreamSupport.stream(report.get("findings").spliterator(), false)
+        .map(f -> f.get("kind").asText())).contains("history.temp-files");
+    try (var db = HistoryDatabase.open(store, null)) {
+      var points = HistoryStore.open(db.dataSource())
+          .series("temp", Instant.EPOCH, Instant.now().plusSeconds(3600)).get(fp);
+      assertThat(points).hasSize(2);
+      assertThat(points.get(0).tempFiles()).isZero();
+      assertThat(points.get(0).tempBytes()).isZero();
+      assertThat(points.get(1).tempFiles()).isEqualTo(logged.get("count").asLong());
+      assertThat(points.get(1).tempBytes()).isEqualTo(logged.get("totalBytes").asLong());
+    }
+  }
+
   static void onShop(String... statements) throws Exception {
     try (var c = pg.connect("shop"); var st = c.createStatement()) {
       st.execute("set log_min_duration_statement = -1");

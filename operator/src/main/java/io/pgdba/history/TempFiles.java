@@ -16,18 +16,19 @@ final class TempFiles {
     this.byFingerprint = byFingerprint;
   }
 
-  /** The run's temp files, or null when its source does not log them. */
+  /**
+   * The run's temp files, or null when its source does not log them (pg_stat_statements) or the
+   * workload comes without the log's report.
+   */
   static TempFiles of(RunContext run, Workload workload) {
-    if (!"logs".equals(run.source())) {
+    if (!"logs".equals(run.source()) || workload.log() == null) {
       return null;
     }
     var map = new HashMap<String, long[]>();
-    if (workload.log() != null) {
-      for (var g : workload.log().tempFiles()) {
-        if (g.fingerprint() != null) {
-          map.merge(g.fingerprint(), new long[] {g.count(), g.totalBytes()},
-              (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-        }
+    for (var g : workload.log().tempFiles()) {
+      if (g.fingerprint() != null) {
+        map.merge(g.fingerprint(), new long[] {g.count(), g.totalBytes()},
+            (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
       }
     }
     return new TempFiles(map);

@@ -27,11 +27,14 @@ class AlertRulesTest {
         tests:
           - interval: 1m
             input_series:
-              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",recommendation="slower"}'
+              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",
+                  recommendation="slower"}'
                 values: '1.5x60'
-              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",recommendation="faster"}'
+              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",
+                  recommendation="faster"}'
                 values: '0.45x60'
-              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",recommendation="same"}'
+              - series: 'pgdba_index_observed_effect_ratio{namespace="shop",analysis="db",
+                  recommendation="same"}'
                 values: '1.2x60'
             alert_rule_test:
               - eval_time: 20m
@@ -47,7 +50,10 @@ class AlertRulesTest {
                       recommendation: slower
                     exp_annotations:
                       summary: "The index of shop/slower made its queries slower"
-                      description: "After IndexRecommendation shop/slower was applied, its queries' mean time is 1.50 times what it was before (status.measuredEffect). Look at the plans before dropping it: set spec.rollback: true and the operator drops it CONCURRENTLY."
+                      description: "After IndexRecommendation shop/slower was applied, its
+                        queries' mean time is 1.50 times what it was before
+                        (status.measuredEffect). Look at the plans before dropping it: set
+                        spec.rollback: true and the operator drops it CONCURRENTLY."
         """.formatted(ChartFiles.rules().toAbsolutePath());
     var file = dir.resolve("effect.test.yaml");
     Files.writeString(file, test);

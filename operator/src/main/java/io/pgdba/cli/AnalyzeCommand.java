@@ -9,6 +9,8 @@ import io.pgdba.analysis.Analyzer;
 import io.pgdba.catalog.ConnectionSettings;
 import io.pgdba.catalog.ConnectionSettingsParser;
 import io.pgdba.catalog.ConnectionStringException;
+import io.pgdba.catalog.ReadOnlySession;
+import io.pgdba.catalog.TargetConnectionException;
 import io.pgdba.history.History;
 import io.pgdba.history.HistoryDatabase;
 import io.pgdba.history.HistoryException;
@@ -16,6 +18,7 @@ import io.pgdba.history.HistoryOptions;
 import io.pgdba.history.HistoryReport;
 import io.pgdba.history.HistoryStore;
 import io.pgdba.history.RunContext;
+import io.pgdba.history.ServerFacts;
 import io.pgdba.history.Target;
 import io.pgdba.log.LogFormat;
 import io.pgdba.log.LogReaderOptions;
@@ -28,6 +31,7 @@ import io.pgdba.workload.WorkloadOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -323,15 +327,34 @@ public final class AnalyzeCommand implements Callable<Integer> {
     var name = historyName != null ? historyName
         : target != null ? target.database() + "@" + target.host() + ":" + target.port()
         : "default";
+    var facts = serverFacts();
     var run = new RunContext(name, recordedAt, logs.isEmpty() ? null : totals.firstTimestamp(),
         logs.isEmpty() ? null : totals.lastTimestamp(),
-        logs.isEmpty() ? "pg_stat_statements" : "logs", null, null, List.of());
+        logs.isEmpty() ? "pg_stat_statements" : "logs", facts.serverVersion(),
+        facts.settingsHash(), List.of());
     var options = HistoryOptions.defaults().with(baseline, saveBaseline, parsedTargets,
         Duration.ofDays(retentionDays), minChangePercent);
     try (var db = HistoryDatabase.open(history, ConnectionSettingsParser.fromSystem())) {
       return History.recordAndCompare(HistoryStore.open(db.dataSource()), run, workload, options);
     } catch (IOException e) {
       throw new HistoryException("--history " + history + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The target's version and settings hash for the history, read the way the operator reads
+   * them; without --db there is no target to ask. Missing facts cost the run nothing but a note.
+   */
+  private ServerFacts serverFacts() {
+    if (target == null) {
+      return ServerFacts.NONE;
+    }
+    try (var c = ReadOnlySession.open(target)) {
+      return ServerFacts.read(c);
+    } catch (TargetConnectionException | SQLException e) {
+      spec.commandLine().getErr().println("pgdba: --history: the server version and settings"
+          + " hash are not recorded: " + e.getMessage().lines().findFirst().orElse(""));
+      return ServerFacts.NONE;
     }
   }
 

@@ -30,11 +30,12 @@ public final class History {
               + run.analysis() + " (keep one with --save-baseline NAME)"));
       baseline = store.series(run.analysis(), named.from(), named.to().plusNanos(1000));
     }
+    var temp = TempFiles.of(run, workload);
     var current = new LinkedHashMap<String, QueryPoint>();
     var texts = new LinkedHashMap<String, String>();
     for (var q : workload.topByTotalTime(HistoryStore.MAX_QUERIES_PER_RUN)) {
       if (!QueryStats.OTHER_FINGERPRINT.equals(q.fingerprint()) && q.calls() > 0) {
-        current.put(q.fingerprint(), point(q, now));
+        current.put(q.fingerprint(), point(q, now, temp));
         texts.put(q.fingerprint(), q.query());
       }
     }
@@ -61,8 +62,14 @@ public final class History {
   }
 
   static QueryPoint point(QueryStats q, Instant at) {
+    return point(q, at, null);
+  }
+
+  static QueryPoint point(QueryStats q, Instant at, TempFiles temp) {
+    var files = temp == null ? null : temp.of(q.fingerprint());
     return new QueryPoint(-1, at, q.calls(), q.totalTimeMs(), q.meanTimeMs(), q.p95TimeMs(),
-        Spread.estimate(q), PlanShape.of(q.examplePlan()));
+        Spread.estimate(q), PlanShape.of(q.examplePlan()), files == null ? null : files[0],
+        files == null ? null : files[1]);
   }
 
   private static int distinctRuns(Map<String, List<QueryPoint>> series) {

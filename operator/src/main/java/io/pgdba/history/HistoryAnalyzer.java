@@ -15,6 +15,12 @@ final class HistoryAnalyzer {
 
   private static final List<Metric> LEVEL_METRICS = List.of(Metric.MEAN, Metric.P95);
 
+  /** Below this a run's temp files are noise (a few sorts of a work_mem of 4 MB). */
+  static final long MIN_TEMP_BYTES = 16L * 1024 * 1024;
+
+  /** Temp bytes per call at least this many times the largest earlier run's. */
+  static final double TEMP_GROWTH_FACTOR = 2;
+
   private HistoryAnalyzer() {}
 
   /**
@@ -58,6 +64,7 @@ final class HistoryAnalyzer {
         continue;
       }
       planChange(fp, query, point, past).ifPresent(regressions::add);
+      tempFilesGrew(fp, query, point, past).ifPresent(regressions::add);
       if (point.calls() < options.minCalls()) {
         continue;
       }
@@ -127,6 +134,38 @@ final class HistoryAnalyzer {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A query whose statements spill to temporary files much more per call than in any earlier
+   * run with known figures: a sort or hash outgrew work_mem, usually before its time shows it.
+   */
+  static Optional<Regression> tempFilesGrew(String fp, String query, QueryPoint point,
+      List<QueryPoint> past) {
+    if (point.tempBytes() == null || point.tempBytes() < MIN_TEMP_BYTES || point.calls() <= 0) {
+      return Optional.empty();
+    }
+    double before = -1;
+    int runs = 0;
+    for (var p : past) {
+      double perCall = p.tempBytesPerCall();
+      if (!Double.isNaN(perCall)) {
+        before = Math.max(before, perCall);
+        runs++;
+      }
+    }
+    double after = point.tempBytesPerCall();
+    if (runs == 0 || after < TEMP_GROWTH_FACTOR * before || after == before) {
+      return Optional.empty();
+    }
+    var evidence = new LinkedHashMap<String, Object>();
+    evidence.put("tempFiles", point.tempFiles());
+    evidence.put("tempBytes", point.tempBytes());
+    evidence.put("calls", point.calls());
+    evidence.put("referenceRuns", runs);
+    return Optional.of(new Regression("temp-files", fp, query, Metric.TEMP_BYTES_PER_CALL,
+        round(before), round(after), before == 0 ? null : percent(before, after), point.at(),
+        evidence));
   }
 
   static double percent(double before, double after) {

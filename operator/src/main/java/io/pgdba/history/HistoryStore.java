@@ -62,9 +62,10 @@ public final class HistoryStore {
       var ids = queryIds(c, queries);
       try (var ps = c.prepareStatement("INSERT INTO " + SCHEMA + ".query_figures"
           + " (query_id, run_id, calls, total_ms, mean_ms, p95_ms, spread_ms, plan_shape,"
-          + " errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " errors, temp_files, temp_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         // logs say which statements failed; pg_stat_statements does not (null: unknown)
         boolean errorsKnown = !"pg_stat_statements".equals(run.source());
+        var temp = TempFiles.of(run, workload);
         for (var q : queries) {
           ps.setInt(1, ids.get(q.fingerprint()));
           ps.setLong(2, runId);
@@ -78,6 +79,14 @@ public final class HistoryStore {
             ps.setLong(9, workload.errorsByFingerprint().getOrDefault(q.fingerprint(), 0L));
           } else {
             ps.setNull(9, java.sql.Types.BIGINT);
+          }
+          var files = temp == null ? null : temp.of(q.fingerprint());
+          if (files != null) {
+            ps.setLong(10, files[0]);
+            ps.setLong(11, files[1]);
+          } else {
+            ps.setNull(10, java.sql.Types.BIGINT);
+            ps.setNull(11, java.sql.Types.BIGINT);
           }
           ps.addBatch();
         }
@@ -168,7 +177,8 @@ public final class HistoryStore {
     var series = new LinkedHashMap<String, List<QueryPoint>>();
     try (var c = dataSource.getConnection();
         var ps = c.prepareStatement("SELECT q.fingerprint, r.id, r.recorded_at, f.calls,"
-            + " f.total_ms, f.mean_ms, f.p95_ms, f.spread_ms, f.plan_shape"
+            + " f.total_ms, f.mean_ms, f.p95_ms, f.spread_ms, f.plan_shape, f.temp_files,"
+            + " f.temp_bytes"
             + " FROM " + SCHEMA + ".run r"
             + " JOIN " + SCHEMA + ".query_figures f ON f.run_id = r.id"
             + " JOIN " + SCHEMA + ".query q ON q.id = f.query_id"
@@ -185,7 +195,8 @@ public final class HistoryStore {
         while (rs.next()) {
           series.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new QueryPoint(
               rs.getLong(2), rs.getTimestamp(3).toInstant(), rs.getLong(4), rs.getDouble(5),
-              rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getString(9)));
+              rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getString(9),
+              rs.getObject(10, Long.class), rs.getObject(11, Long.class)));
         }
       }
     } catch (SQLException e) {

@@ -76,7 +76,7 @@ final class LevelChange {
     return switch (metric) {
       case MEAN -> relSpread / Math.sqrt(p.calls());
       case P95 -> relSpread / Math.sqrt(Math.max(1, p.calls() / 10.0));
-      case TOTAL, CALLS -> 0;
+      case TOTAL, CALLS, TEMP_BYTES_PER_CALL -> 0;
     };
   }
 

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param kind {@code level} (mean or p95 significantly above its history), {@code new-query} (never
  *     seen, and already among the costliest), {@code plan-changed} (another plan shape than the
- *     last one known), {@code baseline-deviation} (significantly above the named baseline) or
+ *     last one known), {@code baseline-deviation} (significantly above the named baseline),
+ *     {@code temp-files} (temporary bytes per call at least twice the largest earlier run's, 16 MB
+ *     at least) or
  *     {@code target-exceeded} (above a user's limit)
  * @param before the reference value (history's level, the baseline's, the limit), null for a new
  *     query

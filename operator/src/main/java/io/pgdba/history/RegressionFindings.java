@@ -38,7 +38,8 @@ public final class RegressionFindings {
     evidence.put("since", r.since().toString());
     evidence.putAll(r.evidence());
     boolean critical = r.before() != null && r.before() > 0
-        && r.after() >= CRITICAL_FACTOR * r.before() && !r.kind().equals("target-exceeded");
+        && r.after() >= CRITICAL_FACTOR * r.before() && !r.kind().equals("target-exceeded")
+        && !r.kind().equals("temp-files");
     return Finding.of(Category.HISTORY, "history." + r.kind(),
         critical ? Severity.CRITICAL : Severity.WARNING, r.fingerprint(), title(r), evidence,
         advice(r));
@@ -48,6 +49,10 @@ public final class RegressionFindings {
     return switch (r.kind()) {
       case "new-query" -> "a new query already ranks among the costliest";
       case "plan-changed" -> "the plan changed: " + r.evidence().get("planAfter");
+      case "temp-files" -> String.format(Locale.ROOT,
+          "temporary files grew: %s per call -> %s per call (%d files, %s in this run)",
+          bytes(r.before()), bytes(r.after()), (Long) r.evidence().get("tempFiles"),
+          bytes(((Long) r.evidence().get("tempBytes")).doubleValue()));
       case "target-exceeded" -> String.format(Locale.ROOT, "%s %.2f ms is above its target %.2f",
           r.metric().jsonName(), r.after(), r.before());
       default -> String.format(Locale.ROOT, "%s %.2f ms -> %.2f ms (%+.0f %%)%s",
@@ -56,11 +61,21 @@ public final class RegressionFindings {
     };
   }
 
+  private static String bytes(double b) {
+    if (b >= 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MB", b / (1024 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.0f kB", b / 1024);
+  }
+
   private static String advice(Regression r) {
     return switch (r.kind()) {
       case "plan-changed" -> "Compare the plans (auto_explain); a changed plan after ANALYZE or a"
           + " data change is often fixed by fresher statistics or an index the new plan misses.";
       case "new-query" -> "Check that the release that brought it meant it, and its plan.";
+      case "temp-files" -> "Its sorts or hashes outgrew work_mem: EXPLAIN (ANALYZE, BUFFERS) it"
+          + " on a copy, then an index that gives the order, fewer rows (a filter), or more"
+          + " work_mem for its role only (ALTER ROLE ... SET work_mem), never globally.";
       default -> "Look at what changed since then: data growth, a release, statistics,"
           + " settings; EXPLAIN the example and compare with the index advice.";
     };

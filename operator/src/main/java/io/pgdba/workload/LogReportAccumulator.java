@@ -103,6 +103,8 @@ public final class LogReportAccumulator {
   private long peakConcurrent;
   private Instant peakAt;
   private final Map<Integer, String> receivedHost = bounded();
+  /** The last statement each backend executed, for temp files logged without a STATEMENT. */
+  private final Map<Integer, String> lastExecuted = bounded();
   private final Map<Integer, Boolean> awaitingApplication = bounded();
   private final BoundedCounts byDatabase = new BoundedCounts(MAX_SESSION_KEYS);
   private final BoundedCounts byUser = new BoundedCounts(MAX_SESSION_KEYS);
@@ -116,6 +118,9 @@ public final class LogReportAccumulator {
     }
     if (s.phase() == LogEvent.Phase.PARSE || s.phase() == LogEvent.Phase.BIND) {
       return;
+    }
+    if (s.origin().pid() != null && s.text() != null) {
+      lastExecuted.put(s.origin().pid(), s.text());
     }
     double ms = QueryAccumulator.clean(s.durationMs());
     int bin = 0;
@@ -269,7 +274,11 @@ public final class LogReportAccumulator {
       slice.tempFiles++;
       slice.tempBytes += size;
     }
-    var acc = byStatement(tempFiles, r.statement(), (fp, q) -> new TempAcc(fp, q), "");
+    // the extended protocol (JDBC, most drivers) deletes a portal's temp files at Sync, after
+    // the execute line and without a STATEMENT: the backend's last statement wrote them
+    String statement = r.statement() != null || r.pid() == null
+        ? r.statement() : lastExecuted.get(r.pid());
+    var acc = byStatement(tempFiles, statement, (fp, q) -> new TempAcc(fp, q), "");
     acc.count++;
     acc.totalBytes += size;
     acc.maxBytes = Math.max(acc.maxBytes, size);

@@ -152,6 +152,51 @@ class HistoryAnalyzerTest {
     assertThat(compare("a", List.of(before), same).regressions()).isEmpty();
   }
 
+  static QueryPoint spilling(int hour, long calls, Long files, Long bytes) {
+    return new QueryPoint(hour, T0.plus(Duration.ofHours(hour)), calls, calls * 5.0, 5, 6, 0.5,
+        null, files, bytes);
+  }
+
+  static List<Regression> tempRegressions(List<QueryPoint> past, QueryPoint now) {
+    return compare("t", past, now).regressions().stream()
+        .filter(r -> r.kind().equals("temp-files")).toList();
+  }
+
+  @Test
+  void aQueryThatStartsSpillingOrSpillsTwiceAsMuchPerCallIsATempFilesRegression() {
+    long mb = 1024 * 1024;
+    // none before, 40 MB over 10 calls now: it started spilling
+    assertThat(tempRegressions(List.of(spilling(0, 10, 0L, 0L), spilling(1, 10, 0L, 0L)),
+        spilling(2, 10, 10L, 40 * mb))).singleElement().satisfies(r -> {
+          assertThat(r.metric()).isEqualTo(Metric.TEMP_BYTES_PER_CALL);
+          assertThat(r.before()).isZero();
+          assertThat(r.after()).isEqualTo(4.0 * mb);
+          assertThat(r.changePercent()).isNull();
+          assertThat(r.evidence()).containsEntry("tempFiles", 10L)
+              .containsEntry("tempBytes", 40 * mb).containsEntry("referenceRuns", 2);
+          var finding = RegressionFindings.finding(r);
+          assertThat(finding.kind()).isEqualTo("history.temp-files");
+          assertThat(finding.title())
+              .isEqualTo("temporary files grew: 0 kB per call -> 4.0 MB per call (10 files,"
+                  + " 40.0 MB in this run)");
+        });
+    // per call: twice the largest earlier run's is growth, more calls at the same size is not
+    assertThat(tempRegressions(List.of(spilling(0, 10, 10L, 40 * mb)),
+        spilling(1, 10, 20L, 80 * mb))).singleElement()
+        .satisfies(r -> assertThat(r.changePercent()).isEqualTo(100.0));
+    assertThat(tempRegressions(List.of(spilling(0, 10, 10L, 40 * mb)),
+        spilling(1, 100, 100L, 400 * mb))).isEmpty();
+    assertThat(tempRegressions(List.of(spilling(0, 10, 10L, 40 * mb)),
+        spilling(1, 10, 19L, 79 * mb))).isEmpty();
+    // small spills are noise; unknown figures (pg_stat_statements) are never compared
+    assertThat(tempRegressions(List.of(spilling(0, 10, 0L, 0L)),
+        spilling(1, 10, 3L, 15 * mb))).isEmpty();
+    assertThat(tempRegressions(List.of(spilling(0, 10, null, null)),
+        spilling(1, 10, 10L, 40 * mb))).isEmpty();
+    assertThat(tempRegressions(List.of(spilling(0, 10, 0L, 0L)),
+        spilling(1, 10, null, null))).isEmpty();
+  }
+
   @Test
   void aTargetByPatternOrFingerprintIsCheckedOnEveryRun() {
     var options = OPTIONS.with(null, null, List.of(Target.parse("~from orders:p95<=50"),

@@ -103,6 +103,73 @@ class HistoryIT {
     return slice;
   }
 
+  /**
+   * Runs {@code statements} on shop in one session with temp files logged and work_mem tiny, and
+   * returns the log lines they wrote (the same slicing as {@link #workload()}).
+   */
+  static Path spilling(String name, String... statements) throws Exception {
+    try (var c = pg.connect("shop"); var st = c.createStatement()) {
+      st.execute("set log_temp_files = 0");
+      st.execute("set work_mem = '64kB'");
+      for (var s : statements) {
+        st.execute(s);
+      }
+      st.execute("select '" + name + "-end'");
+    }
+    Path log = pg.dataDirectory().resolve("log").resolve("postgresql.log");
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> Files.readString(log).contains(name + "-end"));
+    byte[] all = Files.readAllBytes(log);
+    var slice = dir.resolve(name + ".log");
+    Files.write(slice, Arrays.copyOfRange(all, (int) offset, all.length));
+    offset = all.length;
+    return slice;
+  }
+
+  /**
+   * A real PostgreSQL's temporary file lines, grouped by their STATEMENT, are stored per query;
+   * the run where the query's sort outgrew work_mem says so.
+   */
+  @Test
+  void aQueryWhoseSortStartedSpillingIsATempFilesRegression() throws Exception {
+    var store = dir.resolve("temp-store").toString();
+    var sort = "select count(*) from (select g from generate_series(1, %d) g order by g desc"
+        + " offset 0) s";
+    var small = spilling("temp-small", sort.formatted(500), sort.formatted(700));
+    var big = spilling("temp-big", sort.formatted(1_000_000), sort.formatted(1_200_000));
+    var args = List.of("analyze", "--history", store, "--history-name", "temp", "--output",
+        "json", "--log");
+    var first = AnalyzeCommandIT.pgdba(
+        java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of(small.toString()))
+            .toArray(String[]::new));
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.json().get("regressions")).isEmpty();
+    var second = AnalyzeCommandIT.pgdba(
+        java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of(big.toString()))
+            .toArray(String[]::new));
+    assertThat(second.exit()).as(second.err()).isZero();
+    var report = second.json();
+    var fp = fingerprint(report, "select count(*) from (select g from generate_series");
+    var logged = StreamSupport.stream(report.at("/log/tempFiles").spliterator(), false)
+        .filter(t -> t.get("fingerprint").asText().equals(fp)).findFirst().orElseThrow(
+            () -> new AssertionError("the log's temp files are not grouped under " + fp));
+    assertThat(logged.get("totalBytes").asLong()).isGreaterThan(16L * 1024 * 1024);
+    assertThat(regressions(report, "temp-files", fp)).singleElement().satisfies(r -> {
+      assertThat(r.get("metric").asText()).isEqualTo("tempBytesPerCall");
+      assertThat(r.get("before").asDouble()).isZero();
+      assertThat(r.get("after").asDouble() * 2).isEqualTo(logged.get("totalBytes").asDouble());
+    });
+    try (var db = HistoryDatabase.open(store, null)) {
+      var points = HistoryStore.open(db.dataSource())
+          .series("temp", Instant.EPOCH, Instant.now().plusSeconds(3600)).get(fp);
+      assertThat(points).hasSize(2);
+      assertThat(points.get(0).tempFiles()).isZero();
+      assertThat(points.get(0).tempBytes()).isZero();
+      assertThat(points.get(1).tempFiles()).isEqualTo(logged.get("count").asLong());
+      assertThat(points.get(1).tempBytes()).isEqualTo(logged.get("totalBytes").asLong());
+    }
+  }
+
   static void onShop(String... statements) throws Exception {
     try (var c = pg.connect("shop"); var st = c.createStatement()) {
       st.execute("set log_min_duration_statement = -1");
@@ -253,6 +320,66 @@ class HistoryIT {
         perPoint, perPoint * 2000 * 24 * 365 / 1e9, readMs);
     assertThat(series).hasSize(2000);
     assertThat(perPoint).isLessThan(150);
+  }
+
+  /**
+   * With --db the CLI keeps the target's version and settings hash as the operator does, so that
+   * a regression after an upgrade or a configuration change can say so; without it, none.
+   */
+  @Test
+  void withDbTheRunKeepsTheServersVersionAndSettingsHash() throws Exception {
+    var log = dir.resolve("facts.log");
+    Files.writeString(log, "2026-11-30 10:00:00.000 UTC [1] app@shop/psql LOG:  duration: 1.0 ms"
+        + "  statement: select 1\n");
+    var store = dir.resolve("facts-store").toString();
+    var shop = "postgresql://keeper:" + SECRET + "@127.0.0.1:" + pg.port() + "/shop";
+    facts(log, store);
+    facts(log, store, "--db", shop);
+    String version;
+    try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+      try (var rs = st.executeQuery("show server_version")) {
+        rs.next();
+        version = rs.getString(1).split("\\s+")[0];
+      }
+      st.execute("alter system set deadlock_timeout = '1234ms'");
+      st.execute("select pg_reload_conf()");
+    }
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        try (var c = pg.connect("shop"); var st = c.createStatement();
+            var rs = st.executeQuery("show deadlock_timeout")) {
+          rs.next();
+          return rs.getString(1).equals("1234ms");
+        }
+      });
+      facts(log, store, "--db", shop);
+    } finally {
+      try (var c = pg.connect("postgres"); var st = c.createStatement()) {
+        st.execute("alter system reset deadlock_timeout");
+        st.execute("select pg_reload_conf()");
+      }
+    }
+    try (var db = HistoryDatabase.open(store, null)) {
+      var runs = HistoryStore.open(db.dataSource())
+          .runs("facts", Instant.EPOCH, Instant.now().plusSeconds(60));
+      assertThat(runs).hasSize(3);
+      assertThat(runs.get(0).serverVersion()).isNull();
+      assertThat(runs.get(0).settingsHash()).isNull();
+      assertThat(runs.get(1).serverVersion()).isEqualTo(version).startsWith("17");
+      assertThat(runs.get(2).serverVersion()).isEqualTo(version);
+      assertThat(runs.get(1).settingsHash()).matches("[0-9a-f]{16}");
+      assertThat(runs.get(2).settingsHash()).matches("[0-9a-f]{16}")
+          .isNotEqualTo(runs.get(1).settingsHash());
+    }
+  }
+
+  private static void facts(Path log, String store, String... more) throws Exception {
+    var args = new ArrayList<>(List.of("analyze", "--log", log.toString(), "--history", store,
+        "--history-name", "facts", "--output", "json"));
+    args.addAll(List.of(more));
+    var run = AnalyzeCommandIT.pgdba(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out() + run.err()).doesNotContain(SECRET).doesNotContain("not recorded");
   }
 
   @Test

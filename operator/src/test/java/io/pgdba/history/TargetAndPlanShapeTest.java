@@ -18,6 +18,8 @@ class TargetAndPlanShapeTest {
         .isTrue();
     assertThatThrownBy(() -> Target.parse("orders")).hasMessageContaining("SELECTOR:METRIC<=LIMIT");
     assertThatThrownBy(() -> Target.parse("~x:median<=3")).hasMessageContaining("unknown metric");
+    assertThatThrownBy(() -> Target.parse("~x:temp_bytes_per_call<=3"))
+        .hasMessageContaining("unknown metric");
     assertThatThrownBy(() -> Target.parse("~x:mean<=fast")).hasMessageContaining("not a number");
     assertThatThrownBy(() -> Target.parse("~(:mean<=3")).hasMessageContaining("bad pattern");
   }

@@ -90,6 +90,7 @@ class ReconcileScrapeIT {
       metrics.recommendationState(
           new RecommendationState(
               ns, name, name + "-b", "public.items", "CreateIndex", "Applied", 40, 55));
+      metrics.observedEffectRatio(ns, name, name + "-b", 0.45);
       metrics.recommendationState(
           new RecommendationState(
               ns, name, name + "-c", "public.items", "CreateIndex", "Failed", 30, Double.NaN));
@@ -203,6 +204,7 @@ class ReconcileScrapeIT {
             "pgdba_analysis_slow_queries",
             "pgdba_recommendations",
             "pgdba_recommendation_observed_improvement_percent",
+            "pgdba_index_observed_effect_ratio",
             "operator_sdk_controllers_execution_reconcile_failure_total");
     assertThat(scrapedNames()).containsAll(used);
   }
@@ -223,7 +225,8 @@ class ReconcileScrapeIT {
             "PgdbaTargetUnreachable",
             "PgdbaRecommendationApplyFailed",
             "PgdbaHighImpactRecommendationWaiting",
-            "PgdbaQueriesRegressed");
+            "PgdbaQueriesRegressed",
+            "PgdbaAppliedIndexMadeQueriesSlower");
     assertThat(used).hasSizeGreaterThanOrEqualTo(5);
     assertThat(scrapedNames()).containsAll(used);
     Promtool.run(null, "check", "rules", ChartFiles.rules().toString());

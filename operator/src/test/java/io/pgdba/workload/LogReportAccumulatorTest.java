@@ -145,6 +145,32 @@ class LogReportAccumulatorTest {
         .isEqualTo(5000 - LogReportAccumulator.MAX_SESSION_KEYS);
   }
 
+  /**
+   * As PostgreSQL 15 logs a JDBC client's sort that spilled: the execute line, then the temp
+   * files deleted at Sync without a STATEMENT line; they belong to that backend's last statement,
+   * never to another backend's.
+   */
+  @Test
+  void tempFilesWithoutAStatementGoToTheBackendsLastStatement() {
+    var acc = new LogReportAccumulator();
+    acc.event(statement(T0, 1266.4, "select count(*) from t order by g")); // pid 1
+    acc.event(new LogEvent.ExecutedStatement(new LogEvent.Origin(T0, "db", "u", "app", 2, "t",
+        2), LogEvent.Phase.EXECUTE, null, 3, "select 1", List.of()));
+    acc.record(log(T0, 1, "temporary file: path \"base/pgsql_tmp/pgsql_tmp1.1\", size 12066816",
+        null));
+    acc.record(log(T0, 1, "temporary file: path \"base/pgsql_tmp/pgsql_tmp1.0\", size 14000000",
+        null));
+    acc.record(log(T0, 3, "temporary file: path \"base/pgsql_tmp/pgsql_tmp3.0\", size 100",
+        null));
+    var temp = acc.build().tempFiles();
+    assertThat(temp).hasSize(2);
+    assertThat(temp.get(0).query()).isEqualTo("select count(*) from t order by g");
+    assertThat(temp.get(0).count()).isEqualTo(2);
+    assertThat(temp.get(0).totalBytes()).isEqualTo(26066816L);
+    assertThat(temp.get(1).fingerprint()).isNull();
+    assertThat(temp.get(1).totalBytes()).isEqualTo(100);
+  }
+
   @Test
   void longLogsGetHourlyThenWiderSlices() {
     var acc = new LogReportAccumulator();

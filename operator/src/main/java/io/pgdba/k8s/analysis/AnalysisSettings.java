@@ -23,6 +23,12 @@ public record AnalysisSettings(
 
   static final double DEFAULT_SLOW_MS = 100;
 
+  /** What a container writes to stdout; the other formats are exports, read from a ConfigMap. */
+  static final java.util.Set<LogFormat> POD_FORMATS =
+      java.util.EnumSet.of(
+          LogFormat.STDERR, LogFormat.CSVLOG, LogFormat.JSONLOG, LogFormat.CNPG,
+          LogFormat.PGBOUNCER);
+
   public static AnalysisSettings of(PgAnalysisSpec spec) {
     if (spec == null) {
       throw new InvalidSpecException("", "the spec is missing");
@@ -49,6 +55,14 @@ public record AnalysisSettings(
       format = LogFormat.parseOrAuto(logs.format());
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException("logs.format", e.getMessage());
+    }
+    if (pods && format != null && !POD_FORMATS.contains(format)) {
+      // a container's stdout is never wrapped by syslog, a PaaS drain or a cloud export: such a
+      // log is an export the user uploads, and reading pods with its parser would find nothing
+      throw new InvalidSpecException(
+          "logs.format",
+          "'" + logs.format() + "' is not written by a pod (pods: auto, stderr, csvlog, jsonlog,"
+              + " cnpg or pgbouncer); upload such a log in logs.configMapRef");
     }
     RunHistory.options(spec.history());
     var defaults = AdvisorOptions.defaults();

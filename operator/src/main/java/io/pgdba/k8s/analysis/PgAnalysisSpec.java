@@ -147,9 +147,13 @@ public record PgAnalysisSpec(
           String container,
       @JsonPropertyDescription("A ConfigMap holding an uploaded log file, instead of pods.")
           ConfigMapLogRef configMapRef,
-      @Pattern("^(auto|stderr|csvlog|jsonlog|cnpg)$")
+      @Pattern(
+              "^(auto|stderr|csvlog|jsonlog|cnpg|pgbouncer|syslog|syslog2|logplex|cloudsql|azure"
+                  + "|redshift)$")
           @JsonPropertyDescription(
-              "Log format: auto (default, detected), stderr, csvlog, jsonlog or cnpg.")
+              "Log format: auto (default, detected), stderr, csvlog, jsonlog, cnpg or pgbouncer"
+                  + " for pods; an uploaded configMapRef log may also be syslog, syslog2,"
+                  + " logplex, cloudsql, azure or redshift.")
           String format,
       @JsonPropertyDescription(
               "log_line_prefix of stderr logs; detected when omitted (see"

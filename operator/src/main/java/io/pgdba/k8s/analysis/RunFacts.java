@@ -1,14 +1,11 @@
 package io.pgdba.k8s.analysis;
 
+import io.pgdba.history.ServerFacts;
 import io.pgdba.k8s.recommendation.IndexRecommendation;
 import io.pgdba.k8s.recommendation.IndexRecommendationSpec;
 import io.pgdba.k8s.recommendation.Phase;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,13 +28,6 @@ public record RunFacts(String serverVersion, String settingsHash, List<String> a
     indexScans = indexScans == null ? Map.of() : Map.copyOf(indexScans);
   }
 
-  /**
-   * The settings that make the hash: those set by the server's configuration, not the session's
-   * own (a pgdba session's options must not look like a change of the server).
-   */
-  static final String SETTINGS = "SELECT name, setting FROM pg_settings"
-      + " WHERE source NOT IN ('default', 'session', 'client', 'override') ORDER BY name";
-
   /** The analysis' Applied CreateIndex recommendations (what the run is stored with). */
   static List<IndexRecommendation> applied(List<IndexRecommendation> recs, String analysis) {
     return recs.stream()
@@ -50,17 +40,7 @@ public record RunFacts(String serverVersion, String settingsHash, List<String> a
 
   /** Reads the facts through the run's read-only session {@code c}. */
   static RunFacts read(Connection c, List<IndexRecommendation> applied) throws SQLException {
-    String version;
-    try (var st = c.createStatement(); var rs = st.executeQuery("SHOW server_version")) {
-      rs.next();
-      version = rs.getString(1).strip().split("\\s+")[0];
-    }
-    var settings = new StringBuilder();
-    try (var st = c.createStatement(); var rs = st.executeQuery(SETTINGS)) {
-      while (rs.next()) {
-        settings.append(rs.getString(1)).append('=').append(rs.getString(2)).append('\n');
-      }
-    }
+    var server = ServerFacts.read(c);
     var scans = new TreeMap<String, Long>();
     try (var ps = c.prepareStatement("SELECT idx_scan FROM pg_stat_user_indexes"
         + " WHERE schemaname = coalesce(?, current_schema()) AND indexrelname = ?")) {
@@ -77,17 +57,7 @@ public record RunFacts(String serverVersion, String settingsHash, List<String> a
         }
       }
     }
-    return new RunFacts(version, hash(settings.toString()),
+    return new RunFacts(server.serverVersion(), server.settingsHash(),
         applied.stream().map(r -> r.getStatus().appliedIndex()).toList(), scans);
-  }
-
-  static String hash(String text) {
-    try {
-      var digest = MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

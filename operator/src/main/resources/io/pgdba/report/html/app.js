@@ -671,6 +671,12 @@
   }
 
   // ---- history and log --------------------------------------------------------------------
+  // a regression's values are in its metric's unit: times, calls, or temp bytes per call
+  function metricValue(v, r) {
+    if (r && r.metric === 'tempBytesPerCall') { return bytes(v); }
+    if (r && r.metric === 'calls') { return num(v); }
+    return ms(v);
+  }
   function history() {
     var sec = section('History');
     if (D.history) { sec.appendChild(panel(kv(keys(D.history).map(function (k) { return [k, D.history[k]]; })))); }
@@ -678,7 +684,7 @@
       var rows = D[x[0]] || [];
       sec.appendChild(panel(el('h3', { text: x[1] }), rows.length ? table(rows, [
         { key: 'query', label: 'query', sql: true }, { key: 'metric', label: 'metric' },
-        { key: 'before', label: 'before', num: true, fmt: ms }, { key: 'after', label: 'after', num: true, fmt: ms },
+        { key: 'before', label: 'before', num: true, fmt: metricValue }, { key: 'after', label: 'after', num: true, fmt: metricValue },
         { key: 'changePercent', label: 'change', num: true, fmt: pct }, { key: 'since', label: 'since' }], {
         onrow: function (r) { location.hash = '#query/' + encodeURIComponent(r.fingerprint); } }) : empty('none')));
     });

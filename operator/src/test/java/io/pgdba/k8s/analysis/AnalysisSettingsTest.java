@@ -60,12 +60,39 @@ class AnalysisSettingsTest {
     assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET,
         new Logs(Map.of("a", "b"), null, null, "xml", null, null), null, null, null)))
         .hasMessageStartingWith("spec.logs.format:");
+    assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET,
+        new Logs(Map.of("a", "b"), null, null, "cloudsql", null, null), null, null, null)))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageStartingWith("spec.logs.format:")
+        .hasMessageContaining("configMapRef");
     assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET, PODS, null,
         new Thresholds(null, null, null, null, "lots"), null)))
         .hasMessageStartingWith("spec.thresholds.storageBudget:");
     assertThatThrownBy(() -> AnalysisSettings.of(new PgAnalysisSpec(TARGET, PODS, null, null,
         new ApplyPolicy(null, null, null, "forever"))))
         .hasMessageStartingWith("spec.apply.buildTimeout:");
+  }
+
+  @Test
+  void everyCliFormatIsAcceptedWhereItsLogCanComeFrom() {
+    for (var f : LogFormat.values()) {
+      var name = f.name().toLowerCase(java.util.Locale.ROOT);
+      var uploaded = AnalysisSettings.of(new PgAnalysisSpec(TARGET,
+          new Logs(null, null, new ConfigMapLogRef("c", "k"), name, null, null), null, null,
+          null));
+      assertThat(uploaded.logOptions().format()).isEqualTo(f);
+      var pods = new PgAnalysisSpec(TARGET, new Logs(Map.of("a", "b"), null, null, name, null,
+          null), null, null, null);
+      if (AnalysisSettings.POD_FORMATS.contains(f)) {
+        assertThat(AnalysisSettings.of(pods).logOptions().format()).isEqualTo(f);
+      } else {
+        assertThatThrownBy(() -> AnalysisSettings.of(pods))
+            .isInstanceOf(InvalidSpecException.class)
+            .hasMessageStartingWith("spec.logs.format: '" + name + "' is not written by a pod");
+      }
+    }
+    assertThat(AnalysisSettings.POD_FORMATS).contains(LogFormat.CNPG, LogFormat.STDERR)
+        .doesNotContain(LogFormat.CLOUDSQL, LogFormat.SYSLOG);
   }
 
   @Test

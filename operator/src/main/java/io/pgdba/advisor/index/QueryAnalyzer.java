@@ -841,7 +841,9 @@ final class QueryAnalyzer {
         if (eq && l.access != r.access && l.function == null && r.function == null) {
           for (ColumnRef ref : List.of(l, r)) {
             ref.access.joined = true;
-            ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null));
+            int partner = accesses.indexOf(ref == l ? r.access : l.access);
+            ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null, null,
+                List.of(), partner));
           }
         }
         return;

@@ -206,6 +206,12 @@ class RealisticWorkloadIT {
       Map.entry("ev_payload", "partitioned table events"),
       Map.entry("ev_kind", "partitioned table events")));
 
+  /** The index as its DDL says it, without the name: "orders USING btree (coupon)". */
+  static String signature(Recommendation r) {
+    return r.ddl().replace("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + r.indexName()
+        + " ON public.", "");
+  }
+
   @Test
   void theWholeRecommendationSetAndAReasonForEveryOtherQuery() throws Exception {
     var pg = TestPostgres.shared(TestPostgres.DEFAULT_MAJOR);
@@ -229,8 +235,8 @@ class RealisticWorkloadIT {
       var creates = new TreeSet<String>();
       for (var r : advice.recommendations()) {
         if (r.kind() == Recommendation.Kind.CreateIndex) {
-          creates.add(AdvisorScenario.signature(r));
-          System.out.println("realistic: " + AdvisorScenario.signature(r) + " "
+          creates.add(signature(r));
+          System.out.println("realistic: " + signature(r) + " "
               + r.affectedQueries().stream().map(Recommendation.AffectedQuery::fingerprint)
                   .toList() + " " + r.estimatedImprovementPercent() + " %");
         }

@@ -63,11 +63,7 @@ class PeerSuitesIT {
           + " book_pkey already looks cheap and book(author_id) saves nothing; the planner"
           + " really hashes review (100,000 rows) against a sequential scan of book. Needs the"
           + " join partner of each key (QueryAnalyzer) and its rows in CostModel.joinCost;"
-          + " HypoPG finds it",
-      "dexter/batching_test.many_columns", "CandidateGenerator puts all 100 equality columns in"
-          + " one key (PostgreSQL refuses more than 32; IndexAdvisor now cuts it to 32 so the"
-          + " DDL builds); a DBA (and Dexter, which caps at 3) indexes one column: every value"
-          + " is distinct. Needs a key cap in CandidateGenerator (h9kinds' file)");
+          + " HypoPG finds it");
 
   // --- Supabase index_advisor (test/sql/*.sql), each case on its own tables.
 

@@ -98,7 +98,11 @@ final class WhatIf {
     var out = new HashMap<Table, Set<String>>();
     for (var a : q.accesses()) {
       var set = out.computeIfAbsent(a.table(), t -> new HashSet<>());
-      a.predicates().forEach(p -> set.add(p.column()));
+      // An OR's column is its first arm's: every arm's counts (team = 3 OR assignee = 42).
+      a.predicates().forEach(p -> {
+        set.add(p.column());
+        p.arms().forEach(arm -> set.add(arm.column()));
+      });
       set.addAll(a.orderBy());
       set.addAll(a.groupBy());
     }

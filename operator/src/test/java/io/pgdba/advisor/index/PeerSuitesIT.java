@@ -58,12 +58,13 @@ class PeerSuitesIT {
 
   /** Cases pgdba misses today (log and pg_stat_statements, PostgreSQL 13 and 17), and why. */
   static final java.util.Map<String, String> KNOWN_MISSES = java.util.Map.of(
-      "supabase-loaded/multi_index", "the cost model prices a join-key index as a nested loop"
-          + " probed once per row of the query's smallest other table (author: 1 row), so"
-          + " book_pkey already looks cheap and book(author_id) saves nothing; the planner"
-          + " really hashes review (100,000 rows) against a sequential scan of book. Needs the"
-          + " join partner of each key (QueryAnalyzer) and its rows in CostModel.joinCost;"
-          + " HypoPG finds it");
+      "supabase-loaded/multi_index", "pgdba proposes review(book_id) and book(author_id)"
+          + " (each join key is priced by its own partner's rows: author.id = 7 leaves 10"
+          + " books, whose reviews the book_id index finds), not book(publisher_id): once"
+          + " book(author_id) finds the author's 10 books, filtering them by publisher costs"
+          + " nothing and the planner's cost is no lower with it. Supabase costs each column"
+          + " alone, so it proposes all three. From pg_stat_statements (author.id = $1: a"
+          + " generic plan) pgdba gives book(author_id) alone so far");
 
   // --- Supabase index_advisor (test/sql/*.sql), each case on its own tables.
 

@@ -58,13 +58,12 @@ class PeerSuitesIT {
 
   /** Cases pgdba misses today (log and pg_stat_statements, PostgreSQL 13 and 17), and why. */
   static final java.util.Map<String, String> KNOWN_MISSES = java.util.Map.of(
-      "supabase-loaded/multi_index", "pgdba proposes review(book_id) and book(author_id)"
-          + " (each join key is priced by its own partner's rows: author.id = 7 leaves 10"
-          + " books, whose reviews the book_id index finds), not book(publisher_id): once"
-          + " book(author_id) finds the author's 10 books, filtering them by publisher costs"
-          + " nothing and the planner's cost is no lower with it. Supabase costs each column"
-          + " alone, so it proposes all three. From pg_stat_statements (author.id = $1: a"
-          + " generic plan) pgdba gives book(author_id) alone so far");
+      "supabase-loaded/multi_index", "each join key is now priced by its own partner's rows"
+          + " (and the partner's filtered partners): with values (author.id = 7) pgdba"
+          + " proposes review(book_id) and book(author_id), but with the peer's text"
+          + " (author.id = $1, a generic plan) book(author_id) alone so far; never"
+          + " book(publisher_id), which adds nothing once book(author_id) finds the author's"
+          + " 10 books (Supabase costs each column alone)");
 
   // --- Supabase index_advisor (test/sql/*.sql), each case on its own tables.
 

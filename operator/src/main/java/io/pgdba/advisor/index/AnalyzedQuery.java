@@ -51,12 +51,20 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
    * @param value the literal compared with (EQ), else null
    * @param sql the predicate as written, with the table's alias, for selectivity EXPLAINs; null
    *     for a join key
+   * @param partner for a join key, the position in {@link AnalyzedQuery#accesses()} of the
+   *     table it is compared with (a nested loop probes the index once per row of that table);
+   *     -1 when not one table (USING, IN (subquery)) or not a join key
    */
   record Predicate(String column, String function, Op op, String value, String sql,
-      String keySql, List<Predicate> arms) {
+      String keySql, List<Predicate> arms, int partner) {
 
     Predicate(String column, String function, Op op, String value, String sql) {
       this(column, function, op, value, sql, null, List.of());
+    }
+
+    Predicate(String column, String function, Op op, String value, String sql,
+        String keySql, List<Predicate> arms) {
+      this(column, function, op, value, sql, keySql, arms, -1);
     }
 
     Predicate {

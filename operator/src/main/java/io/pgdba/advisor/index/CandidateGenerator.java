@@ -39,6 +39,12 @@ final class CandidateGenerator {
 
   /** A value of a column this common makes {@code col <> value} worth a partial index. */
   static final double COMMON_VALUE = 0.5;
+  /**
+   * At most this many equality columns lead a key (Dexter caps at 3 too): by the third, the
+   * product of their selectivities leaves a few rows at most on real data, and each further
+   * column makes every insert and update pay for an index that filters no better.
+   */
+  static final int MAX_EQUALITY_KEYS = 3;
   /** pg_trgm needs a run of this many characters without wildcards to narrow anything. */
   static final int TRIGRAM_RUN = 3;
 
@@ -185,18 +191,28 @@ final class CandidateGenerator {
         .thenComparingDouble(Scored::selectivity).thenComparing(Scored::column));
     var keys = new ArrayList<IndexKey>();
     var seen = new LinkedHashSet<String>();
+    // Never analyzed (reltuples -1): no row count to pin against, only the column cap applies.
+    double pinned = table.rowEstimate() > 0 ? table.rowEstimate() : Double.POSITIVE_INFINITY;
     for (Scored s : equalities) {
       if (rare != null && s.column().equals(rare.column())) {
         continue;
       }
+      // A further equality column narrows nothing once the keys pin about one row, and past a
+      // few columns the index only grows: the others are checked on the fetched rows.
+      if (keys.size() >= MAX_EQUALITY_KEYS || !keys.isEmpty() && pinned < 2) {
+        break;
+      }
       if (seen.add(s.column())) {
         keys.add(IndexKey.column(s.column()));
+        pinned *= s.selectivity();
       }
     }
-    if (range != null && !seen.contains(range.column())) {
+    // When the equality keys find the row, a range or sort column after them serves nothing.
+    boolean rowFound = !keys.isEmpty() && pinned < 2;
+    if (!rowFound && range != null && !seen.contains(range.column())) {
       keys.add(rangeKey(table, range));
       seen.add(range.column());
-    } else if (range == null && !access.orderBy().isEmpty()) {
+    } else if (!rowFound && range == null && !access.orderBy().isEmpty()) {
       // ORDER BY a DESC, b needs (a DESC, b); when every key runs the same way a plain index
       // read backwards serves, and DESC would only make it differ from the usual one.
       boolean mixed = access.mixedOrder();

@@ -420,7 +420,11 @@ final class CostModel implements Evaluator {
     return held.containsAll(needed);
   }
 
-  /** A nested loop probing the index once per row of the query's smallest other table read. */
+  /**
+   * A nested loop probing the index once per row of the table the key is joined with (not the
+   * query's smallest table: book_pkey probed per author looked cheap while the planner really
+   * joins every review to book).
+   */
   private double joinCost(AnalyzedQuery query, TableAccess access, IndexDefinition def,
       long sizeBytes) throws ExplainException {
     if (!access.joined() || def.keys().isEmpty() || def.keys().get(0).expression()) {
@@ -433,10 +437,19 @@ final class CostModel implements Evaluator {
       return Double.POSITIVE_INFINITY;
     }
     double outer = Double.POSITIVE_INFINITY;
-    for (TableAccess other : query.accesses()) {
-      if (other != access) {
-        outer = Math.min(outer, rows(other, other.predicates().stream()
-            .filter(p -> p.sql() != null).toList()));
+    for (Predicate p : access.predicates()) {
+      if (p.op() == Op.JOIN && p.column().equals(lead) && p.partner() >= 0
+          && p.partner() < query.accesses().size()
+          && query.accesses().get(p.partner()) != access) {
+        outer = Math.min(outer, outerRows(query, query.accesses().get(p.partner()), access));
+      }
+    }
+    if (Double.isInfinite(outer)) {
+      // The key is compared with no one table (USING, IN (subquery)): the smallest read.
+      for (TableAccess other : query.accesses()) {
+        if (other != access) {
+          outer = Math.min(outer, filteredRows(other));
+        }
       }
     }
     if (Double.isInfinite(outer)) {
@@ -449,6 +462,34 @@ final class CostModel implements Evaluator {
     double probe = scanCost(access, def, sizeBytes, n, Math.max(1, t.pages()), perProbe, 1,
         true);
     return Math.max(1, outer) * probe;
+  }
+
+  private double filteredRows(TableAccess access) throws ExplainException {
+    return rows(access, access.predicates().stream().filter(p -> p.sql() != null).toList());
+  }
+
+  /**
+   * The rows of the join partner that drive the probes: its own filters, or fewer when the
+   * partner is itself joined to a filtered third table (author.id = 7 leaves the 10 books of
+   * that author to probe the reviews with), one level deep.
+   */
+  private double outerRows(AnalyzedQuery query, TableAccess partner, TableAccess probed)
+      throws ExplainException {
+    double rows = filteredRows(partner);
+    Table t = partner.table();
+    for (Predicate p : partner.predicates()) {
+      if (p.op() != Op.JOIN || p.partner() < 0 || p.partner() >= query.accesses().size()) {
+        continue;
+      }
+      TableAccess third = query.accesses().get(p.partner());
+      Column col = t.column(p.column()).orElse(null);
+      if (third == probed || third == partner || col == null) {
+        continue;
+      }
+      double perValue = Math.max(1, t.rowEstimate()) / ColumnSelectivity.distinct(t, col);
+      rows = Math.min(rows, filteredRows(third) * Math.max(1, perValue));
+    }
+    return Math.max(1, rows);
   }
 
   private double sortCost(TableAccess access, Double knownRows) throws ExplainException {

@@ -143,10 +143,14 @@ public final class IndexAdvisor {
     var recommendations = new ArrayList<Recommendation>();
     var names = new HashSet<>(taken);
     var served = new HashSet<String>();
+    var built = new HashSet<io.pgdba.ddl.IndexDefinition>();
     for (var pick : picks) {
       served.addAll(pick.affected().keySet());
       var defs = pick.candidate().definitions();
       for (var def : defs) {
+        if (!built.add(def)) {
+          continue; // an OR group's arm that an earlier pick already builds
+        }
         String name = IndexDdl.name(def, names);
         names.add(name);
         recommendations.add(

@@ -152,10 +152,7 @@ final class NoIndexReasons {
       for (Predicate p : a.predicates()) {
         String at = a.table().name() + "." + p.column();
         if (p.op() == Op.LIKE_INFIX) {
-          parts.add("LIKE/ILIKE with a leading wildcard on " + at + (!trigram
-              ? " (only a trigram index could serve it: install pg_trgm)"
-              : CandidateGenerator.trigramRun(p.value()) ? " (a pg_trgm GIN index could serve it)"
-              : " (the pattern has no run of 3 characters a trigram index could look up)"));
+          parts.add(like(p, at));
         } else if (p.op() == Op.ANY_ARRAY) {
           parts.add("= ANY(" + at + ") on an array column, which no index serves (written as "
               + p.column() + " @> ARRAY[...] a GIN index could serve it)");
@@ -176,12 +173,46 @@ final class NoIndexReasons {
       }
     }
     if (parts.isEmpty()) {
+      // A WHERE whose conditions gave no predicate (NOT LIKE, a comparison of two
+      // expressions) is still a WHERE: "no WHERE" would read as a misparse.
       boolean anything = q.accesses().stream().anyMatch(a -> !a.predicates().isEmpty()
-          || !a.orderBy().isEmpty());
+          || !a.orderBy().isEmpty()) || hasWhere(q.sql());
       return anything ? OTHER_CONDITIONS
           : "no WHERE, join or ORDER BY an index could serve (it reads whole tables)";
     }
     return String.join("; ", parts);
+  }
+
+  private static boolean hasWhere(String sql) {
+    return sql != null && java.util.regex.Pattern.compile("(?i)\\bwhere\\b")
+        .matcher(sql.replaceAll("'(?:[^']|'')*'", "''")).find();
+  }
+
+  /** Why no btree serves this LIKE or ILIKE, and whether a trigram index could. */
+  private String like(Predicate p, String at) {
+    String pattern = p.value();
+    String trgm = !trigram ? " (only a trigram index could serve it: install pg_trgm)"
+        : CandidateGenerator.trigramRun(pattern) ? " (a pg_trgm GIN index could serve it)"
+        : " (the pattern has no run of 3 characters a trigram index could look up)";
+    if (pattern == null) {
+      return "LIKE/ILIKE with a parameter as the pattern on " + at + ": a btree serves only a"
+          + " constant pattern without a leading wildcard, and the workload does not show the"
+          + " values" + (trigram ? " (a pg_trgm GIN index serves any pattern with 3 literal"
+          + " characters)" : " (only a trigram index could serve a '%...%' pattern: install"
+          + " pg_trgm)");
+    }
+    boolean leading = pattern.isEmpty() || pattern.charAt(0) == '%' || pattern.charAt(0) == '_';
+    if (leading) {
+      return "LIKE/ILIKE with a leading wildcard on " + at + trgm;
+    }
+    if (p.onExpression()) {
+      return "LIKE on an expression of " + at + " (" + p.function() + ")" + trgm;
+    }
+    // Only ILIKE gets here: a case-insensitive match no btree range can bound.
+    // (The pattern is log text: it is not echoed.)
+    return "ILIKE on " + at + " is case-insensitive, which no btree serves (written as lower("
+        + p.column() + ") = or LIKE a lower-case prefix, an index on lower(" + p.column()
+        + ") would)" + trgm;
   }
 
   private Double share(TableAccess access) {

@@ -841,7 +841,9 @@ final class QueryAnalyzer {
         if (eq && l.access != r.access && l.function == null && r.function == null) {
           for (ColumnRef ref : List.of(l, r)) {
             ref.access.joined = true;
-            ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null));
+            int partner = accesses.indexOf(ref == l ? r.access : l.access);
+            ref.access.predicates.add(new Predicate(ref.column, null, Op.JOIN, null, null, null,
+                List.of(), partner));
           }
         }
         return;
@@ -880,7 +882,15 @@ final class QueryAnalyzer {
 
     private void like(LikeExpression like, Scope scope) {
       ColumnRef ref = columnRef(like.getLeftExpression(), scope);
-      if (ref == null || !(like.getRightExpression() instanceof StringValue pattern)) {
+      if (ref == null || like.isNot()) {
+        return; // NOT LIKE keeps nearly every row: no index serves it
+      }
+      if (!(like.getRightExpression() instanceof StringValue pattern)) {
+        if (isConstant(like.getRightExpression())) {
+          // LIKE $1 (pg_stat_statements): the pattern is unknown, and a generic plan cannot
+          // turn a parameter into btree bounds; the reason says so (value null).
+          add(ref, Op.LIKE_INFIX, null, like.toString());
+        }
         return;
       }
       String p = pattern.getValue();

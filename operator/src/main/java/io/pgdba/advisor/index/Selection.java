@@ -188,6 +188,9 @@ final class Selection {
       rejections.remove(pick);
       chosen.add(pick);
       remaining.remove(pick);
+      // An index the pick already builds (an arm of its OR group) is never proposed twice.
+      var built = new java.util.HashSet<>(pick.definitions());
+      remaining.removeIf(c -> c.companions().isEmpty() && built.contains(c.definition()));
       perTable.merge(pick.table(), 1, Integer::sum);
       used += size.get(pick);
       pickEval.affected.forEach((fp, ba) -> current.put(fp, ba[1]));

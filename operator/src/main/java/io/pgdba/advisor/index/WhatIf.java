@@ -98,27 +98,35 @@ final class WhatIf {
     var out = new HashMap<Table, Set<String>>();
     for (var a : q.accesses()) {
       var set = out.computeIfAbsent(a.table(), t -> new HashSet<>());
-      a.predicates().forEach(p -> set.add(p.column()));
+      // An OR's column is its first arm's: every arm's counts (team = 3 OR assignee = 42).
+      a.predicates().forEach(p -> {
+        set.add(p.column());
+        p.arms().forEach(arm -> set.add(arm.column()));
+      });
       set.addAll(a.orderBy());
       set.addAll(a.groupBy());
     }
     return out;
   }
 
-  /** The column names in the candidate's leading key and its partial predicate. */
+  /**
+   * The column names in the leading keys and partial predicates of the candidate and its
+   * companions: a group for an OR also serves the plain equality on each of its arms.
+   */
   private static Set<String> leadingNames(Candidate c) {
     var out = new HashSet<String>();
-    var def = c.definition();
-    if (!def.keys().isEmpty()) {
-      var lead = def.keys().get(0);
-      if (lead.expression()) {
-        identifiers(lead.text(), out);
-      } else {
-        out.add(lead.text());
+    for (var def : c.definitions()) {
+      if (!def.keys().isEmpty()) {
+        var lead = def.keys().get(0);
+        if (lead.expression()) {
+          identifiers(lead.text(), out);
+        } else {
+          out.add(lead.text());
+        }
       }
-    }
-    if (def.where() != null) {
-      identifiers(def.where(), out);
+      if (def.where() != null) {
+        identifiers(def.where(), out);
+      }
     }
     return out;
   }

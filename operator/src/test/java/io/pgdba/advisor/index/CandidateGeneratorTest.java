@@ -23,11 +23,36 @@ class CandidateGeneratorTest {
 
   @Test
   void equalityColumnsMostSelectiveFirstThenOneRangeColumn() {
+    // customer_id leaves 4 of 200,000 rows, is_gift half of them: the range column still narrows.
     assertThat(candidates(plain, "SELECT * FROM orders WHERE created_at > '2025-01-01'"
-        + " AND email = 'a@b' AND customer_id = 5"))
+        + " AND is_gift = true AND customer_id = 5"))
         .containsExactlyInAnyOrder(
-            "orders USING btree (email)",
-            "orders USING btree (email, customer_id, created_at)");
+            "orders USING btree (customer_id)",
+            "orders USING btree (customer_id, is_gift, created_at)");
+  }
+
+  @Test
+  void aUniqueEqualityColumnIsTheWholeKey() {
+    // email is unique: once it finds the row, customer_id and created_at narrow nothing.
+    assertThat(candidates(plain, "SELECT * FROM orders WHERE created_at > '2025-01-01'"
+        + " AND email = 'a@b' AND customer_id = 5 ORDER BY created_at"))
+        .containsExactly("orders USING btree (email)");
+  }
+
+  @Test
+  void atMostThreeEqualityColumnsLeadAKey() {
+    var cols = new java.util.ArrayList<io.pgdba.catalog.Column>();
+    var eq = new java.util.ArrayList<String>();
+    for (int i = 1; i <= 6; i++) {
+      // Ten values each: six of them would be needed to pin one row of a million.
+      cols.add(TestCatalogs.col("c" + i, i, TestCatalogs.stats(10, List.of(), List.of())));
+      eq.add("c" + i + " = 1");
+    }
+    var wide = new io.pgdba.catalog.Table("public", "wide", "r", 8192L * 5000, 8192L * 5000,
+        5000, 1_000_000, cols, List.of(), List.of(), io.pgdba.catalog.TableActivity.NONE);
+    assertThat(candidates(TestCatalogs.catalog(null, wide),
+        "SELECT * FROM wide WHERE " + String.join(" AND ", eq)))
+        .containsExactlyInAnyOrder("wide USING btree (c1)", "wide USING btree (c1, c2, c3)");
   }
 
   @Test

@@ -304,6 +304,43 @@ class IndexKindsIT {
     }
   }
 
+  /**
+   * The reasons for LIKE and ILIKE say what they are: pg_stat_statements' {@code ILIKE $1} is a
+   * LIKE with an unknown pattern (not "no WHERE"), and {@code ILIKE 'moh'} has no wildcard at
+   * all (it is case-insensitive, not a leading wildcard). NOT LIKE gets no candidate.
+   */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {13, 17})
+  void likeAndIlikeReasonsSayWhatTheyAre(int major) throws Exception {
+    var pg = TestPostgres.shared(major);
+    pg.createDatabase("index_kinds_like");
+    try (Connection admin = pg.connect("index_kinds_like"); var st = admin.createStatement()) {
+      st.execute("create table people(id bigint primary key, name text not null);"
+          + " insert into people select i, 'name ' || md5(i::text)"
+          + " from generate_series(1, 50000) i; analyze people;");
+    }
+    try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), "index_kinds_like")) {
+      var advice = advise(new CatalogReader().read(ro), ro, List.of(
+          AdvisorScenario.query("param", "SELECT id FROM people WHERE name ILIKE $1", 100),
+          AdvisorScenario.query("no_wildcard", "SELECT id FROM people WHERE name ILIKE 'moh'",
+              100),
+          AdvisorScenario.query("not_like", "SELECT id FROM people WHERE name NOT LIKE 'ab%'",
+              100)));
+      assertThat(targets(advice)).isEmpty();
+      var reasons = new java.util.TreeMap<String, String>();
+      advice.skipped().forEach(s -> reasons.put(s.fingerprint(), s.reason()));
+      System.out.println("PG" + major + " like reasons: " + reasons);
+      assertThat(reasons.get("param"))
+          .contains("LIKE/ILIKE with a parameter as the pattern on people.name")
+          .contains("install pg_trgm").doesNotContain("no WHERE");
+      assertThat(reasons.get("no_wildcard"))
+          .contains("ILIKE on people.name is case-insensitive")
+          .contains("lower(name)").doesNotContain("leading wildcard")
+          .doesNotContain("moh"); // log text is not echoed into the reason
+      assertThat(reasons.get("not_like")).isNotBlank().doesNotContain("no WHERE");
+    }
+  }
+
   static IndexAdvice advise(Catalog catalog, Connection ro, List<QueryStats> queries) {
     return IndexAdvisor.advise(new Workload(AdvisorScenario.workload().totals(), queries),
         catalog, ro, AdvisorOptions.defaults());

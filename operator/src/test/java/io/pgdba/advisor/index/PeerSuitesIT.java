@@ -58,16 +58,12 @@ class PeerSuitesIT {
 
   /** Cases pgdba misses today (log and pg_stat_statements, PostgreSQL 13 and 17), and why. */
   static final java.util.Map<String, String> KNOWN_MISSES = java.util.Map.of(
-      "supabase-loaded/multi_index", "the cost model prices a join-key index as a nested loop"
-          + " probed once per row of the query's smallest other table (author: 1 row), so"
-          + " book_pkey already looks cheap and book(author_id) saves nothing; the planner"
-          + " really hashes review (100,000 rows) against a sequential scan of book. Needs the"
-          + " join partner of each key (QueryAnalyzer) and its rows in CostModel.joinCost;"
-          + " HypoPG finds it",
-      "dexter/batching_test.many_columns", "CandidateGenerator puts all 100 equality columns in"
-          + " one key (PostgreSQL refuses more than 32; IndexAdvisor now cuts it to 32 so the"
-          + " DDL builds); a DBA (and Dexter, which caps at 3) indexes one column: every value"
-          + " is distinct. Needs a key cap in CandidateGenerator (h9kinds' file)");
+      "supabase-loaded/multi_index", "each join key is now priced by its own partner's rows"
+          + " (and the partner's filtered partners): with values (author.id = 7) pgdba"
+          + " proposes review(book_id) and book(author_id), but with the peer's text"
+          + " (author.id = $1, a generic plan) book(author_id) alone so far; never"
+          + " book(publisher_id), which adds nothing once book(author_id) finds the author's"
+          + " 10 books (Supabase costs each column alone)");
 
   // --- Supabase index_advisor (test/sql/*.sql), each case on its own tables.
 

@@ -27,6 +27,25 @@ class QueryAnalyzerTest {
   }
 
   @Test
+  void eachJoinKeyKnowsTheTableItIsComparedWith() {
+    // A nested loop probes a join key's index once per row of that partner, not of the
+    // smallest table of the query: the cost model needs which one it is.
+    var q = analyzed("SELECT 1 FROM orders o JOIN countries c ON o.email = c.code"
+        + " JOIN orders o2 ON o2.id = o.customer_id WHERE c.code = 'FR'");
+    assertThat(q.accesses()).extracting(a -> a.alias()).containsExactly("o", "c", "o2");
+    assertThat(q.accesses().get(0).predicates()).filteredOn(p -> p.op() == Op.JOIN)
+        .extracting(Predicate::column, Predicate::partner).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("email", 1),
+            org.assertj.core.groups.Tuple.tuple("customer_id", 2));
+    assertThat(q.accesses().get(2).predicates()).filteredOn(p -> p.op() == Op.JOIN)
+        .extracting(Predicate::column, Predicate::partner)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("id", 0));
+    // NOT LIKE keeps nearly every row: no predicate for a candidate.
+    assertThat(analyzed("SELECT 1 FROM orders WHERE email NOT LIKE 'ab%'").accesses().get(0)
+        .predicates()).isEmpty();
+  }
+
+  @Test
   void collectsEachKindOfPredicateOnTheResolvedTable() {
     var q = analyzed("SELECT * FROM public.orders o WHERE o.status = 'pending'"
         + " AND created_at BETWEEN '2025-01-01' AND '2025-02-01' AND customer_id IN (1, 2)"

@@ -103,16 +103,16 @@ public final class RecommendationWriter {
 
   /** Marks {@code applied} (recommendations of one analysis) with the run {@code runId}. */
   public void historyRecorded(List<IndexRecommendation> applied, long runId) {
+    // A merge patch of the one annotation, without resourceVersion: the recommendation's own
+    // reconciler writes its status meanwhile, and an optimistic edit would fail (409) and take
+    // the analysis' finished run down with it, to be run again.
+    var patch = "{\"metadata\":{\"annotations\":{\"" + HISTORY_RUN_ANNOTATION + "\":\""
+        + runId + "\"}}}";
     for (var rec : applied) {
       client.resources(IndexRecommendation.class)
           .inNamespace(rec.getMetadata().getNamespace()).withName(rec.getMetadata().getName())
-          .edit(r -> {
-            if (r.getMetadata().getAnnotations() == null) {
-              r.getMetadata().setAnnotations(new HashMap<>());
-            }
-            r.getMetadata().getAnnotations().put(HISTORY_RUN_ANNOTATION, Long.toString(runId));
-            return r;
-          });
+          .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
     }
   }
 

@@ -98,9 +98,16 @@ class OperatorFollowUpIT {
   }
 
   /** 40 lookups of {@code ms} each, logged from now on (so that a run after the apply is). */
+  /**
+   * Where a new log's lines start, from now: before the apply they lie in the past, so a run that
+   * happens to come after a quick apply still reads a log of before it; after the apply in the
+   * future, so no line of a log written after it passes for older.
+   */
+  static volatile Duration logShift = Duration.ofSeconds(-5);
+
   static String log(String sqlPrefix, double ms) {
     var sb = new StringBuilder();
-    var t0 = Instant.now().plusSeconds(1);
+    var t0 = Instant.now().plus(logShift);
     for (int i = 0; i < 40; i++) {
       sb.append(String.format(Locale.ROOT, "%s UTC [42] LOG:  duration: %.3f ms  statement:"
           + " %s%d%s%n", LOG_TIME.format(t0.plusMillis(i * 10L)), ms * (1 + (i % 3 - 1) / 100.0),
@@ -206,11 +213,13 @@ class OperatorFollowUpIT {
   void theRunsAfterTheApplyMeasureItsEffectOnTheRecommendation() throws Exception {
     String ns = "measured";
     String lookup = "SELECT * FROM orders WHERE customer_id = ";
+    logShift = Duration.ofSeconds(-5);
     setUp(ns, lookup, 20.0);
     client.resource(analysis(ns, 1, new RollbackPolicy(RollbackMode.Propose, null, 2))).create();
     awaitRuns(ns, 1);
     runAgain(ns, lookup, 20.0, 1.01, 2);
     String name = approve(ns);
+    logShift = Duration.ofSeconds(1);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var effect = get(ns, name).getStatus().measuredEffect();
       assertThat(effect).isNotNull();
@@ -263,10 +272,12 @@ class OperatorFollowUpIT {
   void anIndexNoQueryScansIsRolledBackByTheAutoPolicyAndStaysSo() throws Exception {
     String ns = "unused";
     String lookup = "SELECT * FROM lines WHERE order_id = ";
+    logShift = Duration.ofSeconds(-5);
     setUp(ns, lookup, 20.0);
     client.resource(analysis(ns, 1, new RollbackPolicy(RollbackMode.Auto, null, 2))).create();
     awaitRuns(ns, 1);
     String name = approve(ns);
+    logShift = Duration.ofSeconds(1);
     String index = get(ns, name).getSpec().indexName();
     // the logs say the lookups got faster, but nothing ran them on the server: idx_scan is 0
     runAgain(ns, lookup, 0.5, 1.01, 2);

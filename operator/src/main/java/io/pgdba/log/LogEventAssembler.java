@@ -99,21 +99,21 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
                 Parameters.lazy(r.detail())));
       }
     } else if (m.startsWith("checkpoint complete")) {
-      server(r, Kind.CHECKPOINT, number(m, "write=") * 1000);
+      server(r, Kind.CHECKPOINT, MessageNumbers.after(m, "write=") * 1000);
     } else if (m.startsWith("automatic ")) {
       if (m.startsWith("automatic analyze of table")) {
-        server(r, Kind.AUTOANALYZE, number(m, "elapsed: "));
+        server(r, Kind.AUTOANALYZE, MessageNumbers.after(m, "elapsed: "));
       } else if (m.contains(" vacuum ")) {
-        server(r, Kind.AUTOVACUUM, number(m, "elapsed: "));
+        server(r, Kind.AUTOVACUUM, MessageNumbers.after(m, "elapsed: "));
       }
     } else if (m.startsWith("temporary file: ")) {
-      server(r, Kind.TEMP_FILE, number(m, ", size "));
+      server(r, Kind.TEMP_FILE, MessageNumbers.after(m, ", size "));
     } else if (m.startsWith("connection authorized")) {
       server(r, Kind.CONNECTION, 0);
     } else if (m.startsWith("disconnection: session time: ")) {
       server(r, Kind.DISCONNECTION, sessionSeconds(m, 29));
     } else if (m.startsWith("process ") && m.contains(" still waiting for ")) {
-      server(r, Kind.LOCK_WAIT, number(m, " after "));
+      server(r, Kind.LOCK_WAIT, MessageNumbers.after(m, " after "));
     }
   }
 
@@ -281,23 +281,6 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     sink.accept(new ServerEvent(origin(r), kind, value));
   }
 
-  /** The number after {@code label} in {@code m}, 0 when absent. */
-  private static double number(String m, String label) {
-    int at = m.indexOf(label);
-    if (at < 0) {
-      return 0;
-    }
-    int start = at + label.length();
-    int end = start;
-    while (end < m.length() && (Character.isDigit(m.charAt(end)) || m.charAt(end) == '.')) {
-      end++;
-    }
-    try {
-      return end == start ? 0 : Double.parseDouble(m.substring(start, end));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
 
   /** {@code H:MM:SS.mmm} (hours may exceed 24) as seconds. */
   private static double sessionSeconds(String m, int from) {

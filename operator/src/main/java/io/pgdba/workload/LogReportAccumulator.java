@@ -3,6 +3,7 @@ package io.pgdba.workload;
 import io.pgdba.log.LogEvent;
 import io.pgdba.log.LogEvent.ExecutedStatement;
 import io.pgdba.log.LogRecord;
+import io.pgdba.log.MessageNumbers;
 import io.pgdba.workload.LogReport.Bucket;
 import io.pgdba.workload.LogReport.Checkpoints;
 import io.pgdba.workload.LogReport.Deadlock;
@@ -234,11 +235,11 @@ public final class LogReportAccumulator {
       } else {
         restartpoints++;
       }
-      buffersWritten += (long) number(m, "wrote ");
-      writeMs += number(m, "write=") * 1000;
-      syncMs += number(m, "sync=") * 1000;
+      buffersWritten += (long) MessageNumbers.after(m, "wrote ");
+      writeMs += MessageNumbers.after(m, "write=") * 1000;
+      syncMs += MessageNumbers.after(m, "sync=") * 1000;
       if (m.contains("distance=")) {
-        distanceKb += number(m, "distance=");
+        distanceKb += MessageNumbers.after(m, "distance=");
         distances++;
       }
     }
@@ -261,14 +262,14 @@ public final class LogReportAccumulator {
       acc.analyzes++;
     } else {
       acc.vacuums++;
-      acc.tuplesRemoved += (long) number(m, "tuples: ");
-      acc.pagesRemoved += (long) number(m, "pages: ");
+      acc.tuplesRemoved += (long) MessageNumbers.after(m, "tuples: ");
+      acc.pagesRemoved += (long) MessageNumbers.after(m, "pages: ");
     }
-    acc.totalMs += number(m, "elapsed: ") * 1000;
+    acc.totalMs += MessageNumbers.after(m, "elapsed: ") * 1000;
   }
 
   private void tempFile(LogRecord r, String m) {
-    long size = (long) number(m, ", size ");
+    long size = (long) MessageNumbers.after(m, ", size ");
     var slice = slice(r.timestamp());
     if (slice != null) {
       slice.tempFiles++;
@@ -295,7 +296,7 @@ public final class LogReportAccumulator {
       int after = m.lastIndexOf(" after ");
       String what = m.substring(still + 19, after > still ? after : m.length());
       String lockType = lockType(what);
-      double ms = number(m, " after ");
+      double ms = MessageNumbers.after(m, " after ");
       var acc = byStatement(lockWaits, r.statement(), (fp, q) -> new LockAcc(fp, q, lockType),
           lockType);
       acc.count++;
@@ -308,7 +309,7 @@ public final class LogReportAccumulator {
     } else if (m.contains(" acquired ") && m.contains(" after ")) {
       double[] waited = pid == null ? null : openWaits.remove(pid);
       var acc = pid == null ? null : openWaitGroup.remove(pid);
-      double ms = number(m, " after ");
+      double ms = MessageNumbers.after(m, " after ");
       if (waited != null && acc != null) {
         if (ms > waited[0]) {
           acc.totalMs += ms - waited[0];
@@ -874,23 +875,6 @@ public final class LogReportAccumulator {
 
   // --- small parsers ---
 
-  /** The number right after {@code label} in {@code m}, 0 when absent. */
-  static double number(String m, String label) {
-    int at = m.indexOf(label);
-    if (at < 0) {
-      return 0;
-    }
-    int start = at + label.length();
-    int end = start;
-    while (end < m.length() && (Character.isDigit(m.charAt(end)) || m.charAt(end) == '.')) {
-      end++;
-    }
-    try {
-      return end == start ? 0 : Double.parseDouble(m.substring(start, end));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
 
   private static String cut(String s) {
     return cut(s, MAX_TEXT);

@@ -307,10 +307,29 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     return r.pid() != null ? (Object) r.pid() : "";
   }
 
-  private static Origin origin(LogRecord r) {
+  private Origin origin(LogRecord r) {
     return new Origin(
         r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), r.line(),
-        r.sessionId() != null ? r.sessionId() : r.pid() != null ? "pid:" + r.pid() : null);
+        r.sessionId() != null ? r.sessionId() : r.pid() != null ? pidSession(r.pid()) : null);
+  }
+
+  private static final int PID_SESSIONS = 1024;
+  private final String[] pidSessions = new String[PID_SESSIONS];
+  private final int[] pidSessionPids = new int[PID_SESSIONS];
+
+  /**
+   * {@code "pid:" + pid}, one String per pid while it stays in a small direct-mapped cache: no
+   * concatenation per record, and the session maps downstream meet a hash already computed.
+   */
+  private String pidSession(int pid) {
+    int slot = pid & (PID_SESSIONS - 1);
+    String session = pidSessions[slot];
+    if (session == null || pidSessionPids[slot] != pid) {
+      session = "pid:" + pid;
+      pidSessions[slot] = session;
+      pidSessionPids[slot] = pid;
+    }
+    return session;
   }
 
   /**

@@ -128,12 +128,18 @@ public final class SessionTracker {
 
   /** One executed statement (not a parse or bind phase) and the fingerprint it was given. */
   public void statement(ExecutedStatement s, long fingerprint) {
+    statement(s, new StatementText(s.text() == null ? "" : s.text(), fingerprint));
+  }
+
+  /** One executed statement, with what is known of its text (the builder's cached copy). */
+  void statement(ExecutedStatement s, StatementText t) {
     Origin o = s.origin();
     if (o.session() == null) {
       return;
     }
     sessionsKnown = true;
-    String text = s.text() == null ? "" : s.text();
+    String text = t.text;
+    long fingerprint = t.fingerprint;
     long now = o.timestamp() == null ? -1 : o.timestamp().toEpochMilli();
     double ms = QueryAccumulator.clean(s.durationMs());
     Session session = sessions.get(o.session());
@@ -142,7 +148,7 @@ public final class SessionTracker {
       sessions.put(o.session(), session);
       sessionCount++;
     }
-    String verb = firstWord(text);
+    String verb = t.verb();
     switch (verb) {
       case "begin", "start" -> {
         endUnit(session);
@@ -179,7 +185,7 @@ public final class SessionTracker {
     session.statements++;
     session.timeMs += ms;
     session.lastMs = now;
-    long identity = identity(text, s.parameters());
+    long identity = t.identity(s.parameters());
     UnitCount c = session.counts.get(fingerprint);
     if (c == null && session.counts.size() < MAX_UNIT_FINGERPRINTS) {
       c = new UnitCount();
@@ -197,7 +203,7 @@ public final class SessionTracker {
     session.previousFingerprint = fingerprint;
     session.hasPrevious = true;
     if (now >= 0 && isReadOnly(verb)) {
-      repeat(fingerprint, identity, now, ms, text);
+      repeat(fingerprint, identity, now, ms, t);
     }
     if (!s.parameters().isEmpty() && s.phase() == io.pgdba.log.LogEvent.Phase.EXECUTE) {
       prepared(s, fingerprint, text);
@@ -298,13 +304,13 @@ public final class SessionTracker {
     s.counts.clear();
   }
 
-  private void repeat(long fingerprint, long identity, long now, double ms, String text) {
+  private void repeat(long fingerprint, long identity, long now, double ms, StatementText t) {
     long key = identity * 0x9E3779B97F4A7C15L ^ fingerprint;
     key = key == 0 ? 1 : key; // 0 marks an empty slot
     int slot = (int) Long.remainderUnsigned(key, MAX_RECENT);
     int burst = 1;
     if (recentKey[slot] == key && Math.abs(now - recentAt[slot]) <= REPEAT_WINDOW_MS
-        && !isVolatile(text)) {
+        && !t.isVolatile()) {
       burst = recentBurst[slot] + 1;
       var sum = bounded(repeats, fingerprint, k -> new RepeatSum(), r -> r.repeats);
       if (sum != null) {
@@ -426,10 +432,43 @@ public final class SessionTracker {
       }
     }
     int start = i;
+    boolean ascii = true;
     while (i < n && Character.isLetter(sql.charAt(i)) && i - start < 16) {
+      ascii &= sql.charAt(i) < 0x80;
       i++;
     }
+    if (ascii) {
+      // the verbs looked at, without a substring and a lower-cased copy per statement
+      for (String verb : VERBS) {
+        if (equalsAsciiIgnoreCase(sql, start, i, verb)) {
+          return verb;
+        }
+      }
+    }
+    // anything else (a letter outside ASCII may lower-case into ASCII: the JDK decides)
     return sql.substring(start, i).toLowerCase(Locale.ROOT);
+  }
+
+  private static final String[] VERBS = {
+    "select", "insert", "update", "delete", "with", "begin", "commit", "start", "end", "abort",
+    "rollback", "prepare", "values", "table"
+  };
+
+  /** {@code sql[start, end)} equals the lower-case ASCII {@code word}, ignoring ASCII case. */
+  private static boolean equalsAsciiIgnoreCase(String sql, int start, int end, String word) {
+    if (end - start != word.length()) {
+      return false;
+    }
+    for (int k = 0; k < word.length(); k++) {
+      char c = sql.charAt(start + k);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != word.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isReadOnly(String verb) {
@@ -453,8 +492,17 @@ public final class SessionTracker {
 
   /** A 64-bit FNV-1a of the text and its parameters: equal for identical executions. */
   static long identity(String text, List<String> parameters) {
-    long h = 0xcbf29ce484222325L;
-    h = mix(h, text);
+    return identity(textHash(text), parameters);
+  }
+
+  /** The first half of {@link #identity(String, List)}: the text alone. */
+  static long textHash(String text) {
+    return mix(0xcbf29ce484222325L, text);
+  }
+
+  /** {@link #identity(String, List)} from the text's {@link #textHash}. */
+  static long identity(long textHash, List<String> parameters) {
+    long h = textHash;
     for (String p : parameters) {
       h = (h ^ 0x1F) * 0x100000001b3L;
       h = p == null ? (h ^ 0x2) * 0x100000001b3L : mix(h, p);

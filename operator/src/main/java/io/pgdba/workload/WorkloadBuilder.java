@@ -34,8 +34,9 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private static final int RAW_CACHE_SIZE = 1024;
   private static final int RAW_CACHE_MAX_CHARS = 4096;
 
-  private final String[] rawCacheText = new String[RAW_CACHE_SIZE];
-  private final long[] rawCacheHash = new long[RAW_CACHE_SIZE];
+  private final StatementText[] rawCache = new StatementText[RAW_CACHE_SIZE];
+  /** The text the fingerprinter last read, whose normalized text it still holds; else null. */
+  private StatementText fingerprinted;
   private final WorkloadOptions options;
   private final long memoryBudgetBytes;
   private final long bucketWidthMs;
@@ -114,12 +115,13 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         totalTimeMs += ms;
       }
     }
-    var acc = accumulatorFor(s.text());
+    var text = textOf(s.text());
+    var acc = accumulatorFor(text);
     distinctCounter.add(acc.hash);
     var o = s.origin();
     long delta = acc.record(ms, o.timestamp(), o.database(), o.user(), o.application());
     delta += acc.offerExample(ms, s.text(), s.parameters());
-    sessions.statement(s, acc.hash);
+    sessions.statement(s, text);
     retain(acc, delta);
   }
 
@@ -129,13 +131,14 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       return;
     }
     long hash = fingerprinter.fingerprint(e.statement());
+    fingerprinted = null;
     if (errorsByHash.size() < MAX_ERROR_QUERIES || errorsByHash.containsKey(hash)) {
       errorsByHash.merge(hash, 1L, Long::sum);
     }
   }
 
   private void explained(ExplainedStatement e) {
-    var acc = accumulatorFor(e.queryText());
+    var acc = accumulatorFor(textOf(e.queryText()));
     retain(acc, acc.offerPlan(e.durationMs(), e.plan()));
   }
 
@@ -152,27 +155,38 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     }
   }
 
-  private QueryAccumulator accumulatorFor(String sql) {
+  /**
+   * The statement text with its fingerprint. Logs repeat the very same text (prepared
+   * statements, constant-free queries): a small direct-mapped cache by exact text skips the lexer
+   * (and the session tracker's own reading of the text) for those.
+   */
+  private StatementText textOf(String sql) {
     if (sql == null) {
       sql = "";
     }
-    // Logs repeat the very same text (prepared statements, constant-free queries): a small
-    // direct-mapped cache of raw text to fingerprint skips the lexer for those.
     int slot = sql.hashCode() & (RAW_CACHE_SIZE - 1);
-    if (sql.equals(rawCacheText[slot])) {
-      var acc = table.get(rawCacheHash[slot]);
-      if (acc != null) {
-        return acc;
-      }
+    var cached = rawCache[slot];
+    if (cached != null && sql.equals(cached.text)) {
+      return cached;
     }
-    long hash = fingerprinter.fingerprint(sql);
+    var text = new StatementText(sql, fingerprinter.fingerprint(sql));
+    fingerprinted = text;
     if (sql.length() <= RAW_CACHE_MAX_CHARS) {
-      rawCacheText[slot] = sql;
-      rawCacheHash[slot] = hash;
+      rawCache[slot] = text;
     }
+    return text;
+  }
+
+  private QueryAccumulator accumulatorFor(StatementText sql) {
+    long hash = sql.fingerprint;
     var acc = table.get(hash);
     if (acc != null) {
       return acc;
+    }
+    if (fingerprinted != sql) {
+      // a cached text whose query was folded: the lexer gives its normalized text again
+      fingerprinter.fingerprint(sql.text);
+      fingerprinted = sql;
     }
     if (table.size() >= options.maxFingerprints() || retainedBytes > memoryBudgetBytes) {
       foldRarest();

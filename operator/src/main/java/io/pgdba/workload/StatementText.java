@@ -1,0 +1,51 @@
+package io.pgdba.workload;
+
+import java.util.List;
+
+/**
+ * What the workload reads of one exact statement text: its fingerprint and what the session
+ * patterns look at (first keyword, text hash, volatility). Logs repeat the very same text
+ * (prepared statements, constant-free queries), so the builder keeps these by exact text and works
+ * each out once per text instead of once per execution. Every value is a function of the text
+ * alone: a cached copy answers as a fresh one would. Single-threaded, like the builder.
+ */
+final class StatementText {
+
+  final String text;
+  final long fingerprint;
+  private String verb;
+  private boolean hashed;
+  private long textHash;
+  /** 0 not yet known, 1 no, 2 yes. */
+  private byte volatility;
+
+  StatementText(String text, long fingerprint) {
+    this.text = text;
+    this.fingerprint = fingerprint;
+  }
+
+  /** {@link SessionTracker#firstWord}. */
+  String verb() {
+    if (verb == null) {
+      verb = SessionTracker.firstWord(text);
+    }
+    return verb;
+  }
+
+  /** {@link SessionTracker#identity} of this text and {@code parameters}. */
+  long identity(List<String> parameters) {
+    if (!hashed) {
+      textHash = SessionTracker.textHash(text);
+      hashed = true;
+    }
+    return SessionTracker.identity(textHash, parameters);
+  }
+
+  /** {@link SessionTracker#isVolatile}. */
+  boolean isVolatile() {
+    if (volatility == 0) {
+      volatility = SessionTracker.isVolatile(text) ? (byte) 2 : (byte) 1;
+    }
+    return volatility == 2;
+  }
+}

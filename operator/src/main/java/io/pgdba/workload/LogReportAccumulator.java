@@ -129,7 +129,7 @@ public final class LogReportAccumulator {
       bin++;
     }
     histogram[bin]++;
-    int type = typeIndex(QueryTypes.of(s.text()));
+    int type = typeOf(s.text());
     typeCount[type]++;
     typeMs[type] += ms;
     var slice = slice(s.origin().timestamp());
@@ -726,6 +726,31 @@ public final class LogReportAccumulator {
     slices = merged;
     sliceMs = width;
     lastSlice = null;
+  }
+
+  private static final int TYPE_CACHE_SIZE = 1024;
+  private static final int TYPE_CACHE_MAX_CHARS = 4096;
+  private final String[] typeCacheText = new String[TYPE_CACHE_SIZE];
+  private final byte[] typeCacheIndex = new byte[TYPE_CACHE_SIZE];
+
+  /**
+   * The type index of a statement text. Logs repeat the very same text (prepared statements), and
+   * reading a WITH query's type walks all of it: a small direct-mapped cache by exact text.
+   */
+  private int typeOf(String text) {
+    if (text == null) {
+      return typeIndex(QueryTypes.of(null));
+    }
+    int slot = text.hashCode() & (TYPE_CACHE_SIZE - 1);
+    if (text.equals(typeCacheText[slot])) {
+      return typeCacheIndex[slot];
+    }
+    int type = typeIndex(QueryTypes.of(text));
+    if (text.length() <= TYPE_CACHE_MAX_CHARS) {
+      typeCacheText[slot] = text;
+      typeCacheIndex[slot] = (byte) type;
+    }
+    return type;
   }
 
   private static int typeIndex(String type) {

@@ -163,6 +163,29 @@ class SessionTrackerTest {
     assertThat(p.transactions()).isEqualTo(SessionTracker.MAX_SESSIONS * 3L);
   }
 
+  @Test
+  void theFirstWordIsTheLowerCasedKeywordWhateverItsCaseAndOnlyAsciiLettersMakeAVerb() {
+    assertThat(SessionTracker.firstWord("  /* c */ (SeLeCt 1)")).isEqualTo("select");
+    assertThat(SessionTracker.firstWord("-- x\nROLLBACK TO s")).isEqualTo("rollback");
+    assertThat(SessionTracker.firstWord("VACUUM t")).isEqualTo("vacuum");
+    assertThat(SessionTracker.firstWord("selects")).isEqualTo("selects");
+    // U+017F (long s) upper-cases to S but is no ASCII letter: not the verb select
+    assertThat(SessionTracker.firstWord("\u017Felect 1")).isEqualTo("\u017Felect");
+    assertThat(SessionTracker.firstWord("")).isEmpty();
+  }
+
+  @Test
+  void aStatementTextKeptForItsFingerprintAnswersAsTheTextItself() {
+    var text = new StatementText("select * from t where now() > $1", 42);
+    var params = List.of("a", "b");
+    assertThat(text.identity(params)).isEqualTo(SessionTracker.identity(text.text, params))
+        .isNotEqualTo(SessionTracker.identity(text.text, List.of("a", "c")));
+    assertThat(text.identity(List.of())).isEqualTo(SessionTracker.identity(text.text, List.of()));
+    assertThat(text.verb()).isEqualTo("select");
+    assertThat(text.isVolatile()).isTrue();
+    assertThat(new StatementText("select 1", 1).isVolatile()).isFalse();
+  }
+
   private ExecutedStatement prepared(String sql, String value) {
     var origin = new Origin(T0.plusSeconds(++line * 10), "db", "u", "a", 1, "x", line, "s");
     return new ExecutedStatement(origin, Phase.EXECUTE, "S_1", 0.1, sql, List.of(value));

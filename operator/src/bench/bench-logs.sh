@@ -22,10 +22,13 @@
 #   BADGER_MB [all]    run pgBadger on the first BADGER_MB of the log only (cut at an entry) and
 #                      compare per MB; the report says so
 #   CHECK_SEQUENTIAL [1] also run pgdba with one parsing thread and compare the JSON byte for byte
-#   JAVA_OPTS [none]   more JVM options for the pgdba runs; on a 300 MB log about half of the CPU
-#                      is JIT compilation and startup, e.g. JAVA_OPTS='-XX:TieredStopAtLevel=1
-#                      -XX:+UseSerialGC' measured 25 % less CPU for the same JSON
+#   JAVA_OPTS [none]   more JVM options for the pgdba runs
+#   PLAIN     [1]      also run plain `java -jar` (the JVM's default JIT and GC), for comparison
 #   SHARED_BENCH [../shared/bench/logs beside the project]  where make-corpus.sh lives
+#
+# pgdba runs as the README says to run it, through bin/pgdba: for `analyze` of files below 800 MB
+# it picks the C1 JIT compiler and the serial GC (on 300 MB about a third of the CPU time is JIT
+# compilation and startup; see the launcher's header).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +41,11 @@ HEAP=${HEAP:-256m}
 PGBADGER=${PGBADGER:-auto}
 BADGER_MB=${BADGER_MB:-}
 CHECK_SEQUENTIAL=${CHECK_SEQUENTIAL:-1}
+PLAIN=${PLAIN:-1}
 read -r -a JOPTS <<<"${JAVA_OPTS:-}"
+LAUNCHER=$ROOT/bin/pgdba
+# the launcher with this jar, this heap and JAVA_OPTS (a command, so that `time` can run it)
+PGDBA=(env "PGDBA_JAR=$JAR" "JAVA_OPTS=-Xmx$HEAP ${JAVA_OPTS:-}" "$LAUNCHER")
 SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench/logs}
 PG15=/usr/lib/postgresql/15/bin
 # the prefix both corpus sources write; pgBadger needs it spelled out, pgdba detects it
@@ -106,8 +113,8 @@ WC_CPU=$T_CPU
 LINES=$(awk '{ print $1 }' "$BENCH_DIR/wc.out")
 
 # ---- pgdba -----------------------------------------------------------------------------
-say "pgdba analyze (java -Xmx$HEAP ${JAVA_OPTS:-})"
-timed java -Xmx"$HEAP" "${JOPTS[@]}" -jar "$JAR" analyze --log "$BIG" --output json --stats \
+say "pgdba analyze (bin/pgdba, -Xmx$HEAP ${JAVA_OPTS:-})"
+timed "${PGDBA[@]}" analyze --log "$BIG" --output json --stats \
   >"$BENCH_DIR/pgdba.json" 2>"$BENCH_DIR/pgdba.err" || {
   say "pgdba failed:"; cat "$BENCH_DIR/pgdba.err" >&2; exit 1; }
 PGDBA_S=$T_WALL
@@ -132,14 +139,25 @@ echo "             $STATEMENTS statements, $DISTINCT distinct queries, $UNPARSED
 
 if [[ $CHECK_SEQUENTIAL == 1 ]]; then
   say "pgdba again with one parsing thread (-Dpgdba.log.rangeWorkers=1), to compare the JSON"
-  timed java -Xmx"$HEAP" "${JOPTS[@]}" -Dpgdba.log.rangeWorkers=1 -jar "$JAR" analyze --log "$BIG" \
-    --output json >"$BENCH_DIR/pgdba-sequential.json" 2>/dev/null
+  timed env "PGDBA_JAR=$JAR" "JAVA_OPTS=-Xmx$HEAP ${JAVA_OPTS:-} -Dpgdba.log.rangeWorkers=1" \
+    "$LAUNCHER" analyze --log "$BIG" --output json >"$BENCH_DIR/pgdba-sequential.json" 2>/dev/null
   if cmp -s "$BENCH_DIR/pgdba.json" "$BENCH_DIR/pgdba-sequential.json"; then
     same="byte-identical JSON"
   else
     same="JSON DIFFERS (see $BENCH_DIR/pgdba*.json)"
   fi
   echo "pgdba, 1 parsing thread: wall $T_WALL s, CPU $T_CPU s, peak RSS $T_RSS MB; $same"
+fi
+
+if [[ $PLAIN == 1 ]]; then
+  say "pgdba again as plain java -jar (the JVM's default JIT compilers and GC)"
+  timed java -Xmx"$HEAP" "${JOPTS[@]}" -jar "$JAR" analyze --log "$BIG" --output json \
+    >"$BENCH_DIR/pgdba-plain.json" 2>/dev/null
+  cmp -s "$BENCH_DIR/pgdba.json" "$BENCH_DIR/pgdba-plain.json" && same="same JSON" \
+    || same="JSON DIFFERS"
+  echo "pgdba, plain java -jar: wall $T_WALL s, CPU $T_CPU s, peak RSS $T_RSS MB; $same"
+  PLAIN_S=$T_WALL
+  PLAIN_CPU=$T_CPU
 fi
 
 # ---- pgBadger --------------------------------------------------------------------------
@@ -180,6 +198,12 @@ if [[ -n $BADGER_S ]]; then
     -v pb="$BYTES" -v gb="$BADGER_BYTES" 'BEGIN {
     printf "  pgdba vs pgBadger -j 1: %.1fx faster in wall time (goal >= 80x), %.1fx in CPU time\n",
       (g / gb) / (p / pb), (gc / gb) / (pc / pb) }'
+  if [[ $PLAIN == 1 ]]; then
+    awk -v p="$PLAIN_S" -v g="$BADGER_S" -v pc="$PLAIN_CPU" -v gc="$BADGER_CPU" \
+      -v pb="$BYTES" -v gb="$BADGER_BYTES" 'BEGIN {
+      printf "  (plain java -jar vs pgBadger -j 1: %.1fx in wall time, %.1fx in CPU time)\n",
+        (g / gb) / (p / pb), (gc / gb) / (pc / pb) }'
+  fi
 else
   echo "  pgBadger not run (not installed, or PGBADGER=0)"
 fi

@@ -273,6 +273,7 @@ public final class SafeExplain {
     // Never bind values to placeholders: a generic plan of a prepared statement needs none.
     boolean prepared = false;
     String mode = null;
+    String pruning = null;
     try {
       mode = send("SELECT current_setting('plan_cache_mode')").get(0);
       send("PREPARE " + PREPARED + " AS " + sql);
@@ -283,6 +284,12 @@ public final class SafeExplain {
       refuseReached(List.of(), send("SELECT unnest(parameter_types)::text"
           + " FROM pg_prepared_statements WHERE name = '" + PREPARED + "'"));
       send("SET plan_cache_mode = force_generic_plan");
+      // EXPLAIN EXECUTE prunes partitions at executor startup with the NULLs given: a generic
+      // plan of a partitioned table would show "Subplans Removed: N" and no scan at all. Plan-time
+      // pruning cannot use a placeholder anyway; off, every partition's scan (and the index it
+      // would use) is shown, at the generic plan's own cost.
+      pruning = send("SELECT current_setting('enable_partition_pruning')").get(0);
+      send("SET enable_partition_pruning = off");
       return send("EXPLAIN (" + options + ") EXECUTE " + PREPARED
           + (n == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(n, "NULL"))
           + ")"));
@@ -292,6 +299,9 @@ public final class SafeExplain {
       }
       if (mode != null && mode.matches("[a-z_]+")) {
         sendQuietly("SET plan_cache_mode = " + mode);
+      }
+      if (pruning != null && pruning.matches("on|off")) {
+        sendQuietly("SET enable_partition_pruning = " + pruning);
       }
     }
   }

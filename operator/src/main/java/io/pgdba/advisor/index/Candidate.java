@@ -34,11 +34,12 @@ record Candidate(
   }
 
   /**
-   * True when HypoPG cannot model it: a GIN index, a group of indexes, or an index on a
-   * partitioned parent (hypopg_create_index refuses a partitioned table).
+   * True when HypoPG cannot model it: a GIN index or a group of indexes. An index on a
+   * partitioned parent it models (HypoPG 1.1.4, the first release for PostgreSQL 13, added
+   * hypothetical indexes on partitioned tables): the planner sees it on every partition and
+   * prunes partitions itself, so HypoPG's costs are those of the partitions a query keeps.
    */
   boolean needsModel() {
-    return !companions.isEmpty() || !"btree".equals(definition.method())
-        || io.pgdba.catalog.Table.PARTITIONED_TABLE.equals(table.kind());
+    return !companions.isEmpty() || !"btree".equals(definition.method());
   }
 }

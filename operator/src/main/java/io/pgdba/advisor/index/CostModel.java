@@ -35,6 +35,7 @@ final class CostModel implements Evaluator {
   private final double cpuIndexTuple;
   private final double cpuOperator;
   private final Map<IndexDefinition, Long> sizes = new java.util.HashMap<>();
+  private PartitionPruning pruning;
 
   CostModel(Explainer explainer, Map<String, String> settings, boolean collationNeedsPatternOps) {
     this.explainer = explainer;
@@ -55,6 +56,25 @@ final class CostModel implements Evaluator {
     }
   }
 
+  /**
+   * Prices a partitioned table's read on the partitions the planner keeps for its predicates
+   * (see {@link PartitionPruning}) instead of on the whole parent.
+   */
+  void pruning(PartitionPruning pruning) {
+    this.pruning = pruning;
+  }
+
+  /** The read as it scans: a partitioned table's kept partitions only. */
+  private TableAccess scanned(TableAccess access) throws ExplainException {
+    if (pruning == null) {
+      return access;
+    }
+    Table t = pruning.scanned(access);
+    return t == access.table() ? access : new TableAccess(t, access.alias(),
+        access.predicates(), access.orderBy(), access.orderDescending(), access.groupBy(),
+        access.limit(), access.joined(), access.orderDirections(), access.selected());
+  }
+
   /** Per written row, roughly one leaf page to dirty plus the comparisons of the descent. */
   double maintenanceCostPerWrite(Table table) {
     return randomPage + 2 * cpuOperator * log2(Math.max(2, table.rowEstimate()));
@@ -70,14 +90,20 @@ final class CostModel implements Evaluator {
       throws ExplainException {
     double saving = 0;
     double floor = 0;
-    for (TableAccess access : query.accesses()) {
+    for (TableAccess whole : query.accesses()) {
       double with = Double.POSITIVE_INFINITY;
       var available = new ArrayList<IndexDefinition>();
+      TableAccess access = whole;
       for (Candidate c : config) {
-        if (c.table().equals(access.table())) {
+        if (c.table().equals(whole.table())) {
+          access = scanned(whole);
+          // A partitioned index is read only on the kept partitions: their share of its size.
+          double share = access == whole || whole.table().rowEstimate() <= 0 ? 1
+              : Math.min(1, access.table().rowEstimate() / whole.table().rowEstimate());
           for (IndexDefinition def : c.definitions()) {
             available.add(def);
-            with = Math.min(with, indexCost(query, access, def, sizeOf(c.table(), def)));
+            with = Math.min(with, indexCost(query, access, def,
+                (long) (sizeOf(c.table(), def) * share)));
           }
         }
       }

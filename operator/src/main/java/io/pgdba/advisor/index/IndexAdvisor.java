@@ -66,6 +66,8 @@ public final class IndexAdvisor {
     var analyzer = new QueryAnalyzer(catalog, ViewDefinitions.read(connection));
     boolean patternOps = needsPatternOps(catalog);
     var model = new CostModel(explainer, catalog.settings(), patternOps);
+    var pruning = PartitionPruning.read(catalog, explainer);
+    model.pruning(pruning);
 
     var analyzed = new ArrayList<AnalyzedQuery>();
     Map<String, Double> before = new HashMap<>();
@@ -117,6 +119,7 @@ public final class IndexAdvisor {
     var candidates = buildable(generator.generate(analyzed)).stream()
         .filter(c -> !Table.PARTITIONED_TABLE.equals(c.table().kind())
             || facts.indexablePartitions(c.table()))
+        .filter(c -> readsEnough(c, analyzed, pruning))
         .toList();
     boolean hypopg = options.useHypopg() && catalog.extensions() != null
         && catalog.extensions().containsKey("hypopg") && hypopgWorks(explainer);
@@ -162,7 +165,7 @@ public final class IndexAdvisor {
         .thenComparing(Recommendation::indexName));
     var reasons = new NoIndexReasons(explainer, selection.rejections(), generator.servedBy(),
         planIndexes, facts, catalog.extensions() != null
-            && catalog.extensions().containsKey("pg_trgm"));
+            && catalog.extensions().containsKey("pg_trgm"), pruning);
     for (AnalyzedQuery a : analyzed) {
       if (!served.contains(a.stats().fingerprint())) {
         skipped.add(new SkippedQuery(a.stats().fingerprint(), reasons.reason(a)));
@@ -193,6 +196,37 @@ public final class IndexAdvisor {
       out.putIfAbsent(c.definitions(), c);
     }
     return List.copyOf(out.values());
+  }
+
+  /**
+   * A partitioned parent's candidate is worth evaluating only if one of its queries reads
+   * partitions big enough to need an index (what the tiny-table rule says of a plain table):
+   * the whole parent may be large while every query reads one small partition.
+   */
+  private static boolean readsEnough(Candidate c, List<AnalyzedQuery> analyzed,
+      PartitionPruning pruning) {
+    if (!Table.PARTITIONED_TABLE.equals(c.table().kind())) {
+      return true;
+    }
+    for (AnalyzedQuery a : analyzed) {
+      if (!c.fingerprints().contains(a.stats().fingerprint())) {
+        continue;
+      }
+      for (var access : a.accesses()) {
+        if (!access.table().equals(c.table())) {
+          continue;
+        }
+        try {
+          var kept = pruning.kept(access);
+          if (kept == null || kept.pages() >= CandidateGenerator.TINY_TABLE_PAGES) {
+            return true;
+          }
+        } catch (ExplainException e) {
+          return true; // unknown: priced whole, as before
+        }
+      }
+    }
+    return false;
   }
 
   /** What-if costings of the last advice (EXPLAINs with HypoPG), for the benchmark. */
@@ -287,9 +321,7 @@ public final class IndexAdvisor {
         + affected.stream().mapToLong(AffectedQuery::calls).sum() + " calls), estimated by "
         + method + (method == Recommendation.EstimateMethod.model && evaluator.method()
             == Recommendation.EstimateMethod.hypopg ? " (HypoPG cannot simulate "
-            + (group > 1 ? "a group of indexes"
-                : Table.PARTITIONED_TABLE.equals(table.kind()) ? "an index on a partitioned table"
-                : "a " + def.method() + " index") + ")" : "")
+            + (group > 1 ? "a group of indexes" : "a " + def.method() + " index") + ")" : "")
         + (group > 1 ? "; the figures are for the " + group + " indexes together" : "");
     String note = facts.note(table);
     if (note != null) {

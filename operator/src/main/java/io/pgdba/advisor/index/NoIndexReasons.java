@@ -29,10 +29,12 @@ final class NoIndexReasons {
   private final Map<String, Set<String>> planIndexes;
   private final TableFacts facts;
   private final boolean trigram;
+  private final PartitionPruning pruning;
 
   NoIndexReasons(Explainer explainer, Map<Candidate, Selection.Rejection> rejections,
       Map<String, Set<String>> servedBy, Map<String, Set<String>> planIndexes, TableFacts facts,
-      boolean trigram) {
+      boolean trigram, PartitionPruning pruning) {
+    this.pruning = pruning;
     this.explainer = explainer;
     this.rejections = rejections;
     this.servedBy = servedBy;
@@ -55,6 +57,10 @@ final class NoIndexReasons {
 
   private String base(AnalyzedQuery q) {
     String fp = q.stats().fingerprint();
+    String small = smallPartitions(q);
+    if (small != null) {
+      return small;
+    }
     // A candidate that would have helped, but did not pay: its own reason.
     Candidate best = null;
     double bestSaving = 0;
@@ -94,10 +100,7 @@ final class NoIndexReasons {
       if (Table.PARTITIONED_TABLE.equals(a.table().kind()) && mine.isEmpty()
           && !facts.indexablePartitions(a.table())
           && a.table().pages() >= CandidateGenerator.TINY_TABLE_PAGES) {
-        return "partitioned table " + a.table().name() + ": some of its partitions are"
-            + " partitioned or foreign tables, and pgdba writes the parent's index script (CREATE"
-            + " INDEX ON ONLY, one CONCURRENTLY build per partition, ATTACH PARTITION) only for"
-            + " plain partitions; index its partitions by hand";
+        return unscriptable(a.table());
       }
     }
     if (q.accesses().stream().allMatch(
@@ -140,6 +143,64 @@ final class NoIndexReasons {
       }
     }
     return "no indexable predicate: " + unindexable;
+  }
+
+  /**
+   * Why a partitioned table's index has no script: a foreign partition can carry no index (an
+   * ON ONLY parent index would stay INVALID forever, and a plain CREATE INDEX on the parent skips
+   * it while locking every partition against writes), and a sub-partitioned partition needs an
+   * ON ONLY level of its own, which pgdba's script and its apply do not write.
+   */
+  private String unscriptable(Table table) {
+    var parts = facts.partitions(table);
+    for (var p : parts) {
+      if ("f".equals(p.relkind())) {
+        return "partition " + p.name() + " of " + table.name() + " is a foreign table, which"
+            + " cannot carry an index: an index on " + table.name() + " cannot be built as a"
+            + " valid partitioned index without a write lock on every partition (a plain"
+            + " CREATE INDEX on the parent skips the foreign partition but blocks writes for the"
+            + " whole build); index the remote table behind " + p.name() + " on its own server,"
+            + " and the plain partitions one by one with CREATE INDEX CONCURRENTLY";
+      }
+    }
+    for (var p : parts) {
+      if ("p".equals(p.relkind())) {
+        return "partition " + p.name() + " of " + table.name() + " is itself partitioned:"
+            + " pgdba writes the parent's index script (CREATE INDEX ON ONLY, one CONCURRENTLY"
+            + " build per partition, ATTACH PARTITION) for one level of plain partitions only;"
+            + " build it by hand level by level (ON ONLY on " + p.name() + " too, its"
+            + " partitions' indexes CONCURRENTLY, attached bottom-up)";
+      }
+    }
+    return "partitioned table " + table.name() + " has partitions pgdba cannot index"
+        + " (not plain tables): index them by hand";
+  }
+
+  /**
+   * "too few rows" for a query whose partitioned reads keep only small partitions, even when
+   * the parent as a whole is large; null when some read is big enough to need an index.
+   */
+  private String smallPartitions(AnalyzedQuery q) {
+    String first = null;
+    for (TableAccess a : q.accesses()) {
+      PartitionPruning.Kept k;
+      try {
+        k = pruning == null ? null : pruning.kept(a);
+      } catch (ExplainException e) {
+        return null;
+      }
+      long pages = k == null ? a.table().pages() : k.pages();
+      if (pages >= CandidateGenerator.TINY_TABLE_PAGES) {
+        return null;
+      }
+      if (k != null && k.pruned() && first == null) {
+        first = String.format(Locale.ROOT, "too few rows: it reads only %s of %s, about %.0f"
+            + " rows in %d pages (the whole table has %d), a sequential scan reads %s at once",
+            PartitionPruning.describe(k), a.table().name(), k.rows(), pages,
+            a.table().pages(), k.leaves().size() == 1 ? "it" : "them");
+      }
+    }
+    return first;
   }
 
   private static final String OTHER_CONDITIONS =

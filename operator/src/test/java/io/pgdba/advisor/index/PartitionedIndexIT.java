@@ -100,11 +100,11 @@ class PartitionedIndexIT {
   }
 
   /**
-   * Where HypoPG is installed it still cannot simulate an index on a partitioned parent (it
-   * refuses one): the cost model prices it and the reason says so.
+   * HypoPG (1.1.4 and later, every release for PostgreSQL 13+) simulates an index on a
+   * partitioned parent: the planner sees it on every partition, so HypoPG judges it.
    */
   @org.junit.jupiter.api.Test
-  void withHypopgTheParentIsCostedByTheModelAndSaysSo() throws Exception {
+  void withHypopgTheParentIsCostedByHypopg() throws Exception {
     try (var pg = io.pgdba.testsupport.SystemPostgres15.start()) {
       try (Connection admin = pg.connect("postgres"); var st = admin.createStatement()) {
         st.execute("CREATE EXTENSION hypopg");
@@ -115,8 +115,10 @@ class PartitionedIndexIT {
         var advice = IndexKindsIT.advise(catalog, ro,
             List.of(AdvisorScenario.query("by_account", QUERY, 100)));
         assertThat(advice.recommendations()).singleElement().satisfies(r -> {
-          assertThat(r.estimateMethod()).isEqualTo(Recommendation.EstimateMethod.model);
-          assertThat(r.reason()).contains("HypoPG cannot simulate an index on a partitioned");
+          assertThat(r.estimateMethod()).isEqualTo(Recommendation.EstimateMethod.hypopg);
+          assertThat(r.reason()).doesNotContain("HypoPG cannot simulate");
+          assertThat(r.affectedQueries()).singleElement()
+              .satisfies(q -> assertThat(q.planAfter()).contains("btree_events_account_id"));
           assertThat(r.ddl()).startsWith("CREATE INDEX IF NOT EXISTS idx_events_account_id"
               + " ON ONLY public.events");
         });

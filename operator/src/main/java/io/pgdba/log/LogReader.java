@@ -91,17 +91,22 @@ public final class LogReader {
       }
       // A syslog or logplex header is recognised before anything is stripped: its ISO time
       // would otherwise pass for a Kubernetes timestamp.
-      LogEnvelope envelope =
-          options.format() != null ? options.format().envelope() : LogEnvelope.detect(sample);
+      // pgBouncer's lines are told first, whatever carries them (its parser unwraps a syslog
+      // header or a Kubernetes timestamp itself): under syslog they would pass for a server's.
+      boolean pgbouncer = options.format() == LogFormat.PGBOUNCER
+          || (options.format() == null && PgBouncerParser.looksLike(sample));
+      LogEnvelope envelope = pgbouncer ? null
+          : options.format() != null ? options.format().envelope() : LogEnvelope.detect(sample);
       int year = Year.now(ZoneOffset.UTC).getValue();
-      for (int i = 0; i < sample.size(); i++) {
+      for (int i = 0; i < sample.size() && !pgbouncer; i++) {
         String raw = sample.get(i);
         sample.set(i, envelope == null ? stripKubernetesTimestamp(raw) : unwrap(envelope, raw, year));
       }
       LogFormat format =
-          envelope != null
-              ? LogFormat.STDERR
-              : options.format() != null ? options.format() : FormatDetector.format(sample);
+          pgbouncer ? LogFormat.PGBOUNCER
+              : envelope != null
+                  ? LogFormat.STDERR
+                  : options.format() != null ? options.format() : FormatDetector.format(sample);
       LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
       boolean prefixKnown = prefix != null;
       if (format == LogFormat.STDERR && prefix == null) {
@@ -156,7 +161,7 @@ public final class LogReader {
             lines.truncatedLines() + parser.truncatedLines() + outcome.truncatedLines());
       }
       long nextProgress = PROGRESS_BYTES;
-      try (var pipeline = new LinePipeline(lines, name, envelope == null)) {
+      try (var pipeline = new LinePipeline(lines, name, envelope == null && !pgbouncer)) {
         LinePipeline.Batch batch;
         do {
           batch = pipeline.next();

@@ -101,7 +101,8 @@ class PgBouncerSyslogTest {
         .isEqualTo("2024-12-01 10:00:00 [812] LOG C-0x1: d/u@1.2.3.4:5 login attempt: db=d");
     // another ident: only a message pgBouncer alone writes counts
     assertThat(PgBouncerParser.fromSyslog(
-        "Dec  1 10:00:00 db1 pooler[7]: stats: 1 xacts/s", 2024)).endsWith("[7] LOG stats: 1 xacts/s");
+        "Dec  1 10:00:00 db1 pooler[7]: stats: 1 xacts/s", 2024))
+        .endsWith("[7] LOG stats: 1 xacts/s");
     assertThat(PgBouncerParser.fromSyslog(
         "Dec  1 10:00:00 db1 postgres[7]: [3-1] LOG:  connection received", 2024)).isNull();
     assertThat(PgBouncerParser.fromSyslog(

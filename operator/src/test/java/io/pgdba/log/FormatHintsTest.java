@@ -64,4 +64,18 @@ class FormatHintsTest {
     assertThat(forced.result.format()).isEqualTo(LogFormat.PGBOUNCER);
     assertThat(forced.result.pgbouncer()).isEqualTo(detected.result.pgbouncer());
   }
+
+  /**
+   * A duration PostgreSQL wrote with an empty statement (a client's empty query string) is a
+   * statement: counted, with its time, not dropped.
+   */
+  @Test
+  void aDurationWithAnEmptyStatementIsCounted() {
+    String log = "2024-05-01 10:00:00.000 UTC [7] LOG:  duration: 0.250 ms  statement: \n"
+        + "2024-05-01 10:00:01.000 UTC [7] LOG:  duration: 1.500 ms  statement: select 1\n";
+    var c = LogCollector.text(log, LogReaderOptions.auto());
+    assertThat(c.result.unparsedLines()).isZero();
+    assertThat(c.events(LogEvent.ExecutedStatement.class))
+        .extracting(LogEvent.ExecutedStatement::durationMs).containsExactly(0.25, 1.5);
+  }
 }

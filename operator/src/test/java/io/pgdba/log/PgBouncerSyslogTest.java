@@ -76,6 +76,24 @@ class PgBouncerSyslogTest {
     assertThat(s).isEqualTo(own);
   }
 
+  /** journalctl -o short-iso writes the offset without a colon. */
+  @Test
+  void journaldShortIsoIsRead() {
+    var c = LogCollector.text(
+        "2024-12-01T10:00:00+0100 db1 pgbouncer[812]: C-0x1: shop/app@10.0.0.8:1 login attempt:"
+            + " db=shop user=app tls=no\n"
+            + "2024-12-01T10:01:00+0100 db1 pgbouncer[812]: stats: 5 xacts/s, 9 queries/s, in 1"
+            + " B/s, out 2 B/s, xact 3 us, query 4 us, wait 5 us\n",
+        LogReaderOptions.auto());
+    assertThat(c.result.format()).isEqualTo(LogFormat.PGBOUNCER);
+    assertThat(c.result.unparsedLines()).isZero();
+    var s = c.result.pgbouncer();
+    assertThat(s.loginAttempts()).isEqualTo(1);
+    assertThat(s.firstSeen()).isEqualTo(Instant.parse("2024-12-01T09:00:00Z"));
+    assertThat(s.stats().queriesPerSecond().maxAt())
+        .isEqualTo(Instant.parse("2024-12-01T09:01:00Z"));
+  }
+
   /** Everything but the warnings and errors, which syslog's line does not tell apart. */
   private static void assertSame(PgBouncerSummary s, PgBouncerSummary own) {
     assertThat(s.lines()).isEqualTo(own.lines());

@@ -16,8 +16,12 @@ final class LogWarnings {
     var warnings = new ArrayList<String>();
     long lines = 0;
     for (var r : results) {
-      // a pgBouncer log has no statements to find
-      lines += r.pgbouncer() == null ? r.linesRead() : 0;
+      // a pgBouncer log has no statements to find, nor Redshift's connection and user logs
+      lines += r.pgbouncer() == null && r.contents() == null ? r.linesRead() : 0;
+      if (r.contents() != null) {
+        warnings.add(r.source() + ": " + r.contents() + "; "
+            + (r.linesRead() - r.unparsedLines()) + " lines read");
+      }
       if (r.linesRead() == 0) {
         warnings.add(r.source() + ": empty, nothing to analyze");
       } else if (r.unparsedLines() > 0) {

@@ -12,6 +12,8 @@ package io.pgdba.log;
  * @param truncatedLines lines whose text was cut by the 1 MB caps, on one line (the head is still
  *     read) and on one record (continuation lines past 1 MB of record text are left out)
  * @param pgbouncer what a pgBouncer log said, null for the server's logs
+ * @param contents what a log that holds no statements holds instead (a Redshift connection or
+ *     user log), told to the user in place of "no statement found"; null for the others
  */
 public record LogReadResult(
     String source,
@@ -22,7 +24,23 @@ public record LogReadResult(
     String firstUnparsed,
     long bytesRead,
     long truncatedLines,
-    PgBouncerSummary pgbouncer) {
+    PgBouncerSummary pgbouncer,
+    String contents) {
+
+  /** A log's result with its pgBouncer summary (null for a server's log). */
+  public LogReadResult(
+      String source,
+      LogFormat format,
+      String logLinePrefix,
+      long linesRead,
+      long unparsedLines,
+      String firstUnparsed,
+      long bytesRead,
+      long truncatedLines,
+      PgBouncerSummary pgbouncer) {
+    this(source, format, logLinePrefix, linesRead, unparsedLines, firstUnparsed, bytesRead,
+        truncatedLines, pgbouncer, null);
+  }
 
   /** A server log's result (no pgBouncer summary). */
   public LogReadResult(
@@ -35,6 +53,6 @@ public record LogReadResult(
       long bytesRead,
       long truncatedLines) {
     this(source, format, logLinePrefix, linesRead, unparsedLines, firstUnparsed, bytesRead,
-        truncatedLines, null);
+        truncatedLines, null, null);
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 
 /** Reads a log source in any supported format and hands each {@link LogRecord} to a sink. */
 public final class LogReader {
@@ -91,17 +92,30 @@ public final class LogReader {
       }
       // A syslog or logplex header is recognised before anything is stripped: its ISO time
       // would otherwise pass for a Kubernetes timestamp.
-      LogEnvelope envelope =
-          options.format() != null ? options.format().envelope() : LogEnvelope.detect(sample);
+      // pgBouncer's lines are told first, whatever carries them (its parser unwraps a syslog
+      // header or a Kubernetes timestamp itself): under syslog they would pass for a server's.
+      boolean pgbouncer = options.format() == LogFormat.PGBOUNCER
+          || (options.format() == null && PgBouncerParser.looksLike(sample));
+      LogEnvelope envelope = pgbouncer ? null
+          : options.format() != null ? options.format().envelope() : LogEnvelope.detect(sample);
       int year = Year.now(ZoneOffset.UTC).getValue();
-      for (int i = 0; i < sample.size(); i++) {
+      // Redshift writes three logs: once the file is known to be one, only its own lines are
+      // rewritten (a query's text in the user activity log could hold a connection log line)
+      String redshift = envelope == LogEnvelope.REDSHIFT ? RedshiftLog.contents(sample) : null;
+      UnaryOperator<String> inner = envelope != LogEnvelope.REDSHIFT
+          ? l -> envelope == null ? null : envelope.unwrap(l, year)
+          : redshift == null ? RedshiftLog::userActivity
+              : redshift.startsWith(RedshiftLog.CONNECTION_LOG) ? RedshiftLog::connection
+                  : RedshiftLog::userChange;
+      for (int i = 0; i < sample.size() && !pgbouncer; i++) {
         String raw = sample.get(i);
-        sample.set(i, envelope == null ? stripKubernetesTimestamp(raw) : unwrap(envelope, raw, year));
+        sample.set(i, envelope == null ? stripKubernetesTimestamp(raw) : unwrap(inner, raw));
       }
       LogFormat format =
-          envelope != null
-              ? LogFormat.STDERR
-              : options.format() != null ? options.format() : FormatDetector.format(sample);
+          pgbouncer ? LogFormat.PGBOUNCER
+              : envelope != null
+                  ? LogFormat.STDERR
+                  : options.format() != null ? options.format() : FormatDetector.format(sample);
       LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
       boolean prefixKnown = prefix != null;
       if (format == LogFormat.STDERR && prefix == null) {
@@ -156,13 +170,13 @@ public final class LogReader {
             lines.truncatedLines() + parser.truncatedLines() + outcome.truncatedLines());
       }
       long nextProgress = PROGRESS_BYTES;
-      try (var pipeline = new LinePipeline(lines, name, envelope == null)) {
+      try (var pipeline = new LinePipeline(lines, name, envelope == null && !pgbouncer)) {
         LinePipeline.Batch batch;
         do {
           batch = pipeline.next();
           String[] batchLines = batch.lines();
           for (int i = 0; i < batch.count(); i++) {
-            String text = envelope == null ? batchLines[i] : unwrap(envelope, batchLines[i], year);
+            String text = envelope == null ? batchLines[i] : unwrap(inner, batchLines[i]);
             parser.line(text, ++lineNumber);
           }
           if (batch.bytesRead() >= nextProgress) {
@@ -185,7 +199,8 @@ public final class LogReader {
           stats.firstUnparsed(),
           lines.bytesRead(),
           lines.truncatedLines() + parser.truncatedLines(),
-          bouncer == null ? null : bouncer.summary());
+          bouncer == null ? null : bouncer.summary(),
+          redshift);
     } catch (NoSuchFileException e) {
       throw new IOException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
@@ -213,8 +228,8 @@ public final class LogReader {
   }
 
   /** The stderr line inside an envelope; a line without it is kept, to be counted unparsed. */
-  private static String unwrap(LogEnvelope envelope, String line, int year) {
-    String inner = envelope.unwrap(line, year);
+  private static String unwrap(UnaryOperator<String> envelope, String line) {
+    String inner = envelope.apply(line);
     return inner != null ? inner : line;
   }
 

@@ -5,6 +5,8 @@ import io.pgdba.log.PgBouncerSummary.Event;
 import io.pgdba.log.PgBouncerSummary.Figure;
 import io.pgdba.log.PgBouncerSummary.Stats;
 import java.time.Instant;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +22,14 @@ import java.util.TreeMap;
  * pid without brackets and no zone) into a {@link PgBouncerSummary}. It gives no {@link
  * LogRecord}: pgBouncer logs no statements. Everything after the level is client-controlled text
  * (database and user names): it is counted under caps and never interpreted.
+ *
+ * <p>The same lines arrive through syslog ({@code syslog = 1}: {@code Dec  1 10:00:00 host
+ * pgbouncer[812]: C-0x...: ...}, or an ISO time as rsyslog's high-precision and journald's
+ * short-iso forms write it), and through journald when pgBouncer's stderr is captured (the whole
+ * own-format line after {@code pgbouncer[812]: }). Each is read as the own-format line it carries.
+ * pgBouncer hands syslog the message without its level (the syslog priority holds it, and the
+ * traditional line does not show it): such a line counts as {@code LOG}, so its warnings and
+ * errors are not told apart from the rest.
  */
 final class PgBouncerParser implements RecordParser {
 
@@ -28,6 +38,8 @@ final class PgBouncerParser implements RecordParser {
 
   private final ParseStats stats;
   private final Timestamps timestamps = new Timestamps();
+  /** Completes the traditional syslog time, which has no year (as {@link LogEnvelope} does). */
+  private final int year = Year.now(ZoneOffset.UTC).getValue();
   private final Line l = new Line();
 
   private Instant first;
@@ -115,7 +127,7 @@ final class PgBouncerParser implements RecordParser {
     }
     String id = m.substring(0, colon);
     // "db/user@host:port event" or "(nodb)/(nouser)@unix(1234):6432 event"
-    int sp = m.indexOf(' ', colon + 2);
+    int sp = addressEnd(m, colon + 2);
     if (sp < 0) {
       return;
     }
@@ -239,8 +251,54 @@ final class PgBouncerParser implements RecordParser {
     }
   }
 
-  /** Splits a line into time, level and message; false when it is not pgBouncer's. */
+  /**
+   * Splits a line into time, level and message; false when it is not pgBouncer's. Its own format
+   * first, then behind a Kubernetes timestamp, then inside a syslog header.
+   */
   private boolean split(String s, Line out) {
+    if (splitOwn(s, out)) {
+      return true;
+    }
+    int k = KubernetesTimestamp.length(s);
+    if (k > 0 && splitOwn(s.substring(k), out)) {
+      return true;
+    }
+    String own = fromSyslog(s, year);
+    return own != null && splitOwn(own, out);
+  }
+
+  /**
+   * The own-format line a syslog line carries, or null when {@code s} is no pgBouncer syslog line:
+   * the ident names pgBouncer ({@code syslog_ident}, "pgbouncer" by default) or the message is
+   * shaped as only pgBouncer writes it (a {@code C-0x}/{@code S-0x} connection, a stats line).
+   */
+  static String fromSyslog(String s, int year) {
+    LogEnvelope envelope = s.length() > 10 && s.charAt(10) == 'T'
+        ? LogEnvelope.SYSLOG_ISO : LogEnvelope.SYSLOG;
+    String inner = envelope.unwrap(s, year);
+    // "time [pid] text"; a continuation (tab-led) is no pgBouncer line
+    int open = inner == null || inner.startsWith("\t") ? -1 : inner.indexOf(" [");
+    int close = open < 0 ? -1 : inner.indexOf("] ", open);
+    if (close < 0) {
+      return null;
+    }
+    String head = inner.substring(0, close + 2);
+    String text = inner.substring(close + 2);
+    int identEnd = s.indexOf("]: ");
+    int colon = s.indexOf(": ");
+    int identStart = identEnd < 0 ? -1 : s.lastIndexOf(' ', identEnd) + 1;
+    boolean named = identEnd > 0 && colon == identEnd + 1
+        && s.substring(identStart, identEnd).toLowerCase(Locale.ROOT).contains("pgbouncer");
+    boolean shaped = text.startsWith("C-0x") || text.startsWith("S-0x")
+        || text.startsWith("stats: ") || text.startsWith("Stats: ");
+    if (Timestamps.looksLikeDateTime(text, 0)) {
+      // journald holding pgBouncer's stderr: the own line, with its level and zone
+      return named ? text : null;
+    }
+    return named || shaped ? head + "LOG " + text : null;
+  }
+
+  private boolean splitOwn(String s, Line out) {
     int end = Timestamps.scan(s, 0, false);
     if (end < 0 || end >= s.length() || s.charAt(end) != ' ') {
       return false;
@@ -298,7 +356,7 @@ final class PgBouncerParser implements RecordParser {
     if (m.startsWith("C-") || m.startsWith("S-")) {
       int colon = m.indexOf(": ");
       if (colon > 0) {
-        int sp = m.indexOf(' ', colon + 2);
+        int sp = addressEnd(m, colon + 2);
         return sp > 0 ? m.substring(sp + 1) : m.substring(colon + 2);
       }
     }
@@ -332,6 +390,63 @@ final class PgBouncerParser implements RecordParser {
     int from = i + 1 + key.length();
     int end = s.indexOf(' ', from);
     return s.substring(from, end < 0 ? s.length() : end);
+  }
+
+  /**
+   * The space after the first {@code @address:port} from {@code from}, or -1. Database and user
+   * names are the client's and may hold spaces and event text ({@code x closing because: ...}):
+   * the event is what follows the address, which pgBouncer writes as an IP address ({@code
+   * 10.0.0.8}, {@code [::1]}) or {@code unix(pid)}, never as a name.
+   */
+  static int addressEnd(String m, int from) {
+    for (int at = m.indexOf('@', from); at >= 0; at = m.indexOf('@', at + 1)) {
+      int i = at + 1;
+      int n = m.length();
+      if (m.startsWith("unix", i)) {
+        i += 4;
+        if (i < n && m.charAt(i) == '(') {
+          int close = m.indexOf(')', i);
+          i = close > i && digits(m, i + 1, close) ? close + 1 : -1;
+        }
+      } else {
+        int start = i;
+        while (i < n && isAddressChar(m.charAt(i))) {
+          i++;
+        }
+        // the port is after the last colon
+        int colon = m.lastIndexOf(':', i - 1);
+        i = colon > start && digits(m, colon + 1, i) ? colon : -1;
+      }
+      if (i < 0 || i >= n || m.charAt(i) != ':') {
+        continue;
+      }
+      int port = i + 1;
+      int end = port;
+      while (end < n && Timestamps.isDigit(m.charAt(end))) {
+        end++;
+      }
+      if (end > port && end - port <= 5 && end < n && m.charAt(end) == ' ') {
+        return end;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isAddressChar(char c) {
+    return Timestamps.isDigit(c) || c == '.' || c == ':' || c == '[' || c == ']'
+        || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean digits(String s, int from, int to) {
+    if (to <= from) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (!Timestamps.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** "10.0.0.8:38296" -> "10.0.0.8", "[::1]:5000" -> "::1", "unix(1234):6432" -> "unix". */

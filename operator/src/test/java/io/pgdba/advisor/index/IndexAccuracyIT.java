@@ -227,6 +227,13 @@ class IndexAccuracyIT {
     // The never-analyzed table's recommendation says its statistics are missing.
     assertThat(advice.recommendations()).filteredOn(r -> r.table().equals("items_fresh"))
         .singleElement().satisfies(r -> assertThat(r.reason()).contains("never analyzed"));
+    // pg_stat_statements' text: the key is $2. Its estimate alone ("items.sku = $2") once failed
+    // for want of a $1, and the index looked worthless ("the planner's cost is no lower").
+    try (Connection ro = AdvisorScenario.readOnlySession(pg.port(), db)) {
+      var pss = IndexKindsIT.advise(new CatalogReader().read(ro), ro, List.of(
+          AdvisorScenario.query("pss", "SELECT * FROM items WHERE qty = $1 AND sku = $2", 5)));
+      assertThat(IndexKindsIT.targets(pss)).containsExactly("items USING btree (sku)");
+    }
   }
 
   /** Builds the advice's indexes, and returns the query's plan, which must use each of them. */

@@ -40,7 +40,12 @@ record AnalyzedQuery(QueryStats stats, String sql, List<TableAccess> accesses, T
     /** {@code constant = ANY(array column)}: no index serves it (@> would). */
     ANY_ARRAY,
     /** {@code a = 1 OR b = 2}: one index per arm, combined by a BitmapOr. */
-    OR
+    OR,
+    /**
+     * {@code a = 1 AND b = 2} as one arm of an OR (its arms are the conjuncts): one index on
+     * them serves the arm in a BitmapOr.
+     */
+    AND
   }
 
   /**

@@ -386,9 +386,17 @@ final class CandidateGenerator {
         }
         case LIKE_INFIX -> {
           boolean textual = type.equals("text") || type.startsWith("character");
-          if (trigram && textual && !p.onExpression() && trigramRun(p.value())) {
-            byKey.putIfAbsent(IndexKey.column(p.column(), "gin_trgm_ops"),
-                "trigram GIN (pg_trgm) for LIKE/ILIKE '%...%' on " + p.column());
+          if (trigram && textual && trigramRun(p.value())) {
+            if (!p.onExpression()) {
+              // ILIKE too: gin_trgm_ops answers it on the column itself, no lower() needed.
+              byKey.putIfAbsent(IndexKey.column(p.column(), "gin_trgm_ops"),
+                  "trigram GIN (pg_trgm) for LIKE/ILIKE '%...%' on " + p.column());
+            } else if (p.keySql() == null && INDEXABLE_FUNCTIONS.contains(p.function())) {
+              // lower(name) LIKE '%x%': the planner matches an index on the same expression
+              // only; one on the bare column is never used for it.
+              byKey.putIfAbsent(IndexKey.expression(p.keyText(), "gin_trgm_ops"),
+                  "trigram GIN (pg_trgm) for LIKE/ILIKE '%...%' on " + p.keyText());
+            }
           }
         }
         default -> { }
@@ -459,13 +467,19 @@ final class CandidateGenerator {
         key = IndexKey.column(arm.column());
       } else if (arm.op() == Op.LIKE_PREFIX) {
         key = rangeKey(table, arm);
+      } else if (arm.op() == Op.AND) {
+        key = null;
       } else {
         return; // an arm no btree serves: the OR is filtered after a scan whatever we add
       }
-      if (arm.op() != Op.OR && !arm.onExpression() && table.column(arm.column()).isEmpty()) {
+      if (!arm.onExpression() && table.column(arm.column()).isEmpty()) {
         return;
       }
-      var def = IndexDefinition.btree(table.schema(), table.name(), List.of(key));
+      var keys = key != null ? List.of(key) : conjunctionKeys(table, arm);
+      if (keys.isEmpty()) {
+        return;
+      }
+      var def = IndexDefinition.btree(table.schema(), table.name(), keys);
       if (ExistingIndexes.servedBy(table, def).isEmpty() && !missing.contains(def)) {
         missing.add(def);
       }
@@ -473,10 +487,48 @@ final class CandidateGenerator {
     if (missing.isEmpty()) {
       return;
     }
-    String purpose = missing.size() == 1 ? "single-column btree"
+    String purpose = missing.size() == 1
+        ? missing.get(0).keys().size() == 1 ? "single-column btree" : "multi-column btree"
         : "one btree per arm of the OR (" + missing.size() + " indexes, applied together: a"
             + " BitmapOr needs them all)";
     out.add(new Proposal(missing.get(0), purpose, missing.subList(1, missing.size())));
+  }
+
+  /**
+   * The keys of one index for an OR's arm {@code (a = 1 AND b = 2)}: its equality columns, most
+   * selective first, then one range or prefix column, as for a whole WHERE; the conjuncts no
+   * btree serves are checked on the rows the index finds. Empty when none is indexable.
+   */
+  private List<IndexKey> conjunctionKeys(Table table, Predicate arm) {
+    var equalities = new ArrayList<Scored>();
+    Predicate range = null;
+    for (Predicate p : arm.arms()) {
+      Column col = table.column(p.column()).orElse(null);
+      if (col == null || p.onExpression()) {
+        continue;
+      }
+      if (p.op() == Op.EQ || p.op() == Op.IN || p.op() == Op.IS_NULL) {
+        double sel = p.op() == Op.EQ ? ColumnSelectivity.equality(table, col, p.value())
+            : p.op() == Op.IS_NULL && col.stats() != null ? col.stats().nullFrac()
+            : ColumnSelectivity.equality(table, col, null);
+        equalities.add(new Scored(p.column(), sel));
+      } else if ((p.op() == Op.RANGE || p.op() == Op.LIKE_PREFIX) && range == null) {
+        range = p;
+      }
+    }
+    equalities.sort(Comparator.comparingDouble(Scored::selectivity)
+        .thenComparing(Scored::column));
+    var keys = new ArrayList<IndexKey>();
+    var seen = new LinkedHashSet<String>();
+    for (Scored s : equalities) {
+      if (keys.size() < MAX_EQUALITY_KEYS && seen.add(s.column())) {
+        keys.add(IndexKey.column(s.column()));
+      }
+    }
+    if (range != null && seen.add(range.column())) {
+      keys.add(rangeKey(table, range));
+    }
+    return keys;
   }
 
   private IndexKey rangeKey(Table table, Predicate p) {

@@ -167,19 +167,11 @@ final class CostModel implements Evaluator {
       }
       double indexPart = 0;
       for (Predicate arm : or.arms()) {
-        boolean found = false;
-        for (IndexDefinition def : all) {
-          if (def.method().equals("btree") && def.where() == null && !def.keys().isEmpty()
-              && armMatches(arm, def.keys().get(0))) {
-            found = true;
-            break;
-          }
-        }
-        if (!found) {
+        double armRows = armRows(access, arm, all);
+        if (Double.isInfinite(armRows)) {
           indexPart = Double.POSITIVE_INFINITY;
           break;
         }
-        double armRows = Math.max(1, rows(access, List.of(arm)));
         indexPart += randomPage * (1 + Math.ceil(armRows / 300)) + armRows * (cpuIndexTuple
             + cpuOperator);
       }
@@ -195,6 +187,50 @@ final class CostModel implements Evaluator {
       double cost = indexPart + io + orRows * (cpuTuple + cpuOperator * quals)
           + sortCost(access, fetched);
       best = Math.min(best, cost);
+    }
+    return best;
+  }
+
+  /**
+   * The rows the best index for one arm of an OR returns to the BitmapOr; +inf when no index
+   * serves the arm. An arm {@code (a = 1 AND b = 2)} is served by an index led by any of its
+   * conjuncts, and returns the rows of the conjuncts its leading keys match (all of them for an
+   * index on (a, b), the rows of a = 1 alone for one on (a)).
+   */
+  private double armRows(TableAccess access, Predicate arm, List<IndexDefinition> all)
+      throws ExplainException {
+    double best = Double.POSITIVE_INFINITY;
+    for (IndexDefinition def : all) {
+      if (!def.method().equals("btree") || def.where() != null || def.keys().isEmpty()) {
+        continue;
+      }
+      if (arm.op() != Op.AND) {
+        if (armMatches(arm, def.keys().get(0))) {
+          return Math.max(1, rows(access, List.of(arm)));
+        }
+        continue;
+      }
+      var matched = new ArrayList<Predicate>();
+      for (IndexKey key : def.keys()) {
+        Predicate conjunct = null;
+        for (Predicate c : arm.arms()) {
+          if (armMatches(c, key) && (c.op() == Op.EQ || c.op() == Op.IN || c.op() == Op.IS_NULL
+              || c.op() == Op.RANGE || c.op() == Op.LIKE_PREFIX)) {
+            conjunct = c;
+            break;
+          }
+        }
+        if (conjunct == null) {
+          break;
+        }
+        matched.add(conjunct);
+        if (conjunct.op() == Op.RANGE || conjunct.op() == Op.LIKE_PREFIX) {
+          break; // a key after a range bounds nothing
+        }
+      }
+      if (!matched.isEmpty()) {
+        best = Math.min(best, Math.max(1, rows(access, matched)));
+      }
     }
     return best;
   }
@@ -245,8 +281,8 @@ final class CostModel implements Evaluator {
   /** True when the GIN key answers the predicate with its operator class. */
   static boolean ginServes(IndexKey key, Predicate p) {
     boolean sameTarget = key.expression()
-        ? p.keySql() != null && ExistingIndexes.normalize(key.text())
-            .equals(ExistingIndexes.normalize(p.keySql()))
+        ? p.keyText() != null && ExistingIndexes.normalize(key.text())
+            .equals(ExistingIndexes.normalize(p.keyText()))
         : !p.onExpression() && key.text().equals(p.column());
     if (!sameTarget) {
       return false;

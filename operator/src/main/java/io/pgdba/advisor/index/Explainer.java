@@ -52,8 +52,15 @@ final class Explainer {
     return plan(sql).get("Total Cost").asDouble();
   }
 
-  /** The planner's row estimate (with its histograms and MCVs) for a query, cached. */
+  /**
+   * The planner's row estimate (with its histograms and MCVs) for a query, cached. The query is
+   * pgdba's own {@code SELECT 1 FROM t WHERE} some of a statement's predicates, so it may hold
+   * {@code $2} without {@code $1}: its placeholders are numbered again from 1 first (else the
+   * estimate fails and the index on that predicate looks worthless, e.g. a join's second table
+   * filtered by {@code publisher.id = $2}).
+   */
   double rows(String sql) throws ExplainException {
+    sql = io.pgdba.workload.Placeholders.renumbered(sql);
     Double cached = rowsCache.get(sql);
     if (cached != null) {
       return cached;

@@ -681,9 +681,10 @@ final class QueryAnalyzer {
         for (AccessBuilder a : accesses) {
           int before = sizes.getOrDefault(a, 0);
           if (a.predicates.size() > before) {
-            simple &= changed == null && a.predicates.size() == before + 1;
+            simple &= changed == null;
             changed = a;
-            arm = a.predicates.get(a.predicates.size() - 1);
+            var added = List.copyOf(a.predicates.subList(before, a.predicates.size()));
+            arm = added.size() == 1 ? added.get(0) : conjunction(added, branch);
           }
           while (a.predicates.size() > before) {
             a.predicates.remove(a.predicates.size() - 1);
@@ -702,6 +703,20 @@ final class QueryAnalyzer {
       }
       target.predicates.add(new Predicate(arms.get(0).column(), null, Op.OR, null,
           names.restore(or.toString()), null, arms));
+    }
+
+    /**
+     * {@code (a = 1 AND b = 2)} as an arm of an OR: one predicate whose arms are its conjuncts,
+     * served by one index on them; null when a conjunct is not a plain predicate of the table.
+     */
+    private Predicate conjunction(List<Predicate> conjuncts, Expression branch) {
+      for (Predicate c : conjuncts) {
+        if (c.sql() == null || c.op() == Op.OR || c.op() == Op.AND) {
+          return null;
+        }
+      }
+      return new Predicate(conjuncts.get(0).column(), null, Op.AND, null,
+          names.restore(branch.toString()), null, conjuncts);
     }
 
     private void flattenOr(Expression e, List<Expression> out) {

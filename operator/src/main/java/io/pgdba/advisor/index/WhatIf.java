@@ -99,14 +99,17 @@ final class WhatIf {
     for (var a : q.accesses()) {
       var set = out.computeIfAbsent(a.table(), t -> new HashSet<>());
       // An OR's column is its first arm's: every arm's counts (team = 3 OR assignee = 42).
-      a.predicates().forEach(p -> {
-        set.add(p.column());
-        p.arms().forEach(arm -> set.add(arm.column()));
-      });
+      a.predicates().forEach(p -> addColumns(p, set));
       set.addAll(a.orderBy());
       set.addAll(a.groupBy());
     }
     return out;
+  }
+
+  /** The predicate's column and those of its arms, and of an arm's conjuncts. */
+  private static void addColumns(AnalyzedQuery.Predicate p, Set<String> out) {
+    out.add(p.column());
+    p.arms().forEach(arm -> addColumns(arm, out));
   }
 
   /**

@@ -156,4 +156,40 @@ class IndexKindsTest {
     assertThat(candidates(false, "SELECT id FROM docs WHERE data->>E'a\\\\' = 'x'"))
         .as("an E'' key has escapes of its own: not trusted").isEmpty();
   }
+
+  @Test
+  void anOrArmOfAndedPredicatesGetsOneCompositeIndex() {
+    String sql = "SELECT id FROM orders WHERE (status = 'shipped' AND customer_id = 4)"
+        + " OR email = 'a@b'";
+    var p = analyzed(sql).accesses().get(0).predicates().get(0);
+    assertThat(p.op()).isEqualTo(Op.OR);
+    assertThat(p.arms()).extracting(AnalyzedQuery.Predicate::op)
+        .containsExactly(Op.AND, Op.EQ);
+    assertThat(p.arms().get(0).arms()).extracting(AnalyzedQuery.Predicate::column)
+        .containsExactly("status", "customer_id");
+    // The arm's equalities most selective first, a range after them, as for a whole WHERE.
+    assertThat(candidates(false, sql)).containsExactly(
+        "orders USING btree (customer_id, status)", "orders USING btree (email)");
+    assertThat(candidates(false, "SELECT id FROM orders WHERE (customer_id = 4 AND"
+        + " created_at > '2025-01-01') OR (email = 'a@b' AND status = 'pending')"))
+        .containsExactly("orders USING btree (customer_id, created_at)",
+            "orders USING btree (email, status)");
+    // An arm no btree serves at all, or one that joins another table: no group.
+    assertThat(candidates(false, "SELECT id FROM orders WHERE (email LIKE '%b' AND"
+        + " status <> 'x') OR customer_id = 4")).isEmpty();
+  }
+
+  @Test
+  void likeOnLowerOfAColumnGetsATrigramIndexOnTheSameExpression() {
+    assertThat(candidates(true, "SELECT id FROM docs WHERE lower(title) LIKE '%wombat%'"))
+        .containsExactly("docs USING gin ((lower(title)) gin_trgm_ops)");
+    assertThat(candidates(true, "SELECT id FROM docs WHERE upper(title) ILIKE '%WOMBAT%'"))
+        .containsExactly("docs USING gin ((upper(title)) gin_trgm_ops)");
+    assertThat(candidates(true, "SELECT id FROM docs WHERE title ILIKE '%wombat%'"))
+        .containsExactly("docs USING gin (title gin_trgm_ops)");
+    assertThat(candidates(false, "SELECT id FROM docs WHERE lower(title) LIKE '%wombat%'"))
+        .as("without pg_trgm").isEmpty();
+    assertThat(candidates(true, "SELECT id FROM docs WHERE lower(title) LIKE '%ab%'"))
+        .as("no run of three characters").isEmpty();
+  }
 }

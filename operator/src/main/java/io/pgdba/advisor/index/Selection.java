@@ -223,8 +223,10 @@ final class Selection {
     // Costed grouped by the part of the configuration each query sees, so that HypoPG changes
     // its hypothetical indexes once per group, not back and forth; summed in the readers' order.
     var withs = new IdentityHashMap<AnalyzedQuery, Double>();
+    var seen = new IdentityHashMap<AnalyzedQuery, String>();
+    costed.forEach(q -> seen.put(q, whatIf.relevantKey(q, config)));
     var grouped = new ArrayList<>(costed);
-    grouped.sort(Comparator.comparing(q -> whatIf.relevantKey(q, config)));
+    grouped.sort(Comparator.comparing(seen::get));
     for (AnalyzedQuery q : grouped) {
       try {
         withs.put(q, whatIf.cost(q, config));

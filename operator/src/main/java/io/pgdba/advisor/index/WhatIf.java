@@ -85,7 +85,8 @@ final class WhatIf {
         byTables.computeIfAbsent(String.join(",", names), k -> new ArrayList<>()).add(q);
       }
     }
-    var failed = java.util.Collections.newSetFromMap(new IdentityHashMap<AnalyzedQuery, Boolean>());
+    Set<AnalyzedQuery> failed =
+        java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (AnalyzedQuery q : queries) {
       if (!configs.containsKey(q)) {
         continue;
@@ -94,7 +95,7 @@ final class WhatIf {
         // HypoPG's baseline (twins of the existing indexes alone) first, for every query, so
         // that the candidates are then created once per table, not once per query.
         costing.cost(q, before.get(q.stats().fingerprint()), List.of());
-      } catch (ExplainException e) {
+      } catch (ExplainException | RuntimeException e) {
         failed.add(q);
       }
     }
@@ -107,7 +108,7 @@ final class WhatIf {
         misses++;
         try {
           floors.put(q, Math.min(today, costing.cost(q, today, configs.get(q))));
-        } catch (ExplainException e) {
+        } catch (ExplainException | RuntimeException e) {
           // no floor: the query is costed as before
         }
       }
@@ -126,8 +127,8 @@ final class WhatIf {
   /**
    * True when the query already costs {@code now} (its cost with the indexes chosen so far) and
    * no configuration of monotone candidates can go (materially) lower: adding {@code config}'s
-   * newcomer cannot change its cost, so it is not costed. Never true when a relevant member of the configuration
-   * is not monotone (a group costed by the model instead).
+   * newcomer cannot change its cost, so it is not costed. Never true when a relevant member of
+   * the configuration is not monotone (a group costed by the model instead).
    */
   boolean atFloor(AnalyzedQuery query, List<Candidate> config, double now) {
     Double floor = floors.get(query);

@@ -126,6 +126,16 @@ final class CostModel implements Evaluator {
     return Math.max(Math.min(before, floor), before - saving);
   }
 
+  /**
+   * With one table read the model's cost is the cheapest of its index reads (or the planner's
+   * today), so one more index never raises it; across several reads the floor it keeps under the
+   * index reads can, so a join is not bounded.
+   */
+  @Override
+  public boolean monotone(AnalyzedQuery query, Candidate candidate) {
+    return query.accesses().size() == 1;
+  }
+
   @Override
   public long sizeBytes(Candidate candidate) throws ExplainException {
     long total = 0;

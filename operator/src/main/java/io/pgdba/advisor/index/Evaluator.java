@@ -22,6 +22,15 @@ interface Evaluator {
    */
   double cost(AnalyzedQuery query, double before, List<Candidate> config) throws ExplainException;
 
+  /**
+   * True when adding {@code candidate} to any configuration can never raise the query's cost, so
+   * that the cost with all such candidates at once bounds every configuration of them from below
+   * (see {@link WhatIf#floors}). False unless the evaluator is sure.
+   */
+  default boolean monotone(AnalyzedQuery query, Candidate candidate) {
+    return false;
+  }
+
   /** Estimated size of the candidate once built. */
   long sizeBytes(Candidate candidate) throws ExplainException;
 

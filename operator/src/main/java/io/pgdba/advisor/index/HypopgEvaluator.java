@@ -6,6 +6,7 @@ import io.pgdba.advisor.index.Recommendation.EstimateMethod;
 import io.pgdba.catalog.Index;
 import io.pgdba.catalog.Table;
 import io.pgdba.ddl.IndexDefinition;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -86,6 +87,16 @@ final class HypopgEvaluator implements Evaluator {
     return saving > 0 ? Math.max(0, before - saving) : before;
   }
 
+  /**
+   * The planner keeps the cheapest path it finds, and one more hypothetical index only adds
+   * paths; a plan that uses none of the candidates counts as no saving, and such a plan is open
+   * to every configuration too.
+   */
+  @Override
+  public boolean monotone(AnalyzedQuery query, Candidate candidate) {
+    return true;
+  }
+
   @Override
   public JsonNode plan(AnalyzedQuery query, List<Candidate> config) throws ExplainException {
     var tables = new HashSet<Table>();
@@ -130,13 +141,19 @@ final class HypopgEvaluator implements Evaluator {
   private void ensure(List<Candidate> config, Set<Table> tables) throws ExplainException {
     var wanted = new HashSet<IndexDefinition>();
     config.forEach(c -> wanted.add(c.definition()));
+    var drop = new ArrayList<String>();
     var it = live.entrySet().iterator();
     while (it.hasNext()) {
       var e = it.next();
       if (!wanted.contains(e.getKey()) && tables.contains(liveTables.get(e.getKey()))) {
-        explainer.query("SELECT hypopg_drop_index(" + e.getValue()[0] + ")");
+        drop.add(e.getValue()[0]);
         it.remove();
       }
+    }
+    // One round trip for all: after the first pass every candidate of a table is live at once.
+    if (!drop.isEmpty()) {
+      explainer.query("SELECT count(hypopg_drop_index(h)) FROM unnest('{"
+          + String.join(",", drop) + "}'::oid[]) h");
     }
     for (Candidate c : config) {
       create(c);
@@ -158,7 +175,9 @@ final class HypopgEvaluator implements Evaluator {
       throw new ExplainException("hypopg_create_index returned nothing for " + ddl);
     }
     int space = row.indexOf(' ');
-    h = new String[] {row.substring(0, space), row.substring(space + 1)};
+    // The oid goes back into pgdba's own SQL (ensure): a number, whatever the server said.
+    h = new String[] {Long.toString(Long.parseLong(row.substring(0, space))),
+        row.substring(space + 1)};
     live.put(c.definition(), h);
     liveTables.put(c.definition(), c.table());
     return h;

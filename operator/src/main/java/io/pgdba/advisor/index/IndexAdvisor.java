@@ -130,7 +130,7 @@ public final class IndexAdvisor {
     var totals = workload.totals();
     var load = WriteLoad.of(writes, totals == null ? null : totals.firstTimestamp(),
         totals == null ? null : totals.lastTimestamp(), catalog.statsReset(), now);
-    var whatIf = new WhatIf(evaluator::cost, before);
+    var whatIf = new WhatIf(evaluator::cost, before, evaluator::monotone);
     var selection = new Selection(analyzed, before, calls, options, whatIf,
         evaluator::sizeBytes, c -> overhead(c, load, model));
     List<Selection.Pick> picks;

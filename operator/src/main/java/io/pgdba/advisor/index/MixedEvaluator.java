@@ -38,6 +38,12 @@ final class MixedEvaluator implements Evaluator {
     return modelOnly ? model.cost(query, before, config) : hypopg.cost(query, before, config);
   }
 
+  /** A configuration with a candidate HypoPG cannot build is the model's, whole: not bounded. */
+  @Override
+  public boolean monotone(AnalyzedQuery query, Candidate candidate) {
+    return !candidate.needsModel() && hypopg.monotone(query, candidate);
+  }
+
   @Override
   public long sizeBytes(Candidate candidate) throws ExplainException {
     return candidate.needsModel() ? model.sizeBytes(candidate) : hypopg.sizeBytes(candidate);

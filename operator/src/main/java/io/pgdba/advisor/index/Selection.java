@@ -5,6 +5,7 @@ import io.pgdba.catalog.Table;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +105,7 @@ final class Selection {
         it.remove();
       }
     }
+    whatIf.floors(queries, remaining);
     var chosen = new ArrayList<Candidate>();
     var picks = new ArrayList<Pick>();
     Map<String, Double> current = new HashMap<>(before);
@@ -210,19 +212,33 @@ final class Selection {
     double affectedBefore = 0;
     boolean overlaps = false;
     var affected = new LinkedHashMap<String, double[]>();
+    var costed = new ArrayList<AnalyzedQuery>();
     for (AnalyzedQuery q : readers) {
-      if (!whatIf.relevant(q, c)) {
-        continue; // it cannot change this query's plan (see WhatIf#relevant)
+      // Not costed: it cannot change this query's plan (see WhatIf#relevant), or the query is
+      // already as cheap as every candidate together makes it.
+      if (whatIf.relevant(q, c) && !whatIf.atFloor(q, config, current.get(fp(q)))) {
+        costed.add(q);
       }
+    }
+    // Costed grouped by the part of the configuration each query sees, so that HypoPG changes
+    // its hypothetical indexes once per group, not back and forth; summed in the readers' order.
+    var withs = new IdentityHashMap<AnalyzedQuery, Double>();
+    var seen = new IdentityHashMap<AnalyzedQuery, String>();
+    costed.forEach(q -> seen.put(q, whatIf.relevantKey(q, config)));
+    var grouped = new ArrayList<>(costed);
+    grouped.sort(Comparator.comparing(seen::get));
+    for (AnalyzedQuery q : grouped) {
+      try {
+        withs.put(q, whatIf.cost(q, config));
+      } catch (ExplainException e) {
+        // this query cannot be costed with it: no gain counted, the others stand
+      }
+    }
+    for (AnalyzedQuery q : costed) {
       String fp = fp(q);
       double now = current.get(fp);
-      double with;
-      try {
-        with = whatIf.cost(q, config);
-      } catch (ExplainException e) {
-        continue; // this query cannot be costed with it: no gain counted, the others stand
-      }
-      if (with < now) {
+      Double with = withs.get(q);
+      if (with != null && with < now) {
         gain += calls.get(fp) * (now - with);
         affectedBefore += calls.get(fp) * now;
         overlaps |= helped.contains(fp);

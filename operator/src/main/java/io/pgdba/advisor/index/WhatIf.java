@@ -34,7 +34,9 @@ final class WhatIf {
       Pattern.compile("\"((?:[^\"]|\"\")*)\"|[A-Za-z_][A-Za-z0-9_$]*");
 
   private final Costing costing;
+  private final java.util.function.BiPredicate<AnalyzedQuery, Candidate> monotone;
   private final Map<String, Double> before;
+  private final Map<AnalyzedQuery, Double> floors = new IdentityHashMap<>();
   private final Map<String, Double> cache = new HashMap<>();
   private final Map<AnalyzedQuery, Map<Table, Set<String>>> columns = new IdentityHashMap<>();
   private final Map<Candidate, Set<String>> named = new IdentityHashMap<>();
@@ -43,8 +45,113 @@ final class WhatIf {
   private int hits;
 
   WhatIf(Costing costing, Map<String, Double> before) {
+    this(costing, before, (q, c) -> false);
+  }
+
+  /**
+   * @param monotone true when adding the candidate to a configuration can never raise the
+   *     query's cost (the planner keeps the cheapest path, and one more index only adds paths):
+   *     then the cost with every such candidate at once is a floor for all their subsets
+   */
+  WhatIf(Costing costing, Map<String, Double> before,
+      java.util.function.BiPredicate<AnalyzedQuery, Candidate> monotone) {
     this.costing = costing;
     this.before = before;
+    this.monotone = monotone;
+  }
+
+  /**
+   * Costs each query once with all the monotone candidates on the tables it reads (Dexter's
+   * first pass: every hypothetical index at once, one EXPLAIN). That cost is the least any
+   * configuration of them can reach, so a query already there is never costed again (see {@link
+   * #atFloor}). Queries are taken table by table so that HypoPG keeps the same hypothetical
+   * indexes from one to the next.
+   */
+  void floors(List<AnalyzedQuery> queries, List<Candidate> candidates) {
+    // A query no candidate is relevant to is never costed, and needs no floor.
+    var configs = new IdentityHashMap<AnalyzedQuery, List<Candidate>>();
+    var byTables = new java.util.TreeMap<String, List<AnalyzedQuery>>();
+    for (AnalyzedQuery q : queries) {
+      var tables = new HashSet<Table>();
+      var names = new TreeSet<String>();
+      q.accesses().forEach(a -> {
+        tables.add(a.table());
+        names.add(a.table().schema() + '.' + a.table().name());
+      });
+      var config = candidates.stream()
+          .filter(c -> tables.contains(c.table()) && monotone.test(q, c)).toList();
+      if (config.stream().anyMatch(c -> relevant(q, c))) {
+        configs.put(q, config);
+        byTables.computeIfAbsent(String.join(",", names), k -> new ArrayList<>()).add(q);
+      }
+    }
+    Set<AnalyzedQuery> failed =
+        java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (AnalyzedQuery q : queries) {
+      if (!configs.containsKey(q)) {
+        continue;
+      }
+      try {
+        // HypoPG's baseline (twins of the existing indexes alone) first, for every query, so
+        // that the candidates are then created once per table, not once per query.
+        costing.cost(q, before.get(q.stats().fingerprint()), List.of());
+      } catch (ExplainException | RuntimeException e) {
+        failed.add(q);
+      }
+    }
+    for (var group : byTables.values()) {
+      for (AnalyzedQuery q : group) {
+        if (failed.contains(q)) {
+          continue;
+        }
+        double today = before.get(q.stats().fingerprint());
+        misses++;
+        try {
+          floors.put(q, Math.min(today, costing.cost(q, today, configs.get(q))));
+        } catch (ExplainException | RuntimeException e) {
+          // no floor: the query is costed as before
+        }
+      }
+    }
+  }
+
+  /**
+   * Share of a query's cost it may still be above its floor and count as there. HypoPG's floor
+   * plan takes the best of every candidate (often a wider one than chosen, or two ANDed) and is
+   * rarely matched to the cent; what a query can still gain within this share is inside the
+   * planner's own fuzz (it keeps one of two paths within 1 % of each other) and far below the
+   * saving any recommendation needs ({@link AdvisorOptions#minImprovementPercent}).
+   */
+  static final double FLOOR_TOLERANCE = 0.02;
+
+  /**
+   * True when the query already costs {@code now} (its cost with the indexes chosen so far) and
+   * no configuration of monotone candidates can go (materially) lower: adding {@code config}'s
+   * newcomer cannot change its cost, so it is not costed. Never true when a relevant member of
+   * the configuration is not monotone (a group costed by the model instead).
+   */
+  boolean atFloor(AnalyzedQuery query, List<Candidate> config, double now) {
+    Double floor = floors.get(query);
+    if (floor == null || now - floor > FLOOR_TOLERANCE * now) {
+      return false;
+    }
+    for (Candidate c : config) {
+      if (relevant(query, c) && !monotone.test(query, c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The part of {@code config} that can change the query's plan, as a sortable key. */
+  String relevantKey(AnalyzedQuery query, List<Candidate> config) {
+    var key = new TreeSet<String>();
+    for (Candidate c : config) {
+      if (relevant(query, c)) {
+        key.add(keys.computeIfAbsent(c, x -> x.definitions().toString()));
+      }
+    }
+    return String.join("\u0000", key);
   }
 
   /** The query's cost with {@code config} added to the existing indexes. */

@@ -162,4 +162,37 @@ class SelectionTest {
     assertThat(names(selection.select(List.of(useful)))).containsExactly("customer_id");
     assertThat(costed).containsOnly("a");
   }
+  @Test
+  void aQueryAtItsFloorIsNeverCostedAgainAndTheChoiceStaysTheSame() {
+    var forA = candidate("for_a", 10, Map.of("a", 1.0), 0);
+    var forB = candidate("for_b", 10, Map.of("b", 1.0), 0);
+    var forC = candidate("for_c", 10, Map.of("c", 1.0), 0);
+    var wideC = candidate("wide_c", 10, Map.of("a", 20.0, "c", 50.0), 0);
+    var all = List.of(forA, forB, forC, wideC);
+    var plain = new java.util.ArrayList<String>();
+    var bounded = new java.util.ArrayList<String>();
+    var withoutFloors = new Selection(queries(), before, calls, AdvisorOptions.defaults(),
+        new WhatIf((q, today, config) -> {
+          plain.add(q.stats().fingerprint() + configNames(config));
+          return cost(q, today, config);
+        }, before), c -> 10L, c -> 0.0);
+    // "Best member" is monotone: every candidate at once gives each query its floor.
+    var withFloors = new Selection(queries(), before, calls, AdvisorOptions.defaults(),
+        new WhatIf((q, today, config) -> {
+          bounded.add(q.stats().fingerprint() + configNames(config));
+          return cost(q, today, config);
+        }, before, (q, c) -> true), c -> 10L, c -> 0.0);
+    var expected = names(withoutFloors.select(all));
+    assertThat(names(withFloors.select(all))).isEqualTo(expected)
+        .containsExactly("for_c", "for_a", "for_b");
+    assertThat(withFloors.rejections().keySet()).isEqualTo(withoutFloors.rejections().keySet());
+    // Once for_c is chosen, c is at its floor (1.0): wide_c is no longer costed for it.
+    assertThat(plain).contains("c[for_c, wide_c]");
+    assertThat(bounded).doesNotContain("c[for_c, wide_c]");
+    assertThat(bounded.size()).isLessThan(plain.size());
+  }
+
+  private static List<String> configNames(List<Candidate> config) {
+    return config.stream().map(SelectionTest::name).toList();
+  }
 }

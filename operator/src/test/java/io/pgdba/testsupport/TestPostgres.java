@@ -8,9 +8,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
@@ -32,16 +34,20 @@ public final class TestPostgres implements AutoCloseable {
   public static final int DEFAULT_MAJOR = 17;
 
   private static final Map<Integer, TestPostgres> SHARED = new java.util.HashMap<>();
+  private static final Map<Integer, Path> CLUSTERS = new java.util.HashMap<>();
 
   private final EmbeddedPostgres pg;
   private final Path dataDir;
   private final int major;
   private boolean shared;
+  /** Stops the server and deletes its data when the JVM exits without {@link #close}. */
+  private final Thread atExit;
 
   private TestPostgres(EmbeddedPostgres pg, Path dataDir, int major) {
     this.pg = pg;
     this.dataDir = dataDir;
     this.major = major;
+    this.atExit = new Thread(this::stopAndDelete);
   }
 
   /** Starts a server with the given extra {@code postgresql.conf} settings. */
@@ -57,13 +63,73 @@ public final class TestPostgres implements AutoCloseable {
   public static TestPostgres start(int major, Map<String, String> serverConfig) {
     try {
       Path dataDir = Files.createTempDirectory("pgdba-test-pg" + major + "-");
-      var builder =
-          EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true);
-      if (major != DEFAULT_MAJOR) {
-        builder.setPgBinaryResolver(jarResolver(binariesJar(major)));
-      }
+      copyTree(initializedCluster(major), dataDir);
+      // postgresql.conf is there, so zonky skips initdb; the directory is ours to delete
+      var builder = builder(major).setDataDirectory(dataDir).setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false);
       serverConfig.forEach(builder::setServerConfig);
-      return new TestPostgres(builder.start(), dataDir, major);
+      var pg = new TestPostgres(builder.start(), dataDir, major);
+      Runtime.getRuntime().addShutdownHook(pg.atExit);
+      return pg;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static EmbeddedPostgres.Builder builder(int major) throws IOException {
+    var builder = EmbeddedPostgres.builder();
+    if (major != DEFAULT_MAJOR) {
+      builder.setPgBinaryResolver(jarResolver(binariesJar(major)));
+    }
+    return builder;
+  }
+
+  /**
+   * A cluster initdb made, once per major and JVM, stopped: each server starts from a copy of it.
+   * initdb (with its fsync of every file) takes seconds on a busy machine and a copy a fraction,
+   * and the copy is what initdb would have written. The statistics the one start saved at its
+   * shutdown are removed, so that every server starts with counters as fresh as after initdb.
+   */
+  private static synchronized Path initializedCluster(int major) throws IOException {
+    Path cluster = CLUSTERS.get(major);
+    if (cluster == null) {
+      cluster = Files.createTempDirectory("pgdba-test-pg" + major + "-initdb-");
+      builder(major).setDataDirectory(cluster).setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false).start().close();
+      for (String generated : List.of("pg_stat", "pg_stat_tmp", "log")) {
+        deleteTree(cluster.resolve(generated), false);
+      }
+      Files.deleteIfExists(cluster.resolve("postmaster.opts"));
+      Files.deleteIfExists(cluster.resolve("epg-lock"));
+      Path made = cluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made, true)));
+      CLUSTERS.put(major, cluster);
+    }
+    return cluster;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (!p.equals(from)) {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /** Deletes a directory's contents, and the directory itself when {@code self}. */
+  private static void deleteTree(Path dir, boolean self) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        if (self || !p.equals(dir)) {
+          Files.deleteIfExists(p);
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -73,7 +139,7 @@ public final class TestPostgres implements AutoCloseable {
    * One server per major for the whole test JVM, with pg_stat_statements preloaded: starting a
    * server costs seconds on a busy machine, so integration tests that only need a database share
    * it. Create your own database in it (names are per test class), never close it, never change its
-   * configuration; zonky stops it when the JVM exits.
+   * configuration; it is stopped, and its data deleted, when the JVM exits.
    */
   public static synchronized TestPostgres shared(int major) {
     return SHARED.computeIfAbsent(
@@ -157,10 +223,16 @@ public final class TestPostgres implements AutoCloseable {
     if (shared) {
       return;
     }
+    Runtime.getRuntime().removeShutdownHook(atExit);
+    stopAndDelete();
+  }
+
+  private void stopAndDelete() {
     try {
       pg.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    deleteTree(dataDir, true);
   }
 }

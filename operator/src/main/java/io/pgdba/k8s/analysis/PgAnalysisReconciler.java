@@ -266,9 +266,11 @@ public class PgAnalysisReconciler implements Reconciler<PgAnalysis> {
           .inNamespace(namespace(resource)).list().getItems(), resource.getMetadata().getName()),
           report.history().runId());
     }
-    var control = patch(resource, context, status);
+    // the report goes on the shelf before the status names its path: a reader of reportPath
+    // must never fetch it before it is there
     listener.analysisSucceeded(resource, result,
         Duration.between(result.startedAt(), result.finishedAt()));
+    var control = patch(resource, context, status);
     return every == null ? control : control.rescheduleAfter(every);
   }
 

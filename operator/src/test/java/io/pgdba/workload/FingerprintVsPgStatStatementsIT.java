@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Compares our grouping with the server's: PostgreSQL 17 with {@code compute_query_id=on} prints
  * the query identifier pg_stat_statements groups by in {@code EXPLAIN (VERBOSE)}; on PostgreSQL
- * 13 pg_stat_statements itself records it for the statements run. For a varied workload the partition by our fingerprint must equal the partition by query id, except where we
+ * 13 pg_stat_statements itself records it for the statements run. For a varied workload the
+ * partition by our fingerprint must equal the partition by query id, except where we
  * deliberately group more (listed in {@link #DELIBERATE}, each checked to still differ):
  *
  * <ul>

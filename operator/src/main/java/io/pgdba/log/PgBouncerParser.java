@@ -402,19 +402,27 @@ final class PgBouncerParser implements RecordParser {
     for (int at = m.indexOf('@', from); at >= 0; at = m.indexOf('@', at + 1)) {
       int i = at + 1;
       int n = m.length();
+      // Every scan stays inside this '@''s own run of address characters (the next '@' ends
+      // it): a line of a million '@' is read once, not once per '@' to its end or its start.
       if (m.startsWith("unix", i)) {
         i += 4;
         if (i < n && m.charAt(i) == '(') {
-          int close = m.indexOf(')', i);
-          i = close > i && digits(m, i + 1, close) ? close + 1 : -1;
+          int close = i + 1;
+          while (close < n && Timestamps.isDigit(m.charAt(close))) {
+            close++;
+          }
+          i = close > i + 1 && close < n && m.charAt(close) == ')' ? close + 1 : -1;
         }
       } else {
         int start = i;
         while (i < n && isAddressChar(m.charAt(i))) {
           i++;
         }
-        // the port is after the last colon
-        int colon = m.lastIndexOf(':', i - 1);
+        // the port is after the last colon of the run
+        int colon = i - 1;
+        while (colon > start && m.charAt(colon) != ':') {
+          colon--;
+        }
         i = colon > start && digits(m, colon + 1, i) ? colon : -1;
       }
       if (i < 0 || i >= n || m.charAt(i) != ':') {

@@ -25,11 +25,20 @@ public final class Placeholders {
     while (tokens.next() != SqlTokenizer.Type.END) {
       if (tokens.type == SqlTokenizer.Type.PARAM) {
         String param = sql.substring(tokens.start, tokens.end);
-        int n = numbers.computeIfAbsent(param, k -> numbers.size() + 1);
+        int n = numbers.computeIfAbsent(number(param), k -> numbers.size() + 1);
         out.append(sql, copied, tokens.start).append('$').append(n);
         copied = tokens.end;
       }
     }
     return out.append(sql, copied, sql.length()).toString();
+  }
+
+  /** The placeholder's number as text without leading zeros: PostgreSQL reads $007 as $7. */
+  private static String number(String param) {
+    int i = 1;
+    while (i < param.length() - 1 && param.charAt(i) == '0') {
+      i++;
+    }
+    return param.substring(i);
   }
 }

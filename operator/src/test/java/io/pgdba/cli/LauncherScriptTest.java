@@ -106,4 +106,23 @@ class LauncherScriptTest {
         .doesNotContain("\n");
     assertThat(missing.javaArgs()).isEmpty();
   }
+
+  @Test
+  void theSizeBoundIsANumberNeverArithmeticThatRunsCommands() throws Exception {
+    // bash evaluates a variable's value inside (( )) as an expression, and an array subscript
+    // there runs a command substitution: the bound must be checked as digits first.
+    var log = Files.writeString(dir.resolve("small.log"), "x\n");
+    var pwned = dir.resolve("pwned");
+    for (String bound : List.of("a[$(touch '" + pwned + "')]", "x[`touch '" + pwned + "'`]",
+        "1e3", "08", "-1")) {
+      var result = run(Map.of("PGDBA_C1_MAX_MB", bound), "analyze", "--log", log.toString());
+      assertThat(pwned).as(bound).doesNotExist();
+      assertThat(result.exit()).as(bound).isEqualTo(2);
+      assertThat(result.output().strip()).as(bound)
+          .startsWith("pgdba: PGDBA_C1_MAX_MB must be").doesNotContain("\n");
+      assertThat(result.javaArgs()).as(bound).isEmpty();
+    }
+    assertThat(run(Map.of("PGDBA_C1_MAX_MB", "5"), "analyze", "--log", log.toString())
+        .javaArgs()).startsWith(C1.toArray(String[]::new));
+  }
 }

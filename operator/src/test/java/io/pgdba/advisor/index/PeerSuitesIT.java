@@ -279,10 +279,11 @@ class PeerSuitesIT {
     pg.createDatabase(db);
     try (Connection admin = pg.connect(db); var st = admin.createStatement()) {
       st.execute("create extension pg_stat_statements");
-      // The cases' statements run as "app", so that pgdba's own reads (catalog, SET) recorded
-      // in the same view are told apart.
-      st.execute("do $$ begin create role app; exception when duplicate_object then null;"
-          + " end $$");
+      // The cases' statements run as "peer_suites_app", so that pgdba's own reads (catalog, SET)
+      // recorded in the same view are told apart; roles are server-wide and the server is shared,
+      // so the name is this class's own.
+      st.execute("do $$ begin create role peer_suites_app;"
+          + " exception when duplicate_object then null; end $$");
     }
     var tally = new java.util.TreeMap<String, int[]>();
     var misses = new ArrayList<String>();
@@ -296,9 +297,9 @@ class PeerSuitesIT {
           if (!statements.isEmpty() && c.run().isEmpty()) {
             continue; // cannot run ($n, errors): pg_stat_statements never sees it
           }
-          st.execute("grant select on all tables in schema public to app");
+          st.execute("grant select on all tables in schema public to peer_suites_app");
           st.execute("select pg_stat_statements_reset()");
-          st.execute("set role app");
+          st.execute("set role peer_suites_app");
           for (String sql : c.run()) {
             for (int i = 0; i < 3; i++) {
               st.execute(sql);
@@ -388,9 +389,9 @@ class PeerSuitesIT {
     return new Workload(totals, list);
   }
 
-  /** The statements "app" ran: pgdba's own reads are in the view too. */
+  /** The statements "peer_suites_app" ran: pgdba's own reads are in the view too. */
   private static Workload ranByApp(Workload w) {
     return new Workload(w.totals(), w.queries().stream()
-        .filter(q -> q.users().containsKey("app")).toList());
+        .filter(q -> q.users().containsKey("peer_suites_app")).toList());
   }
 }

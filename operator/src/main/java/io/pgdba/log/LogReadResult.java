@@ -27,21 +27,6 @@ public record LogReadResult(
     PgBouncerSummary pgbouncer,
     String contents) {
 
-  /** A log's result with its pgBouncer summary (null for a server's log). */
-  public LogReadResult(
-      String source,
-      LogFormat format,
-      String logLinePrefix,
-      long linesRead,
-      long unparsedLines,
-      String firstUnparsed,
-      long bytesRead,
-      long truncatedLines,
-      PgBouncerSummary pgbouncer) {
-    this(source, format, logLinePrefix, linesRead, unparsedLines, firstUnparsed, bytesRead,
-        truncatedLines, pgbouncer, null);
-  }
-
   /** A server log's result (no pgBouncer summary). */
   public LogReadResult(
       String source,

@@ -16,17 +16,7 @@ final class FormatDetector {
     int csv = 0;
     int json = 0;
     int cnpg = 0;
-    // inside a quoted csvlog field that spans lines (an auto_explain plan, a multi-line query):
-    // those lines belong to the csv record before them and must not vote for stderr
-    boolean inCsvQuote = false;
-    for (String line : sample) {
-      if (inCsvQuote) {
-        inCsvQuote = oddQuotes(line) != inCsvQuote;
-        continue;
-      }
-      if (line.isBlank() || line.charAt(0) == '\t') {
-        continue;
-      }
+    for (String line : recordStarts(sample)) {
       if (line.charAt(0) == '{') {
         if (line.contains("\"logger\"") || line.contains("\"logging_pod\"")) {
           cnpg++;
@@ -38,7 +28,6 @@ final class FormatDetector {
         int end = Timestamps.scan(line, 1, true);
         if (end > 0 && line.startsWith("\",", end)) {
           csv++;
-          inCsvQuote = oddQuotes(line);
         } else {
           stderr++;
         }
@@ -46,7 +35,6 @@ final class FormatDetector {
         int end = Timestamps.scan(line, 0, true);
         if (end > 0 && end < line.length() && line.charAt(end) == ',') {
           csv++;
-          inCsvQuote = oddQuotes(line);
         } else {
           stderr++;
         }
@@ -62,6 +50,47 @@ final class FormatDetector {
       return LogFormat.CSVLOG;
     }
     return best == cnpg ? LogFormat.CNPG : LogFormat.JSONLOG;
+  }
+
+  /**
+   * The non-blank lines of {@code sample} that can start a record, the only ones that vote for a
+   * format. Left out: lines inside a quoted csvlog field that spans lines (an auto_explain plan, a
+   * multi-line query: csvlog writes a statement's newlines raw) and tab-indented lines (the stderr
+   * format indents every line after a message's first). Their text is whatever a client sent, so
+   * letting it vote would let a query decide how the file is read: a statement made of pgBouncer
+   * log lines would make the server's log pass for pgBouncer's, and hide its queries. A quote a
+   * client sends is written doubled inside the field, so it cannot close the field early.
+   */
+  static List<String> recordStarts(List<String> sample) {
+    var starts = new java.util.ArrayList<String>(sample.size());
+    boolean inCsvQuote = false;
+    for (String raw : sample) {
+      // under a Kubernetes timestamp (kubectl logs --timestamps) the same holds for what follows
+      String line = LogReader.stripKubernetesTimestamp(raw);
+      if (inCsvQuote) {
+        inCsvQuote = oddQuotes(line) != inCsvQuote;
+        continue;
+      }
+      if (line.isBlank() || line.charAt(0) == '\t') {
+        continue;
+      }
+      starts.add(raw);
+      inCsvQuote = startsCsvRecord(line) && oddQuotes(line);
+    }
+    return starts;
+  }
+
+  /** A csvlog record's first line: its timestamp, bare or quoted, then a comma. */
+  private static boolean startsCsvRecord(String line) {
+    if (line.charAt(0) == '"' && Timestamps.looksLikeDateTime(line, 1)) {
+      int end = Timestamps.scan(line, 1, true);
+      return end > 0 && line.startsWith("\",", end);
+    }
+    if (Timestamps.looksLikeDateTime(line, 0)) {
+      int end = Timestamps.scan(line, 0, true);
+      return end > 0 && end < line.length() && line.charAt(end) == ',';
+    }
+    return false;
   }
 
   /** An odd number of '"' leaves a quoted field open ("" inside a field counts two). */

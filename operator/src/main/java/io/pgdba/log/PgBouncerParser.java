@@ -82,10 +82,8 @@ final class PgBouncerParser implements RecordParser {
     int matched = 0;
     var line = new Line();
     var parser = new PgBouncerParser(new ParseStats("sample"));
-    for (String s : sample) {
-      if (s.isBlank()) {
-        continue;
-      }
+    // only lines that can start a record vote: a logged statement's own lines cannot
+    for (String s : FormatDetector.recordStarts(sample)) {
       lines++;
       if (parser.split(s, line)) {
         matched++;

@@ -41,10 +41,9 @@ enum LogEnvelope {
   static LogEnvelope detect(List<String> sample) {
     int lines = 0;
     int[] votes = new int[values().length];
-    for (String line : sample) {
-      if (line.isBlank()) {
-        continue;
-      }
+    // only lines that can start a record vote (FormatDetector.recordStarts): a logged
+    // statement's own lines are a client's text
+    for (String line : FormatDetector.recordStarts(sample)) {
       lines++;
       for (var e : values()) {
         if (e.unwrap(line, Year.now(ZoneOffset.UTC).getValue()) != null) {

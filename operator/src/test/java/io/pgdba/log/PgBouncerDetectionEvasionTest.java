@@ -50,6 +50,27 @@ class PgBouncerDetectionEvasionTest {
     assertThat(statements.get(1).text()).isEqualTo("select * from orders where id = 7");
   }
 
+  /** The same attack with syslog lines: the file would be read as syslog, every record unparsed. */
+  @Test
+  void aCsvlogWhoseFirstStatementHoldsSyslogLinesStaysACsvlog() {
+    var sql = new StringBuilder("select 1 /*");
+    for (int i = 0; i < 300; i++) {
+      sql.append("\nMay  1 10:00:00 db1 postgres[101]: [").append(i + 2)
+          .append("-1] LOG:  duration: 0.100 ms  statement: select 1");
+    }
+    sql.append("\n*/");
+    String text =
+        "2024-05-01 10:00:00.100 UTC,\"app\",\"shop\",101,\"10.0.0.5:5432\",6632f0a0.65,1,"
+            + "\"SELECT\",2024-05-01 09:59:00 UTC,3/10,0,LOG,00000,\"duration: 1.500 ms  statement: "
+            + sql + "\",,,,,,,,,\"psql\",\"client backend\",,0\n";
+
+    var c = LogCollector.text(text, LogReaderOptions.auto());
+
+    assertThat(c.result.format()).isEqualTo(LogFormat.CSVLOG);
+    assertThat(c.result.unparsedLines()).isZero();
+    assertThat(c.events(LogEvent.ExecutedStatement.class)).hasSize(1);
+  }
+
   @Test
   void aCsvlogUnderKubernetesTimestampsStaysACsvlog() {
     String k8s = "2024-05-01T10:00:00.123456789Z ";

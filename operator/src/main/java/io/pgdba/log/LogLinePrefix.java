@@ -97,6 +97,9 @@ final class LogLinePrefix {
 
   private final String[] lastFieldValue;
 
+  /** By free-text element: the bytes it last held followed by its stop text. */
+  private final byte[][] lastFieldKey;
+
   /** The byte path's field cache: texts with their bytes beside them. */
   private final String[] byteCacheValue = new String[FIELD_CACHE_SIZE];
 
@@ -131,6 +134,7 @@ final class LogLinePrefix {
     this.stopBytes = new byte[elements.length][];
     this.lastFieldBytes = new byte[elements.length][];
     this.lastFieldValue = new String[elements.length];
+    this.lastFieldKey = new byte[elements.length][];
     boolean bytes = true;
     for (int k = 0; k < elements.length; k++) {
       Element e = elements[k];
@@ -492,6 +496,63 @@ final class LogLinePrefix {
     if (!bytePath) {
       return DECLINE;
     }
+    int n = memoLength;
+    if (n > 0 && end - start > n && same(b, start, memoKey, n)) {
+      int at = start + n - 1;
+      String severity = Severity.atLoose(b, at, end);
+      if (severity == null) {
+        return DECLINE;
+      }
+      out.copyFrom(memo);
+      out.severity = severity;
+      return at;
+    }
+    int at = walkBytes(b, start, end, out);
+    n = at - start + 1;
+    if (at < 0 || n > MEMO_MAX_BYTES) {
+      memoLength = 0;
+    } else {
+      if (n > memoKey.length) {
+        memoKey = new byte[Math.max(n, 2 * memoKey.length)];
+      }
+      System.arraycopy(b, start, memoKey, 0, n);
+      memoLength = n;
+      memo.copyFrom(out);
+    }
+    return at;
+  }
+
+  /**
+   * The bytes of the last line {@link #walkBytes} took, from its start to the first byte of its
+   * severity, and the fields it found. Every byte the walk reads before it looks for the severity
+   * lies in there (each element stops at the first byte that is not its own, which the next one
+   * reads; a free-text field ends at the first stop text, inside), so a line that starts with the
+   * same bytes gets the same fields: only its severity is read. Consecutive lines mostly come from
+   * one session within one second (a statement and its DETAIL), so this skips most walks.
+   */
+  private byte[] memoKey = new byte[128];
+
+  private int memoLength;
+  private final PrefixFields memo = new PrefixFields();
+
+  /** A longer head (a huge user name) is not remembered. */
+  private static final int MEMO_MAX_BYTES = 1024;
+
+  /** {@code b[from, from + n) == key[0, n)}; the JDK's compare is faster from a dozen bytes (C1). */
+  static boolean same(byte[] b, int from, byte[] key, int n) {
+    if (n >= 12) {
+      return Arrays.equals(b, from, from + n, key, 0, n);
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[from + i] != key[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #matchBytes} without the memo: one pass over the elements. */
+  private int walkBytes(byte[] b, int start, int end, PrefixFields out) {
     out.clear();
     int p = start;
     boolean spaceMatched = endsWithSpace;
@@ -523,12 +584,12 @@ final class LogLinePrefix {
           }
         }
         case TIME, TIME_MS, SESSION_START -> {
-          int to = Timestamps.scan(b, p, end);
+          int to = timestamps.scanAndParse(b, p, end);
           if (to < 0) {
             return DECLINE;
           }
           if (e.kind != Kind.SESSION_START) {
-            out.timestamp = timestamps.parse(b, p, to);
+            out.timestamp = timestamps.parsed();
           }
           p = to;
         }
@@ -584,6 +645,16 @@ final class LogLinePrefix {
           p = to;
         }
         default -> {
+          byte[] key = lastFieldKey[k];
+          if (!e.padded && key != null && p + key.length <= end && same(b, p, key, key.length)) {
+            // the value of the line before, and its stop text: the first stop is where it was
+            assign(e.kind, lastFieldValue[k], out);
+            if (k == userAtDatabase) {
+              splitUserAtDatabase(out);
+            }
+            p += key.length - stopBytes[k].length;
+            continue;
+          }
           int to = indexOf(b, p, end, stopBytes[k]);
           if (to < 0) {
             return DECLINE;
@@ -662,6 +733,14 @@ final class LogLinePrefix {
     }
     lastFieldBytes[k] = key;
     lastFieldValue[k] = value;
+    byte[] stop = stopBytes[k];
+    if (len + stop.length <= MEMO_MAX_BYTES) {
+      byte[] withStop = Arrays.copyOf(key, len + stop.length);
+      System.arraycopy(stop, 0, withStop, len, stop.length);
+      lastFieldKey[k] = withStop;
+    } else {
+      lastFieldKey[k] = null;
+    }
     return value;
   }
 

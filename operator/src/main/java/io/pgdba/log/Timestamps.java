@@ -197,6 +197,53 @@ final class Timestamps {
     return j;
   }
 
+  /**
+   * {@link #scan(byte[], int, int)}, then {@link #parse(byte[], int, int)} of what it found (read
+   * with {@link #parsed()}), for a line whose bytes before {@code from} are ASCII. Lines mostly
+   * repeat the time of the line before: when every byte the scan read last time (the time, its
+   * zone, the bytes after where it stopped) comes again, its answer is given again.
+   */
+  int scanAndParse(byte[] b, int from, int end) {
+    int n = lastScanKeyLength;
+    if (n > 0 && from + n <= end && LogLinePrefix.same(b, from, lastScanKey, n)) {
+      return from + lastScanEnd;
+    }
+    int to = scan(b, from, end);
+    if (to < 0) {
+      lastScanKeyLength = 0;
+      return to;
+    }
+    lastParsed = parse(b, from, to);
+    // the last byte the scan may have read: the one after it stopped, or the end of a run of
+    // offset digits it read and refused as a zone
+    int reach = to + 1;
+    if (reach < end && (b[reach] == '+' || b[reach] == '-')) {
+      reach++;
+      while (reach < end && (isDigit(b[reach]) || b[reach] == ':')) {
+        reach++;
+      }
+    }
+    n = reach + 1 - from;
+    if (reach < end && n <= lastScanKey.length) {
+      System.arraycopy(b, from, lastScanKey, 0, n);
+      lastScanKeyLength = n;
+      lastScanEnd = to - from;
+    } else {
+      lastScanKeyLength = 0;
+    }
+    return to;
+  }
+
+  /** The time {@link #scanAndParse} found last (null when it is not a valid time). */
+  Instant parsed() {
+    return lastParsed;
+  }
+
+  private final byte[] lastScanKey = new byte[64];
+  private int lastScanKeyLength;
+  private int lastScanEnd;
+  private Instant lastParsed;
+
   /** Last second and zone {@link #parse(byte[], int, int)} met, as bytes. */
   private final byte[] lastSecondBytes = new byte[19];
 

@@ -56,7 +56,7 @@ class StderrBytePathTest {
 
   private static final String[] ZONES = {
     "UTC", "CEST", "+05", "-03:30", "+0530", "-12345", "+05é", "+05x", "America/New_York", "", "Z",
-    "XYZ", "+5"
+    "XYZ", "+5", "-12", "-1234567", "+05:", "+05:30x", "-0"
   };
 
   /** One line of {@code pattern} with random (often hostile) values, as UTF-8 bytes. */
@@ -156,12 +156,23 @@ class StderrBytePathTest {
   private static byte[] log(String pattern, long seed, int lines) {
     var r = new Random(seed);
     var out = new ByteArrayOutputStream();
+    byte[] previous = line(pattern, r);
     for (int i = 0; i < lines; i++) {
-      switch (r.nextInt(14)) {
+      switch (r.nextInt(18)) {
         case 0 -> write(out, "\tcontinued " + i + (r.nextBoolean() ? " é" : ""));
         case 1 -> write(out, "  FROM t WHERE x = " + i); // a continuation without a tab
         case 2 -> write(out, "");
-        default -> out.writeBytes(line(pattern, r));
+        // the line before with one byte changed, added or cut anywhere: what the parser
+        // remembers of the line before must not answer for this one
+        case 3, 4, 5 -> {
+          previous = mutate(previous, r);
+          out.writeBytes(previous);
+        }
+        case 6 -> out.writeBytes(previous); // the very same line again
+        default -> {
+          previous = line(pattern, r);
+          out.writeBytes(previous);
+        }
       }
       out.write('\n');
     }

@@ -498,7 +498,7 @@ final class LogLinePrefix {
     }
     int n = memoLength;
     if (n > 0 && end - start > n && same(b, start, memoKey, n)) {
-      int at = start + n - 1;
+      int at = start + n;
       String severity = Severity.atLoose(b, at, end);
       if (severity == null) {
         return DECLINE;
@@ -508,8 +508,8 @@ final class LogLinePrefix {
       return at;
     }
     int at = walkBytes(b, start, end, out);
-    n = at - start + 1;
-    if (at < 0 || n > MEMO_MAX_BYTES) {
+    n = at - start;
+    if (at < 0 || n == 0 || n > MEMO_MAX_BYTES) {
       memoLength = 0;
     } else {
       if (n > memoKey.length) {
@@ -523,12 +523,15 @@ final class LogLinePrefix {
   }
 
   /**
-   * The bytes of the last line {@link #walkBytes} took, from its start to the first byte of its
-   * severity, and the fields it found. Every byte the walk reads before it looks for the severity
-   * lies in there (each element stops at the first byte that is not its own, which the next one
-   * reads; a free-text field ends at the first stop text, inside), so a line that starts with the
-   * same bytes gets the same fields: only its severity is read. Consecutive lines mostly come from
-   * one session within one second (a statement and its DETAIL), so this skips most walks.
+   * The bytes of the last line {@link #walkBytes} took, from its start to its severity, and the
+   * fields it found. Every byte the walk reads lies in there (each element stops at the first byte
+   * that is not its own, which the next one reads; a free-text field ends at the first stop text,
+   * inside), or is the severity's first letter: any two of those (L, E, F, P, W, N, I, D, H, C,
+   * S, Q) stop or continue every element's scan alike (none is a digit, a space, a hex digit or
+   * {@code :}, all are upper-case letters), and a trailing literal that reaches it wants a space.
+   * So a line that starts with the same bytes, then a severity, gets the same fields: only its
+   * severity is read. Consecutive lines mostly come from one session within one second (a
+   * statement, then its DETAIL), so this skips most walks.
    */
   private byte[] memoKey = new byte[128];
 

@@ -158,7 +158,7 @@ class StderrBytePathTest {
     var out = new ByteArrayOutputStream();
     byte[] previous = line(pattern, r);
     for (int i = 0; i < lines; i++) {
-      switch (r.nextInt(18)) {
+      switch (r.nextInt(19)) {
         case 0 -> write(out, "\tcontinued " + i + (r.nextBoolean() ? " é" : ""));
         case 1 -> write(out, "  FROM t WHERE x = " + i); // a continuation without a tab
         case 2 -> write(out, "");
@@ -169,6 +169,16 @@ class StderrBytePathTest {
           out.writeBytes(previous);
         }
         case 6 -> out.writeBytes(previous); // the very same line again
+        case 7 -> {
+          // the same head, another severity (a statement, then its DETAIL)
+          String[] pair = SEVERITIES[r.nextInt(SEVERITIES.length)].isEmpty()
+              ? new String[] {"LOG:  ", "DETAIL:  "}
+              : new String[] {"LOG:  ", SEVERITIES[r.nextInt(SEVERITIES.length)]};
+          String text = new String(previous, StandardCharsets.ISO_8859_1);
+          previous = (text.contains(pair[0]) ? text.replaceFirst(pair[0], pair[1])
+              : text.replaceFirst("[A-Z]+: ", "LOG: ")).getBytes(StandardCharsets.ISO_8859_1);
+          out.writeBytes(previous);
+        }
         default -> {
           previous = line(pattern, r);
           out.writeBytes(previous);

@@ -43,6 +43,12 @@ final class LineReader implements Closeable {
 
   private int carryLen;
 
+  /** The current line: {@code line[lineStart, lineStart + lineLength)}. */
+  private byte[] line;
+
+  private int lineStart;
+  private int lineLength;
+
   private long bytesRead;
   private long lineNumber;
   private long truncatedLines;
@@ -154,13 +160,22 @@ final class LineReader implements Closeable {
 
   /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
   String next() throws IOException {
+    return advance() ? new String(line, lineStart, lineLength, StandardCharsets.UTF_8) : null;
+  }
+
+  /**
+   * Moves to the next line, whose bytes (UTF-8, terminator removed, cut as {@link #next} cuts
+   * them) are then {@link #lineBytes()}{@code [lineStart(), lineStart() + lineLength())} until
+   * the next call; false at the end. For a caller that reads the bytes without a String per line.
+   */
+  boolean advance() throws IOException {
     carryLen = 0;
     lastTruncated = false;
     boolean skipping = false;
     while (true) {
       if (pos >= limit && !fill()) {
         if (carryLen == 0 && !skipping) {
-          return null;
+          return false;
         }
         return finishLine(carry, 0, carryLen);
       }
@@ -200,7 +215,7 @@ final class LineReader implements Closeable {
     }
   }
 
-  private String finishLine(byte[] bytes, int off, int len) {
+  private boolean finishLine(byte[] bytes, int off, int len) {
     lineNumber++;
     if (len > 0 && bytes[off + len - 1] == '\r' && !lastTruncated) {
       len--;
@@ -208,7 +223,23 @@ final class LineReader implements Closeable {
     if (lastTruncated) {
       truncatedLines++;
     }
-    return new String(bytes, off, len, StandardCharsets.UTF_8);
+    line = bytes;
+    lineStart = off;
+    lineLength = len;
+    return true;
+  }
+
+  /** The array holding the current line (the buffer or the carry: read it before advancing). */
+  byte[] lineBytes() {
+    return line;
+  }
+
+  int lineStart() {
+    return lineStart;
+  }
+
+  int lineLength() {
+    return lineLength;
   }
 
   /** Appends to the carry; returns false once the line is over the cap (the rest is dropped). */

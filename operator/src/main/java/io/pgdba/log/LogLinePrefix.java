@@ -81,6 +81,30 @@ final class LogLinePrefix {
    */
   private final String[] fieldCache = new String[FIELD_CACHE_SIZE];
 
+  /** Whether {@link #matchBytes} can read lines of this prefix (all its literals are ASCII). */
+  private final boolean bytePath;
+
+  /** By element: a literal's bytes, and without its trailing spaces (the last one may lack them). */
+  private final byte[][] literalBytes;
+
+  private final byte[][] headBytes;
+
+  /** By element: the bytes that end a free-text field. */
+  private final byte[][] stopBytes;
+
+  /** By free-text element: the bytes it last held, and the value they gave. */
+  private final byte[][] lastFieldBytes;
+
+  private final String[] lastFieldValue;
+
+  /** By free-text element: the bytes it last held followed by its stop text. */
+  private final byte[][] lastFieldKey;
+
+  /** The byte path's field cache: texts with their bytes beside them. */
+  private final String[] byteCacheValue = new String[FIELD_CACHE_SIZE];
+
+  private final byte[][] byteCacheKey = new byte[FIELD_CACHE_SIZE][];
+
   private LogLinePrefix(String pattern, Element[] elements) {
     this.pattern = pattern;
     this.elements = elements;
@@ -105,6 +129,37 @@ final class LogLinePrefix {
             && elements[elements.length - 1].text.endsWith(" ");
     this.userAtDatabase = userAt;
     this.ends = new int[elements.length];
+    this.literalBytes = new byte[elements.length][];
+    this.headBytes = new byte[elements.length][];
+    this.stopBytes = new byte[elements.length][];
+    this.lastFieldBytes = new byte[elements.length][];
+    this.lastFieldValue = new String[elements.length];
+    this.lastFieldKey = new byte[elements.length][];
+    boolean bytes = true;
+    for (int k = 0; k < elements.length; k++) {
+      Element e = elements[k];
+      if (e.kind == Kind.LITERAL) {
+        literalBytes[k] = ascii(e.text);
+        headBytes[k] = ascii(e.text.stripTrailing());
+        bytes &= literalBytes[k] != null;
+      } else if (isText(e.kind)) {
+        stopBytes[k] = ascii(e.stopText == null ? " " : e.stopText);
+        bytes &= stopBytes[k] != null;
+      } else if (e.kind == Kind.TIME_EPOCH) {
+        bytes = false; // rare: left to the String path
+      }
+    }
+    this.bytePath = bytes;
+  }
+
+  /** The bytes of an ASCII text, null when it has another character. */
+  private static byte[] ascii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return null;
+      }
+    }
+    return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   String pattern() {
@@ -420,6 +475,327 @@ final class LogLinePrefix {
     }
     out.severity = Severity.atLoose(line, sp);
     return out.severity != null ? sp : p;
+  }
+
+  /** What {@link #matchBytes} returns when the line needs the String path. */
+  static final int DECLINE = -1;
+
+  /**
+   * The byte path of {@link #match}, for lines read as bytes (UTF-8) rather than Strings: a
+   * String per line, and char-by-char access, cost a third of the parsing. Returns the index
+   * (into {@code b}) where the severity starts, with {@code out} filled exactly as {@link #match}
+   * fills it for the decoded line, or {@link #DECLINE} when this path cannot say for sure: no
+   * severity after the prefix (the String path's free-text search and its reasons), a byte
+   * {@code >= 0x80} before the severity (char and byte positions would differ), a prefix element
+   * it does not read. Only a first walk that finds a severity is taken here, and that is where
+   * {@link #match} stops too; ASCII bytes decode one to one, and a UTF-8 decoder never merges an
+   * ASCII byte into another character, so every decision made on a byte is the one made on its
+   * char. The caller then decodes the line after the severity (still UTF-8) itself.
+   */
+  int matchBytes(byte[] b, int start, int end, PrefixFields out) {
+    if (!bytePath) {
+      return DECLINE;
+    }
+    int n = memoLength;
+    if (n > 0 && end - start > n && same(b, start, memoKey, n)) {
+      int at = start + n;
+      String severity = Severity.atLoose(b, at, end);
+      if (severity == null) {
+        return DECLINE;
+      }
+      out.copyFrom(memo);
+      out.severity = severity;
+      return at;
+    }
+    int at = walkBytes(b, start, end, out);
+    n = at - start;
+    if (at < 0 || n == 0 || n > MEMO_MAX_BYTES) {
+      memoLength = 0;
+    } else {
+      if (n > memoKey.length) {
+        memoKey = new byte[Math.max(n, 2 * memoKey.length)];
+      }
+      System.arraycopy(b, start, memoKey, 0, n);
+      memoLength = n;
+      memo.copyFrom(out);
+    }
+    return at;
+  }
+
+  /**
+   * The bytes of the last line {@link #walkBytes} took, from its start to its severity, and the
+   * fields it found. Every byte the walk reads lies in there (each element stops at the first byte
+   * that is not its own, which the next one reads; a free-text field ends at the first stop text,
+   * inside), or is the severity's first letter: any two of those (L, E, F, P, W, N, I, D, H, C,
+   * S, Q) stop or continue every element's scan alike (none is a digit, a space, a hex digit or
+   * {@code :}, all are upper-case letters), and a trailing literal that reaches it wants a space.
+   * So a line that starts with the same bytes, then a severity, gets the same fields: only its
+   * severity is read. Consecutive lines mostly come from one session within one second (a
+   * statement, then its DETAIL), so this skips most walks.
+   */
+  private byte[] memoKey = new byte[128];
+
+  private int memoLength;
+  private final PrefixFields memo = new PrefixFields();
+
+  /** A longer head (a huge user name) is not remembered. */
+  private static final int MEMO_MAX_BYTES = 1024;
+
+  /** {@code b[from, from + n) == key[0, n)}; the JDK's compare is faster from a dozen bytes (C1). */
+  static boolean same(byte[] b, int from, byte[] key, int n) {
+    if (n >= 12) {
+      return Arrays.equals(b, from, from + n, key, 0, n);
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[from + i] != key[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #matchBytes} without the memo: one pass over the elements. */
+  private int walkBytes(byte[] b, int start, int end, PrefixFields out) {
+    out.clear();
+    int p = start;
+    boolean spaceMatched = endsWithSpace;
+    Element[] elements = this.elements;
+    int last = elements.length - 1;
+    for (int k = 0; k <= last; k++) {
+      Element e = elements[k];
+      out.elementsMatched++;
+      switch (e.kind) {
+        case LITERAL -> {
+          out.elementsMatched--;
+          byte[] lit = literalBytes[k];
+          if (!startsWith(b, p, end, lit)) {
+            if (k != last || !startsWith(b, p, end, headBytes[k])) {
+              return DECLINE;
+            }
+            p += headBytes[k].length;
+            spaceMatched = false;
+            continue;
+          }
+          p += lit.length;
+        }
+        case STOP_IF_NOT_SESSION -> {
+          out.elementsMatched--;
+          String severity = Severity.atLoose(b, p, end);
+          if (severity != null) {
+            out.severity = severity;
+            return p;
+          }
+        }
+        case TIME, TIME_MS, SESSION_START -> {
+          int to = timestamps.scanAndParse(b, p, end);
+          if (to < 0) {
+            return DECLINE;
+          }
+          if (e.kind != Kind.SESSION_START) {
+            out.timestamp = timestamps.parsed();
+          }
+          p = to;
+        }
+        case PID, LEADER_PID, LINE_NUMBER, XID, QUERY_ID -> {
+          int from = e.padded ? skipSpaces(b, p, end) : p;
+          int to = from;
+          if (e.kind == Kind.QUERY_ID && to < end && b[to] == '-') {
+            to++;
+          }
+          long v = 0;
+          while (to < end && Timestamps.isDigit(b[to])) {
+            v = v * 10 + (b[to] - '0'); // wraps as parseLong does; only a 19+ digit pid reads it
+            to++;
+          }
+          if (to == from && e.kind != Kind.LEADER_PID) {
+            return DECLINE;
+          }
+          if (e.kind == Kind.PID) {
+            if (to - from > 18) {
+              return DECLINE; // the String path's wrap-around, not worth repeating here
+            }
+            int pid = (int) Math.min(Integer.MAX_VALUE, v);
+            if (lastPid == null || lastPid != pid) {
+              lastPid = pid;
+            }
+            out.pid = lastPid;
+          } else if (e.kind == Kind.QUERY_ID) {
+            out.queryId = CsvlogParser.parseLong(asciiText(b, from, to));
+          }
+          p = e.padded ? skipSpaces(b, to, end) : to;
+        }
+        case SESSION_ID -> {
+          int to = p;
+          while (to < end && (Timestamps.isDigit(b[to]) || (b[to] >= 'a' && b[to] <= 'f')
+              || b[to] == '.')) {
+            to++;
+          }
+          if (to == p) {
+            return DECLINE;
+          }
+          out.sessionId = asciiText(b, p, to);
+          p = to;
+        }
+        case SQLSTATE -> {
+          int to = p;
+          while (to < end && (Timestamps.isDigit(b[to]) || (b[to] >= 'A' && b[to] <= 'Z'))) {
+            to++;
+          }
+          if (to - p != 5) {
+            return DECLINE;
+          }
+          out.sqlState = asciiText(b, p, to);
+          p = to;
+        }
+        default -> {
+          byte[] key = lastFieldKey[k];
+          if (!e.padded && key != null && p + key.length <= end && same(b, p, key, key.length)) {
+            // the value of the line before, and its stop text: the first stop is where it was
+            assign(e.kind, lastFieldValue[k], out);
+            if (k == userAtDatabase) {
+              splitUserAtDatabase(out);
+            }
+            p += key.length - stopBytes[k].length;
+            continue;
+          }
+          int to = indexOf(b, p, end, stopBytes[k]);
+          if (to < 0) {
+            return DECLINE;
+          }
+          String value;
+          if (e.padded) {
+            String text = asciiText(b, p, to);
+            if (text == null) {
+              return DECLINE;
+            }
+            value = text.trim();
+            value = value.isEmpty() || value.equals("[unknown]") ? null : value;
+          } else {
+            value = fieldValue(k, b, p, to);
+            if (value == NOT_ASCII) {
+              return DECLINE;
+            }
+          }
+          assign(e.kind, value, out);
+          if (k == userAtDatabase) {
+            splitUserAtDatabase(out);
+          }
+          p = to;
+        }
+      }
+    }
+    String severity = Severity.atLoose(b, p, end);
+    if (severity == null && !spaceMatched) {
+      // A prefix given without its trailing space reads lines written with it.
+      p = skipSpaces(b, p, end);
+      severity = Severity.atLoose(b, p, end);
+    }
+    if (severity == null) {
+      return DECLINE;
+    }
+    out.severity = severity;
+    return p;
+  }
+
+  /** Marks a field with a byte {@code >= 0x80}: compared by reference only. */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String NOT_ASCII = new String("not ASCII");
+
+  /**
+   * The value of free-text element {@code k} at {@code b[from, to)} as {@link #walk} assigns it
+   * (null for empty or {@code [unknown]}), or {@link #NOT_ASCII}. Mostly the value of the line
+   * before: its bytes compared, no String made; then a small cache keyed by the bytes.
+   */
+  private String fieldValue(int k, byte[] b, int from, int to) {
+    int len = to - from;
+    byte[] lastBytes = lastFieldBytes[k];
+    if (lastBytes != null && lastBytes.length == len && equal(b, from, lastBytes)) {
+      return lastFieldValue[k];
+    }
+    int h = len;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c < 0) {
+        return NOT_ASCII;
+      }
+      h = 31 * h + c;
+    }
+    int slot = (h ^ (h >>> 16)) & (FIELD_CACHE_SIZE - 1);
+    byte[] key = byteCacheKey[slot];
+    String value;
+    if (key != null && key.length == len && equal(b, from, key)) {
+      value = byteCacheValue[slot];
+    } else {
+      key = java.util.Arrays.copyOfRange(b, from, to);
+      String text = new String(key, java.nio.charset.StandardCharsets.US_ASCII);
+      value = text.isEmpty() || text.equals("[unknown]") ? null : text;
+      if (len <= FIELD_CACHE_MAX_CHARS) {
+        byteCacheKey[slot] = key;
+        byteCacheValue[slot] = value;
+      }
+    }
+    lastFieldBytes[k] = key;
+    lastFieldValue[k] = value;
+    byte[] stop = stopBytes[k];
+    if (len + stop.length <= MEMO_MAX_BYTES) {
+      byte[] withStop = Arrays.copyOf(key, len + stop.length);
+      System.arraycopy(stop, 0, withStop, len, stop.length);
+      lastFieldKey[k] = withStop;
+    } else {
+      lastFieldKey[k] = null;
+    }
+    return value;
+  }
+
+  private static boolean equal(byte[] b, int from, byte[] key) {
+    for (int i = 0; i < key.length; i++) {
+      if (b[from + i] != key[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code b[from, to)} as a String when it is ASCII, else null. */
+  private static String asciiText(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < 0) {
+        return null;
+      }
+    }
+    return new String(b, from, to - from, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static boolean startsWith(byte[] b, int p, int end, byte[] lit) {
+    if (p + lit.length > end) {
+      return false;
+    }
+    for (int i = 0; i < lit.length; i++) {
+      if (b[p + i] != lit[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** First {@code stop} in {@code b[from, end)}, as {@code String.indexOf} finds it in chars. */
+  private static int indexOf(byte[] b, int from, int end, byte[] stop) {
+    byte first = stop[0];
+    int lastStart = end - stop.length;
+    for (int i = from; i <= lastStart; i++) {
+      if (b[i] == first && startsWith(b, i, end, stop)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int skipSpaces(byte[] b, int from, int end) {
+    int i = from;
+    while (i < end && b[i] == ' ') {
+      i++;
+    }
+    return i;
   }
 
   /** {@code line[from, to)}, the cached instance when the same text was met before. */

@@ -186,10 +186,19 @@ final class LogRanges {
     return new Range(records, stats, last - base, lines.truncatedLines() + parser.truncatedLines());
   }
 
-  private static long parse(LineReader lines, RecordParser parser, long line) throws IOException {
-    String text;
-    while ((text = lines.next()) != null) {
-      parser.line(LogReader.stripKubernetesTimestamp(text), ++line);
+  /**
+   * Feeds the lines to the parser as bytes, decoded to a String only when its byte path declines
+   * a line ({@link StderrParser#line(byte[], int, int, long)}).
+   */
+  static long parse(LineReader lines, StderrParser parser, long line) throws IOException {
+    while (lines.advance()) {
+      byte[] b = lines.lineBytes();
+      int start = lines.lineStart();
+      int end = start + lines.lineLength();
+      if (!parser.line(b, start, end, ++line)) {
+        String text = new String(b, start, end - start, StandardCharsets.UTF_8);
+        parser.line(LogReader.stripKubernetesTimestamp(text), line);
+      }
     }
     return line;
   }
@@ -303,6 +312,16 @@ final class LogRanges {
       len = LineReader.MAX_LINE_BYTES; // cut, and its '\r' kept, as LineReader does
     } else if (len > 0 && block[start + len - 1] == '\r') {
       len--;
+    }
+    if (len > 0 && block[start] == '\t') {
+      return false;
+    }
+    if (len < 21 || block[start + 10] != 'T') {
+      // the byte path, as the range's parser will read the line; a decline says nothing
+      int at = probe.matchBytes(block, start, start + len, probeFields);
+      if (at >= 0) {
+        return !Severity.isPart(probeFields.severity);
+      }
     }
     String text =
         LogReader.stripKubernetesTimestamp(

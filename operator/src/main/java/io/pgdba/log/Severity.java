@@ -71,6 +71,51 @@ final class Severity {
     return null;
   }
 
+  /** The candidates of {@link #atLoose} by first byte, with their ASCII bytes beside them. */
+  private static final String[][] BY_FIRST = new String[128][];
+
+  private static final byte[][][] BYTES_BY_FIRST = new byte[128][][];
+
+  static {
+    for (String[] words : new String[][] {L, E, F, P, W, N, I, D, H, C, S, Q}) {
+      int first = words[0].charAt(0);
+      BY_FIRST[first] = words;
+      BYTES_BY_FIRST[first] = new byte[words.length][];
+      for (int k = 0; k < words.length; k++) {
+        BYTES_BY_FIRST[first][k] = words[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      }
+    }
+  }
+
+  /**
+   * {@link #atLoose(String, int)} on the bytes {@code b[from, end)} of a line whose bytes before
+   * {@code from} are ASCII (so byte and char positions agree): the same literal, or null.
+   */
+  static String atLoose(byte[] b, int from, int end) {
+    if (from >= end || b[from] < 0) {
+      return null;
+    }
+    byte[][] candidates = BYTES_BY_FIRST[b[from]];
+    if (candidates == null) {
+      return null;
+    }
+    for (int k = 0; k < candidates.length; k++) {
+      byte[] word = candidates[k];
+      int colon = from + word.length;
+      if (colon + 2 > end || b[colon] != ':' || b[colon + 1] != ' ') {
+        continue;
+      }
+      int i = 1;
+      while (i < word.length && b[from + i] == word[i]) {
+        i++;
+      }
+      if (i == word.length) {
+        return BY_FIRST[b[from]][k];
+      }
+    }
+    return null;
+  }
+
   static boolean isPart(String severity) {
     for (String s : PARTS) {
       if (s == severity) {

@@ -1,5 +1,6 @@
 package io.pgdba.log;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -48,17 +49,8 @@ final class StderrParser implements RecordParser {
     String severity = severityStart < 0 ? null : fields.severity;
     if (severity != null) {
       int m = severityStart + severity.length() + 2;
-      String message = text.substring(m < text.length() && text.charAt(m) == ' ' ? m + 1 : m);
-      if (Severity.isPart(severity)) {
-        if (open.isOpen() && sameProcess()) {
-          open.addPart(severity, message);
-        } else {
-          stats.unparsed(lineNumber, severity + " line without the record it belongs to");
-        }
-        return;
-      }
-      flush();
-      open.start(fields, severity, message, lineNumber);
+      prefixed(severity, text.substring(m < text.length() && text.charAt(m) == ' ' ? m + 1 : m),
+          lineNumber);
       return;
     }
     if (open.isOpen() && isText(text) && !looksLikeAnotherRecord(text)) {
@@ -70,6 +62,53 @@ final class StderrParser implements RecordParser {
     } else {
       stats.unparsed(lineNumber, mismatch);
     }
+  }
+
+  /**
+   * {@link #line(String, long)} for the line {@code b[start, end)} (UTF-8, its terminator removed
+   * as {@link LineReader} removes it) without decoding all of it: the prefix is read on the bytes
+   * ({@link LogLinePrefix#matchBytes}) and the one String made is the message. Returns false,
+   * having changed nothing that the String path would see, when the line needs that path (no
+   * prefix and severity, a non-ASCII prefix, a Kubernetes timestamp before it): the caller then
+   * decodes the line and calls {@link #line(String, long)}.
+   */
+  boolean line(byte[] b, int start, int end, long lineNumber) {
+    if (start < end && b[start] == '\t') {
+      // after an ASCII tab, decoding the rest gives text.substring(1)
+      if (open.isOpen()) {
+        open.continueWith(new String(b, start + 1, end - start - 1, StandardCharsets.UTF_8));
+      } else {
+        stats.unparsed(lineNumber, "continuation line without a record before it");
+      }
+      return true;
+    }
+    if (end - start >= 21 && b[start + 10] == 'T') {
+      return false; // maybe `kubectl logs --timestamps`: LogReader.stripKubernetesTimestamp
+    }
+    int severityStart = prefix.matchBytes(b, start, end, fields);
+    if (severityStart < 0) {
+      return false;
+    }
+    String severity = fields.severity;
+    int m = severityStart + severity.length() + 2;
+    int from = m < end && b[m] == ' ' ? m + 1 : m;
+    // the bytes before are ASCII: decoding from here gives the String path's substring
+    prefixed(severity, new String(b, from, end - from, StandardCharsets.UTF_8), lineNumber);
+    return true;
+  }
+
+  /** A line that carries the prefix and {@code severity}, then {@code message}. */
+  private void prefixed(String severity, String message, long lineNumber) {
+    if (Severity.isPart(severity)) {
+      if (open.isOpen() && sameProcess()) {
+        open.addPart(severity, message);
+      } else {
+        stats.unparsed(lineNumber, severity + " line without the record it belongs to");
+      }
+      return;
+    }
+    flush();
+    open.start(fields, severity, message, lineNumber);
   }
 
   private boolean sameProcess() {

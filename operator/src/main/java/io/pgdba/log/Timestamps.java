@@ -1,5 +1,6 @@
 package io.pgdba.log;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -7,6 +8,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalQueries;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -124,6 +126,228 @@ final class Timestamps {
   /** The instant {@link #parse} returned last. */
   private Instant lastInstant;
 
+  /** What {@link #scan(byte[], int, int)} returns when only the String path can tell. */
+  static final int DECLINE = -2;
+
+  /**
+   * {@link #scan(String, int, boolean)} (with the zone) on the bytes {@code b[from, end)} of a
+   * line whose bytes before {@code from} are ASCII: the same end, -1 when there is no time there,
+   * or {@link #DECLINE} when the answer depends on a non-ASCII character.
+   */
+  static int scan(byte[] b, int from, int end) {
+    if (from + 19 > end || !looksLikeDateTime(b, from)) {
+      return -1;
+    }
+    int i = from + 19;
+    if (i < end && b[i] == '.') {
+      i++;
+      while (i < end && isDigit(b[i])) {
+        i++;
+      }
+    }
+    if (i < end && b[i] == ' ') {
+      int j = zoneEnd(b, i + 1, end);
+      if (j == DECLINE) {
+        return DECLINE;
+      }
+      if (j > i + 1) {
+        i = j;
+      }
+    }
+    return i;
+  }
+
+  private static boolean looksLikeDateTime(byte[] b, int from) {
+    for (int k = 0; k < 19; k++) {
+      byte c = b[from + k];
+      boolean ok =
+          switch (k) {
+            case 4, 7 -> c == '-';
+            case 10 -> c == ' ' || c == 'T';
+            case 13, 16 -> c == ':';
+            default -> isDigit(c);
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #zoneEnd(String, int)} on bytes, or {@link #DECLINE}. */
+  private static int zoneEnd(byte[] b, int z, int end) {
+    int j = z;
+    if (j < end && (b[j] == '+' || b[j] == '-')) {
+      int d = j + 1;
+      while (d < end && (isDigit(b[d]) || (b[d] == ':' && d == j + 3))) {
+        d++;
+      }
+      int digits = d - j - 1 - (d > j + 3 && b[j + 3] == ':' ? 1 : 0);
+      if (d < end && b[d] < 0) {
+        return DECLINE; // Character.isLetterOrDigit of a non-ASCII character: the String path
+      }
+      if (digits < 2 || digits > 4 || (d < end && isLetterOrDigit(b[d]))) {
+        return z;
+      }
+      return b[d - 1] == ':' ? d - 1 : d;
+    }
+    while (j < end && (isLetter(b[j]) || b[j] == '_' || b[j] == '/')) {
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * {@link #scan(byte[], int, int)}, then {@link #parse(byte[], int, int)} of what it found (read
+   * with {@link #parsed()}), for a line whose bytes before {@code from} are ASCII. Lines mostly
+   * repeat the time of the line before: when every byte the scan read last time (the time, its
+   * zone, the bytes after where it stopped) comes again, its answer is given again.
+   */
+  int scanAndParse(byte[] b, int from, int end) {
+    int n = lastScanKeyLength;
+    if (n > 0 && from + n <= end && LogLinePrefix.same(b, from, lastScanKey, n)) {
+      return from + lastScanEnd;
+    }
+    int to = scan(b, from, end);
+    if (to < 0) {
+      lastScanKeyLength = 0;
+      return to;
+    }
+    lastParsed = parse(b, from, to);
+    // the last byte the scan may have read: the one after it stopped, or the end of a run of
+    // offset digits it read and refused as a zone
+    int reach = to + 1;
+    if (reach < end && (b[reach] == '+' || b[reach] == '-')) {
+      reach++;
+      while (reach < end && (isDigit(b[reach]) || b[reach] == ':')) {
+        reach++;
+      }
+    }
+    n = reach + 1 - from;
+    if (reach < end && n <= lastScanKey.length) {
+      System.arraycopy(b, from, lastScanKey, 0, n);
+      lastScanKeyLength = n;
+      lastScanEnd = to - from;
+    } else {
+      lastScanKeyLength = 0;
+    }
+    return to;
+  }
+
+  /** The time {@link #scanAndParse} found last (null when it is not a valid time). */
+  Instant parsed() {
+    return lastParsed;
+  }
+
+  private final byte[] lastScanKey = new byte[64];
+  private int lastScanKeyLength;
+  private int lastScanEnd;
+  private Instant lastParsed;
+
+  /** Last second and zone {@link #parse(byte[], int, int)} met, as bytes. */
+  private final byte[] lastSecondBytes = new byte[19];
+
+  private byte[] lastZoneBytes = new byte[0];
+  private long lastEpochSecondBytes = Long.MIN_VALUE;
+
+  /**
+   * {@link #parse(String, int, int)} of {@code b[from, to)} as {@link #scan(byte[], int, int)}
+   * found it (ASCII): the same instant. Most lines repeat the second of the line before: 19
+   * bytes and the zone compared, nothing parsed again.
+   */
+  Instant parse(byte[] b, int from, int to) {
+    int i = from + 19;
+    int nanos = 0;
+    if (i < to && b[i] == '.') {
+      int scale = 100_000_000;
+      for (i++; i < to && isDigit(b[i]); i++) {
+        nanos += (b[i] - '0') * scale;
+        scale /= 10;
+      }
+    }
+    int zoneStart = i < to && b[i] == ' ' ? i + 1 : i;
+    int zoneLength = to - zoneStart;
+    long epochSecond;
+    if (sameSecond(b, from) && sameZone(b, zoneStart, zoneLength)) {
+      epochSecond = lastEpochSecondBytes;
+    } else {
+      String zone = new String(b, zoneStart, zoneLength, StandardCharsets.US_ASCII);
+      ZoneId zoneId = zone(zone);
+      try {
+        var local =
+            LocalDateTime.of(
+                num(b, from, 4),
+                num(b, from + 5, 2),
+                num(b, from + 8, 2),
+                num(b, from + 11, 2),
+                num(b, from + 14, 2),
+                num(b, from + 17, 2));
+        epochSecond =
+            zoneId instanceof ZoneOffset offset
+                ? local.toEpochSecond(offset)
+                : local.atZone(zoneId).toEpochSecond();
+      } catch (DateTimeException e) {
+        return null;
+      }
+      System.arraycopy(b, from, lastSecondBytes, 0, 19);
+      lastZoneBytes = Arrays.copyOfRange(b, zoneStart, to);
+      lastEpochSecondBytes = epochSecond;
+    }
+    Instant last = lastInstant;
+    if (last != null && last.getEpochSecond() == epochSecond && last.getNano() == nanos) {
+      return last;
+    }
+    last = Instant.ofEpochSecond(epochSecond, nanos);
+    lastInstant = last;
+    return last;
+  }
+
+  private boolean sameSecond(byte[] b, int from) {
+    if (lastEpochSecondBytes == Long.MIN_VALUE) {
+      return false;
+    }
+    byte[] last = lastSecondBytes;
+    for (int k = 18; k >= 0; k--) {
+      if (b[from + k] != last[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean sameZone(byte[] b, int from, int length) {
+    byte[] last = lastZoneBytes;
+    if (length != last.length) {
+      return false;
+    }
+    for (int k = 0; k < length; k++) {
+      if (b[from + k] != last[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int num(byte[] b, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    return v;
+  }
+
+  static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isLetter(byte c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  private static boolean isLetterOrDigit(byte c) {
+    return isLetter(c) || isDigit(c);
+  }
+
   /** Parses {@code %n}: seconds since the epoch with milliseconds ({@code 1714557600.123}). */
   static Instant parseEpoch(String s, int from, int to) {
     long seconds = 0;
@@ -131,8 +355,8 @@ final class Timestamps {
     for (; i < to && isDigit(s.charAt(i)); i++) {
       seconds = seconds * 10 + (s.charAt(i) - '0');
     }
-    if (i == from) {
-      return null;
+    if (i == from || i - from > 18) {
+      return null; // more digits than a long holds: no time PostgreSQL wrote
     }
     int nanos = 0;
     if (i < to && s.charAt(i) == '.') {
@@ -142,7 +366,11 @@ final class Timestamps {
         scale /= 10;
       }
     }
-    return Instant.ofEpochSecond(seconds, nanos);
+    try {
+      return Instant.ofEpochSecond(seconds, nanos);
+    } catch (DateTimeException e) {
+      return null; // past Instant.MAX: logged text, not a time (it used to end the whole read)
+    }
   }
 
   private boolean sameSecond(String s, int from) {

@@ -154,7 +154,7 @@ public final class Fingerprinter {
         return false;
       }
     }
-    return !RESERVED.contains(tok.source().subSequence(from, to).toString());
+    return !RESERVED.contains(new String(tok.chars(), from, to - from));
   }
 
   /** PostgreSQL's reserved key words: quoted, they must stay quoted. */
@@ -222,7 +222,7 @@ public final class Fingerprinter {
     if (transactionWord()) {
       return;
     }
-    int kw = Keywords.lookup(tok.source(), tok.start, tok.end);
+    int kw = Keywords.lookup(tok.chars(), tok.start, tok.end);
     if ((kw == Keywords.NULL || kw == Keywords.TRUE || kw == Keywords.FALSE) && !isTest(kw)) {
       constant();
       return;
@@ -422,7 +422,7 @@ public final class Fingerprinter {
         return false;
       }
     } else if (t == Type.WORD) {
-      int kw = Keywords.lookup(tok.source(), tok.start, tok.end);
+      int kw = Keywords.lookup(tok.chars(), tok.start, tok.end);
       if (kw != Keywords.NULL && kw != Keywords.TRUE && kw != Keywords.FALSE
           && kw != Keywords.DEFAULT) {
         // date '2024-01-01': a type name followed by a string
@@ -483,14 +483,22 @@ public final class Fingerprinter {
 
   private void emit(int kind, int keyword, int start, int end, boolean fold) {
     space(kind);
-    for (int i = start; i < end; i++) {
-      char c = tok.charAt(i);
-      if (fold) {
+    int n = end - start;
+    reserve(n);
+    char[] src = tok.chars();
+    char[] dst = out;
+    int o = outLen;
+    if (fold) {
+      for (int i = start; i < end; i++) {
+        char c = src[i];
         // unquoted identifiers fold like the server's downcase_identifier: ASCII fast path
-        c = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c < 0x80 ? c : Character.toLowerCase(c);
+        dst[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32)
+            : c < 0x80 ? c : Character.toLowerCase(c);
       }
-      put(c);
+    } else {
+      System.arraycopy(src, start, dst, o, n);
     }
+    outLen += n;
     remember(kind, keyword);
   }
 
@@ -526,6 +534,13 @@ public final class Fingerprinter {
       out = java.util.Arrays.copyOf(out, out.length * 2);
     }
     out[outLen++] = c;
+  }
+
+  /** Room for {@code n} more characters in {@link #out}. */
+  private void reserve(int n) {
+    if (out.length - outLen < n) {
+      out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+    }
   }
 
   private void putInt(int n) {

@@ -87,6 +87,20 @@ public final class Fingerprinter {
     return outLen;
   }
 
+  /**
+   * The characters of the statement last given to {@link #fingerprint(CharSequence)}, as read:
+   * {@code [0, readLength())}, at most {@link #MAX_INPUT_CHARS}. Shared and overwritten by the
+   * next statement: callers only read it, at once.
+   */
+  char[] readChars() {
+    return tok.chars();
+  }
+
+  /** How many characters of that statement were read. */
+  int readLength() {
+    return tok.limit();
+  }
+
   /** Normalizes {@code sql} into this instance's buffer and returns its 64-bit fingerprint. */
   public long fingerprint(CharSequence sql) {
     outLen = 0;

@@ -94,6 +94,8 @@ final class SqlTokenizer {
 
   /** Scans the next token, skipping whitespace and comments. */
   Type next() {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int p = skipBlanks(pos);
     start = p;
     if (p >= limit) {
@@ -162,6 +164,8 @@ final class SqlTokenizer {
   }
 
   private int skipBlanks(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (p < limit) {
       char c = s[p];
       if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
@@ -182,6 +186,8 @@ final class SqlTokenizer {
 
   /** Block comments nest in PostgreSQL. */
   private int endOfBlockComment(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int depth = 1;
     while (p < limit) {
       char c = s[p];
@@ -206,6 +212,8 @@ final class SqlTokenizer {
    * only by whitespace containing a newline are one constant in SQL, so they are one token here.
    */
   private int endOfString(int p, boolean backslashEscapes) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (true) {
       while (p < limit) {
         char c = s[p];
@@ -244,6 +252,8 @@ final class SqlTokenizer {
   }
 
   private int endOfQuoted(int p, char quote) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (p < limit) {
       if (s[p] == quote) {
         if (p + 1 < limit && s[p + 1] == quote) {
@@ -260,6 +270,8 @@ final class SqlTokenizer {
 
   /** Index of the closing {@code $} of a dollar-quote tag starting after {@code $}, or -1. */
   private int dollarTagEnd(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     if (p < limit && s[p] == '$') {
       return p;
     }
@@ -282,6 +294,8 @@ final class SqlTokenizer {
 
   /** Finds the same tag ({@code s[tagStart, bodyStart)}) closing the dollar-quoted string. */
   private int endOfDollarQuote(int tagStart, int bodyStart) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int tagLen = bodyStart - tagStart;
     char first = s[tagStart];
     for (int p = bodyStart; p + tagLen <= limit; p++) {
@@ -303,6 +317,8 @@ final class SqlTokenizer {
 
   /** Decimal, 0x/0o/0b integers, fractions, exponents and {@code _} digit separators. */
   private int endOfNumber(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     char c = s[p];
     if (c == '0' && p + 2 < limit) {
       char r = s[p + 1];
@@ -334,6 +350,8 @@ final class SqlTokenizer {
   }
 
   private int digits(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (p < limit && (isDigit(s[p]) || s[p] == '_')) {
       p++;
     }
@@ -346,6 +364,8 @@ final class SqlTokenizer {
    * {@code a=-1} is {@code a = -1}.
    */
   private int endOfOperator(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int q = p;
     boolean special = false;
     while (q < limit && isOperatorChar(s[q])) {

@@ -25,28 +25,61 @@ public final class WorkloadReplayBench {
   public static void main(String[] args) throws Exception {
     Path log = Path.of(args[0]);
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    var bean = ManagementFactory.getThreadMXBean();
     for (int round = 0; round < rounds; round++) {
-      List<LogEvent> events = new ArrayList<>();
-      var assembler = new LogEventAssembler(events::add);
+      // as in the analyzer: this thread reads and assembles, a second one builds the workload
+      // from batches of fresh events (so they are still in the caches, as there)
+      var queue = new java.util.concurrent.ArrayBlockingQueue<List<LogEvent>>(4);
+      var builder = new WorkloadBuilder(WorkloadOptions.defaults());
+      var result = new Object[2];
+      var consumer = new Thread(() -> {
+        var bean = ManagementFactory.getThreadMXBean();
+        long events = 0;
+        try {
+          for (List<LogEvent> batch = queue.take(); !batch.isEmpty(); batch = queue.take()) {
+            for (var e : batch) {
+              builder.accept(e);
+            }
+            events += batch.size();
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        result[0] = builder.build();
+        result[1] = new long[] {bean.getCurrentThreadCpuTime(), events};
+      }, "pgdba-workload");
+      consumer.start();
+      @SuppressWarnings("unchecked")
+      var batch = new ArrayList[] {new ArrayList<LogEvent>(1024)};
+      var assembler = new LogEventAssembler(e -> {
+        batch[0].add(e);
+        if (batch[0].size() == 1024) {
+          put(queue, batch[0]);
+          batch[0] = new ArrayList<LogEvent>(1024);
+        }
+      });
       new LogReader(new LogReaderOptions(null, null)).read(LogSource.file(log), assembler);
       assembler.finish();
-      System.gc();
-      var builder = new WorkloadBuilder(WorkloadOptions.defaults());
-      long t0 = bean.getCurrentThreadCpuTime();
-      for (var e : events) {
-        builder.accept(e);
-      }
-      var w = builder.build();
-      long t1 = bean.getCurrentThreadCpuTime();
+      put(queue, batch[0]);
+      put(queue, List.of());
+      consumer.join();
+      var w = (Workload) result[0];
+      long[] cpu = (long[]) result[1];
       // errorsByFingerprint is a Map.copyOf, whose order changes from one JVM to the next
       String digest = w.totals() + "\n" + w.queries() + "\n"
           + new java.util.TreeMap<>(w.errorsByFingerprint()) + "\n" + w.sessions();
       if (System.getProperty("dump") != null) {
         java.nio.file.Files.writeString(Path.of(System.getProperty("dump")), digest);
       }
-      System.out.printf("round %d: %d events, workload cpu %.3f s, digest %08x/%d%n", round,
-          events.size(), (t1 - t0) / 1e9, digest.hashCode(), digest.length());
+      System.out.printf("round %d: %d events, workload thread cpu %.3f s, digest %08x/%d%n",
+          round, cpu[1], cpu[0] / 1e9, digest.hashCode(), digest.length());
+    }
+  }
+
+  private static void put(java.util.concurrent.BlockingQueue<List<LogEvent>> q, List<LogEvent> b) {
+    try {
+      q.put(b);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -198,8 +198,12 @@ public final class Fingerprinter {
     if (len != w.length()) {
       return false;
     }
+    char[] src = tok.chars();
     for (int i = 0; i < len; i++) {
-      if (Character.toLowerCase(tok.charAt(tok.start + i)) != w.charAt(i)) {
+      char c = src[tok.start + i];
+      // ASCII folds by hand; above, the JDK decides (U+0130 lower-cases to 'i')
+      c = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+      if (c != w.charAt(i)) {
         return false;
       }
     }
@@ -319,7 +323,7 @@ public final class Fingerprinter {
           typmodDepth = depth + 1;
         }
         depth++;
-        emitLiteral(c == '(' ? K_OPEN : K_SUBSCRIPT, c == '(' ? "(" : "[");
+        emitChar(c == '(' ? K_OPEN : K_SUBSCRIPT, c);
       }
       case ')', ']' -> {
         if (depth == typmodDepth) {
@@ -329,13 +333,13 @@ public final class Fingerprinter {
         if (depth < sortListDepth) {
           sortListDepth = -1;
         }
-        emitLiteral(K_CLOSE, c == ')' ? ")" : "]");
+        emitChar(K_CLOSE, c);
       }
-      case ',' -> emitLiteral(K_COMMA, ",");
-      case '.' -> emitLiteral(K_DOT, ".");
+      case ',' -> emitChar(K_COMMA, ',');
+      case '.' -> emitChar(K_DOT, '.');
       case ';' -> {
         sortListDepth = -1;
-        emitLiteral(K_CLOSE, ";");
+        emitChar(K_CLOSE, ';');
       }
       default -> emit(K_OTHER, Keywords.NONE, tok.start, tok.end, false);
     }
@@ -487,6 +491,13 @@ public final class Fingerprinter {
     }
   }
 
+  /** A one-character token, as {@link #emitLiteral} would write it, without a String. */
+  private void emitChar(int kind, char c) {
+    space(kind);
+    put(c);
+    remember(kind, Keywords.NONE);
+  }
+
   private void emitLiteral(int kind, String text) {
     space(kind);
     for (int i = 0; i < text.length(); i++) {
@@ -506,8 +517,11 @@ public final class Fingerprinter {
       for (int i = start; i < end; i++) {
         char c = src[i];
         // unquoted identifiers fold like the server's downcase_identifier: ASCII fast path
-        dst[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32)
-            : c < 0x80 ? c : Character.toLowerCase(c);
+        if (c < 0x80) {
+          dst[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        } else {
+          dst[o++] = Character.toLowerCase(c);
+        }
       }
     } else {
       System.arraycopy(src, start, dst, o, n);

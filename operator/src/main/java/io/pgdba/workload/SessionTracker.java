@@ -477,9 +477,9 @@ public final class SessionTracker {
       i++;
     }
     if (ascii) {
-      for (String verb : VERBS) {
-        if (equalsAsciiIgnoreCase(s, start, i, verb)) {
-          return verb;
+      for (int v = 0; v < VERBS.length; v++) {
+        if (equalsAsciiIgnoreCase(s, start, i, VERB_CHARS[v])) {
+          return VERBS[v];
         }
       }
     }
@@ -505,16 +505,16 @@ public final class SessionTracker {
     return -1;
   }
 
-  private static boolean equalsAsciiIgnoreCase(char[] s, int start, int end, String word) {
-    if (end - start != word.length()) {
+  private static boolean equalsAsciiIgnoreCase(char[] s, int start, int end, char[] word) {
+    if (end - start != word.length) {
       return false;
     }
-    for (int k = 0; k < word.length(); k++) {
+    for (int k = 0; k < word.length; k++) {
       char c = s[start + k];
       if (c >= 'A' && c <= 'Z') {
         c += 'a' - 'A';
       }
-      if (c != word.charAt(k)) {
+      if (c != word[k]) {
         return false;
       }
     }
@@ -525,6 +525,9 @@ public final class SessionTracker {
     "select", "insert", "update", "delete", "with", "begin", "commit", "start", "end", "abort",
     "rollback", "prepare", "values", "table"
   };
+
+  private static final char[][] VERB_CHARS =
+      java.util.Arrays.stream(VERBS).map(String::toCharArray).toArray(char[][]::new);
 
   /** {@code sql[start, end)} equals the lower-case ASCII {@code word}, ignoring ASCII case. */
   private static boolean equalsAsciiIgnoreCase(String sql, int start, int end, String word) {

@@ -80,7 +80,7 @@ final class Parameters {
       }
       int start = eq + 3;
       int end;
-      if (s.startsWith("NULL", start)) {
+      if (isNull(s, start, n)) {
         end = start + 4;
       } else if (start < n && s.charAt(start) == '\'') {
         end = closingQuote(s, start + 1);
@@ -93,12 +93,18 @@ final class Parameters {
         end = comma < 0 ? n : comma;
       }
       values.add(s.substring(start, end));
-      if (!s.startsWith(", ", end)) {
+      if (!(end + 1 < n && s.charAt(end) == ',' && s.charAt(end + 1) == ' ')) { // ", " follows
         break;
       }
       i = end + 2;
     }
     return List.copyOf(values);
+  }
+
+  /** {@code s.startsWith("NULL", i)}, without the call (once a value, on the workload thread). */
+  private static boolean isNull(String s, int i, int n) {
+    return i + 3 < n && s.charAt(i) == 'N' && s.charAt(i + 1) == 'U' && s.charAt(i + 2) == 'L'
+        && s.charAt(i + 3) == 'L';
   }
 
   /** Index just after the quote that closes a literal whose body starts at {@code from}. */

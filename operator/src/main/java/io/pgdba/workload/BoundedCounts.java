@@ -35,12 +35,16 @@ final class BoundedCounts {
     }
     if (size > 0 && keys[lastHit].equals(key)) {
       counts[lastHit] += n;
+      keys[lastHit] = key;
       return;
     }
     for (int i = 0; i < size; i++) {
       if (keys[i].equals(key)) {
         counts[i] += n;
         lastHit = i;
+        // the equal key of this line: the next lines of the log share its instance, so their
+        // lookup ends at String.equals's identity test
+        keys[i] = key;
         return;
       }
     }

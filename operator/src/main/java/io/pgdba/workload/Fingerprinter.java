@@ -87,6 +87,20 @@ public final class Fingerprinter {
     return outLen;
   }
 
+  /**
+   * The characters of the statement last given to {@link #fingerprint(CharSequence)}, as read:
+   * {@code [0, readLength())}, at most {@link #MAX_INPUT_CHARS}. Shared and overwritten by the
+   * next statement: callers only read it, at once.
+   */
+  char[] readChars() {
+    return tok.chars();
+  }
+
+  /** How many characters of that statement were read. */
+  int readLength() {
+    return tok.limit();
+  }
+
   /** Normalizes {@code sql} into this instance's buffer and returns its 64-bit fingerprint. */
   public long fingerprint(CharSequence sql) {
     outLen = 0;
@@ -154,7 +168,7 @@ public final class Fingerprinter {
         return false;
       }
     }
-    return !RESERVED.contains(tok.source().subSequence(from, to).toString());
+    return !RESERVED.contains(new String(tok.chars(), from, to - from));
   }
 
   /** PostgreSQL's reserved key words: quoted, they must stay quoted. */
@@ -184,8 +198,12 @@ public final class Fingerprinter {
     if (len != w.length()) {
       return false;
     }
+    char[] src = tok.chars();
     for (int i = 0; i < len; i++) {
-      if (Character.toLowerCase(tok.charAt(tok.start + i)) != w.charAt(i)) {
+      char c = src[tok.start + i];
+      // ASCII folds by hand; above, the JDK decides (U+0130 lower-cases to 'i')
+      c = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+      if (c != w.charAt(i)) {
         return false;
       }
     }
@@ -222,7 +240,7 @@ public final class Fingerprinter {
     if (transactionWord()) {
       return;
     }
-    int kw = Keywords.lookup(tok.source(), tok.start, tok.end);
+    int kw = Keywords.lookup(tok.chars(), tok.start, tok.end);
     if ((kw == Keywords.NULL || kw == Keywords.TRUE || kw == Keywords.FALSE) && !isTest(kw)) {
       constant();
       return;
@@ -305,7 +323,7 @@ public final class Fingerprinter {
           typmodDepth = depth + 1;
         }
         depth++;
-        emitLiteral(c == '(' ? K_OPEN : K_SUBSCRIPT, c == '(' ? "(" : "[");
+        emitChar(c == '(' ? K_OPEN : K_SUBSCRIPT, c);
       }
       case ')', ']' -> {
         if (depth == typmodDepth) {
@@ -315,13 +333,13 @@ public final class Fingerprinter {
         if (depth < sortListDepth) {
           sortListDepth = -1;
         }
-        emitLiteral(K_CLOSE, c == ')' ? ")" : "]");
+        emitChar(K_CLOSE, c);
       }
-      case ',' -> emitLiteral(K_COMMA, ",");
-      case '.' -> emitLiteral(K_DOT, ".");
+      case ',' -> emitChar(K_COMMA, ',');
+      case '.' -> emitChar(K_DOT, '.');
       case ';' -> {
         sortListDepth = -1;
-        emitLiteral(K_CLOSE, ";");
+        emitChar(K_CLOSE, ';');
       }
       default -> emit(K_OTHER, Keywords.NONE, tok.start, tok.end, false);
     }
@@ -422,7 +440,7 @@ public final class Fingerprinter {
         return false;
       }
     } else if (t == Type.WORD) {
-      int kw = Keywords.lookup(tok.source(), tok.start, tok.end);
+      int kw = Keywords.lookup(tok.chars(), tok.start, tok.end);
       if (kw != Keywords.NULL && kw != Keywords.TRUE && kw != Keywords.FALSE
           && kw != Keywords.DEFAULT) {
         // date '2024-01-01': a type name followed by a string
@@ -473,6 +491,13 @@ public final class Fingerprinter {
     }
   }
 
+  /** A one-character token, as {@link #emitLiteral} would write it, without a String. */
+  private void emitChar(int kind, char c) {
+    space(kind);
+    put(c);
+    remember(kind, Keywords.NONE);
+  }
+
   private void emitLiteral(int kind, String text) {
     space(kind);
     for (int i = 0; i < text.length(); i++) {
@@ -483,14 +508,25 @@ public final class Fingerprinter {
 
   private void emit(int kind, int keyword, int start, int end, boolean fold) {
     space(kind);
-    for (int i = start; i < end; i++) {
-      char c = tok.charAt(i);
-      if (fold) {
+    int n = end - start;
+    reserve(n);
+    char[] src = tok.chars();
+    char[] dst = out;
+    int o = outLen;
+    if (fold) {
+      for (int i = start; i < end; i++) {
+        char c = src[i];
         // unquoted identifiers fold like the server's downcase_identifier: ASCII fast path
-        c = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c < 0x80 ? c : Character.toLowerCase(c);
+        if (c < 0x80) {
+          dst[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        } else {
+          dst[o++] = Character.toLowerCase(c);
+        }
       }
-      put(c);
+    } else {
+      System.arraycopy(src, start, dst, o, n);
     }
+    outLen += n;
     remember(kind, keyword);
   }
 
@@ -526,6 +562,13 @@ public final class Fingerprinter {
       out = java.util.Arrays.copyOf(out, out.length * 2);
     }
     out[outLen++] = c;
+  }
+
+  /** Room for {@code n} more characters in {@link #out}. */
+  private void reserve(int n) {
+    if (out.length - outLen < n) {
+      out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+    }
   }
 
   private void putInt(int n) {

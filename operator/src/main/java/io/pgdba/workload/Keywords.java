@@ -63,7 +63,7 @@ final class Keywords {
   private Keywords() {}
 
   private static void add(String word, int code) {
-    long key = pack(word, 0, word.length());
+    long key = pack(word.toCharArray(), 0, word.length());
     int i = slot(key);
     while (KEYS[i] != 0) {
       i = (i + 1) & (SIZE - 1);
@@ -73,11 +73,11 @@ final class Keywords {
   }
 
   private static int code(String word) {
-    return lookup(word, 0, word.length());
+    return lookup(word.toCharArray(), 0, word.length());
   }
 
   /** The keyword code of {@code text[start, end)}, case-insensitively, or {@link #NONE}. */
-  static int lookup(CharSequence text, int start, int end) {
+  static int lookup(char[] text, int start, int end) {
     long key = pack(text, start, end);
     if (key == 0) {
       return NONE;
@@ -93,13 +93,13 @@ final class Keywords {
   }
 
   /** Letters packed 7 bits each; 0 when the word is too long or not plain ASCII letters. */
-  private static long pack(CharSequence text, int start, int end) {
+  private static long pack(char[] text, int start, int end) {
     if (end - start > 9 || end <= start) {
       return 0;
     }
     long key = 0;
     for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
+      char c = text[i];
       if (c >= 'A' && c <= 'Z') {
         c = (char) (c + 32);
       } else if (c < 'a' || c > 'z') {

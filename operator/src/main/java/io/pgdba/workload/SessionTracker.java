@@ -449,10 +449,85 @@ public final class SessionTracker {
     return sql.substring(start, i).toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * {@link #firstWord(String)} of {@code sql} read from {@code s[0, n)}, its characters (all of
+   * them: {@code n == sql.length()}); the same steps on the array, which the fingerprinter has
+   * just filled.
+   */
+  static String firstWord(char[] s, int n, String sql) {
+    int i = 0;
+    while (i < n) {
+      char c = s[i];
+      if (Character.isWhitespace(c) || c == '(') {
+        i++;
+      } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+        int nl = indexOf(s, n, '\n', i);
+        i = nl < 0 ? n : nl + 1;
+      } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+        int end = indexOfCommentEnd(s, n, i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    int start = i;
+    boolean ascii = true;
+    while (i < n && Character.isLetter(s[i]) && i - start < 16) {
+      ascii &= s[i] < 0x80;
+      i++;
+    }
+    if (ascii) {
+      for (int v = 0; v < VERBS.length; v++) {
+        if (equalsAsciiIgnoreCase(s, start, i, VERB_CHARS[v])) {
+          return VERBS[v];
+        }
+      }
+    }
+    return sql.substring(start, i).toLowerCase(Locale.ROOT);
+  }
+
+  private static int indexOf(char[] s, int n, char c, int from) {
+    for (int i = from; i < n; i++) {
+      if (s[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Where {@code *}{@code /} starts at or after {@code from}, as {@code indexOf("*}{@code /")}. */
+  private static int indexOfCommentEnd(char[] s, int n, int from) {
+    for (int i = from; i + 1 < n; i++) {
+      if (s[i] == '*' && s[i + 1] == '/') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean equalsAsciiIgnoreCase(char[] s, int start, int end, char[] word) {
+    if (end - start != word.length) {
+      return false;
+    }
+    for (int k = 0; k < word.length; k++) {
+      char c = s[start + k];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != word[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final String[] VERBS = {
     "select", "insert", "update", "delete", "with", "begin", "commit", "start", "end", "abort",
     "rollback", "prepare", "values", "table"
   };
+
+  private static final char[][] VERB_CHARS =
+      java.util.Arrays.stream(VERBS).map(String::toCharArray).toArray(char[][]::new);
 
   /** {@code sql[start, end)} equals the lower-case ASCII {@code word}, ignoring ASCII case. */
   private static boolean equalsAsciiIgnoreCase(String sql, int start, int end, String word) {
@@ -478,6 +553,70 @@ public final class SessionTracker {
 
   /** Answers that change from one run to the next, or rows it locks: no cache could serve it. */
   static boolean isVolatile(String sql) {
+    int n = sql.length();
+    char[] s = new char[n];
+    sql.getChars(0, n, s, 0);
+    for (int i = 0; i < n; i++) {
+      char c = s[i];
+      if (c >= 0x80) {
+        return isVolatileSlow(sql); // lower-casing may change the length: the JDK decides
+      }
+      if (c >= 'A' && c <= 'Z') {
+        s[i] = (char) (c + ('a' - 'A'));
+      }
+    }
+    // ASCII: one pass looking at the words that may start at each character, with the same
+    // answer as the contains() calls and the regular expression of isVolatileSlow
+    for (int i = 0; i < n; i++) {
+      boolean found = switch (s[i]) {
+        case 'n' -> at(s, i, "now(") || at(s, i, "nextval(");
+        case 'r' -> at(s, i, "random(");
+        case 'c' -> at(s, i, "clock_timestamp") || at(s, i, "current_time");
+        case 'l' -> at(s, i, "localtime");
+        case 't' -> at(s, i, "txid_");
+        case 'p' -> at(s, i, "pg_");
+        case 'g' -> at(s, i, "gen_random");
+        case ' ' -> at(s, i, " for update") || at(s, i, " for share") || at(s, i, " for no key")
+            || at(s, i, " for key share");
+        case 'u' -> at(s, i, "uuid_generate") || word(s, i, "update");
+        case 'i' -> word(s, i, "insert");
+        case 'd' -> word(s, i, "delete");
+        case 'm' -> word(s, i, "merge");
+        default -> false;
+      };
+      if (found) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean at(char[] s, int i, String w) {
+    if (i + w.length() > s.length) {
+      return false;
+    }
+    for (int k = 0; k < w.length(); k++) {
+      if (s[i + k] != w.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code w} at {@code i} between regex word boundaries ({@code \b}, ASCII text). */
+  private static boolean word(char[] s, int i, String w) {
+    int end = i + w.length();
+    return at(s, i, w) && (i == 0 || !isWordChar(s[i - 1]))
+        && (end == s.length || !isWordChar(s[end]));
+  }
+
+  /** What {@code \b} counts as a word character, for ASCII. */
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  /** The reference: any text, lower-cased as the JDK does it. */
+  static boolean isVolatileSlow(String sql) {
     String s = sql.toLowerCase(Locale.ROOT);
     return s.contains("now(") || s.contains("random(") || s.contains("nextval(")
         || s.contains("clock_timestamp") || s.contains("current_time")
@@ -498,6 +637,15 @@ public final class SessionTracker {
   /** The first half of {@link #identity(String, List)}: the text alone. */
   static long textHash(String text) {
     return mix(0xcbf29ce484222325L, text);
+  }
+
+  /** {@link #textHash(String)} of the text whose characters are {@code s[0, n)}. */
+  static long textHash(char[] s, int n) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < n; i++) {
+      h = (h ^ s[i]) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** {@link #identity(String, List)} from the text's {@link #textHash}. */

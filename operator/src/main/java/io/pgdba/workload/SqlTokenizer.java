@@ -30,7 +30,12 @@ final class SqlTokenizer {
     PUNCT
   }
 
-  private CharSequence s;
+  /**
+   * The characters read, copied once from the text: the scan is the hot loop of the workload
+   * thread, and indexing an array costs a fraction of {@code CharSequence.charAt} (an interface
+   * call, then a Latin-1/UTF-16 test and a bounds check per character, as C1 compiles it).
+   */
+  private char[] s = new char[256];
   private int limit;
   private int pos;
 
@@ -38,16 +43,35 @@ final class SqlTokenizer {
   int start;
   int end;
 
+  /** Reads {@code text[0, min(length, maxChars))}, whose characters are copied here. */
   void reset(CharSequence text, int maxChars) {
-    s = text;
     limit = Math.min(text.length(), maxChars);
+    if (s.length < limit) {
+      s = new char[Math.max(limit, Math.min(s.length * 2, Fingerprinter.MAX_INPUT_CHARS))];
+    }
+    if (text instanceof String str) {
+      str.getChars(0, limit, s, 0);
+    } else {
+      for (int i = 0; i < limit; i++) {
+        s[i] = text.charAt(i);
+      }
+    }
     pos = 0;
     type = Type.END;
     start = end = 0;
   }
 
-  CharSequence source() {
+  /**
+   * The characters read: valid in {@code [0, limit())}, until the next {@link #reset}. Shared,
+   * not copied: callers only read it.
+   */
+  char[] chars() {
     return s;
+  }
+
+  /** How many characters are read: the text's length, or the bound given to {@link #reset}. */
+  int limit() {
+    return limit;
   }
 
   int position() {
@@ -59,24 +83,26 @@ final class SqlTokenizer {
   }
 
   char charAt(int i) {
-    return s.charAt(i);
+    return s[i];
   }
 
   /** The first non-blank, non-comment character at or after the current position, or -1. */
   int peekSignificant() {
     int p = skipBlanks(pos);
-    return p < limit ? s.charAt(p) : -1;
+    return p < limit ? s[p] : -1;
   }
 
   /** Scans the next token, skipping whitespace and comments. */
   Type next() {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int p = skipBlanks(pos);
     start = p;
     if (p >= limit) {
       pos = end = limit;
       return type = Type.END;
     }
-    char c = s.charAt(p);
+    char c = s[p];
     Type t;
     if (c == '\'') {
       p = endOfString(p + 1, false);
@@ -87,28 +113,28 @@ final class SqlTokenizer {
     } else if (isIdentStart(c)) {
       int q = p + 1;
       // E'..', B'..', X'..', N'..' and U&'..' / U&".." are literals, not identifiers.
-      if (q < limit && s.charAt(q) == '\'' && isStringPrefix(c)) {
+      if (q < limit && s[q] == '\'' && isStringPrefix(c)) {
         p = endOfString(q + 1, c == 'e' || c == 'E');
         t = Type.STRING;
-      } else if ((c == 'u' || c == 'U') && q + 1 < limit && s.charAt(q) == '&'
-          && (s.charAt(q + 1) == '\'' || s.charAt(q + 1) == '"')) {
-        boolean ident = s.charAt(q + 1) == '"';
+      } else if ((c == 'u' || c == 'U') && q + 1 < limit && s[q] == '&'
+          && (s[q + 1] == '\'' || s[q + 1] == '"')) {
+        boolean ident = s[q + 1] == '"';
         p = ident ? endOfQuoted(q + 2, '"') : endOfString(q + 2, false);
         t = ident ? Type.QUOTED_IDENT : Type.STRING;
       } else {
-        while (q < limit && isIdentPart(s.charAt(q))) {
+        while (q < limit && isIdentPart(s[q])) {
           q++;
         }
         p = q;
         t = Type.WORD;
       }
-    } else if (isDigit(c) || (c == '.' && p + 1 < limit && isDigit(s.charAt(p + 1)))) {
+    } else if (isDigit(c) || (c == '.' && p + 1 < limit && isDigit(s[p + 1]))) {
       p = endOfNumber(p);
       t = Type.NUMBER;
     } else if (c == '$') {
       int q = p + 1;
-      if (q < limit && isDigit(s.charAt(q))) {
-        while (q < limit && isDigit(s.charAt(q))) {
+      if (q < limit && isDigit(s[q])) {
+        while (q < limit && isDigit(s[q])) {
           q++;
         }
         p = q;
@@ -123,7 +149,7 @@ final class SqlTokenizer {
           t = Type.PUNCT;
         }
       }
-    } else if (c == ':' && p + 1 < limit && s.charAt(p + 1) == ':') {
+    } else if (c == ':' && p + 1 < limit && s[p + 1] == ':') {
       p += 2;
       t = Type.CAST;
     } else if (isOperatorChar(c)) {
@@ -138,16 +164,18 @@ final class SqlTokenizer {
   }
 
   private int skipBlanks(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (p < limit) {
-      char c = s.charAt(p);
+      char c = s[p];
       if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
         p++;
-      } else if (c == '-' && p + 1 < limit && s.charAt(p + 1) == '-') {
+      } else if (c == '-' && p + 1 < limit && s[p + 1] == '-') {
         p += 2;
-        while (p < limit && s.charAt(p) != '\n' && s.charAt(p) != '\r') {
+        while (p < limit && s[p] != '\n' && s[p] != '\r') {
           p++;
         }
-      } else if (c == '/' && p + 1 < limit && s.charAt(p + 1) == '*') {
+      } else if (c == '/' && p + 1 < limit && s[p + 1] == '*') {
         p = endOfBlockComment(p + 2);
       } else {
         return p;
@@ -158,15 +186,17 @@ final class SqlTokenizer {
 
   /** Block comments nest in PostgreSQL. */
   private int endOfBlockComment(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int depth = 1;
     while (p < limit) {
-      char c = s.charAt(p);
-      if (c == '*' && p + 1 < limit && s.charAt(p + 1) == '/') {
+      char c = s[p];
+      if (c == '*' && p + 1 < limit && s[p + 1] == '/') {
         p += 2;
         if (--depth == 0) {
           return p;
         }
-      } else if (c == '/' && p + 1 < limit && s.charAt(p + 1) == '*') {
+      } else if (c == '/' && p + 1 < limit && s[p + 1] == '*') {
         p += 2;
         depth++;
       } else {
@@ -182,13 +212,15 @@ final class SqlTokenizer {
    * only by whitespace containing a newline are one constant in SQL, so they are one token here.
    */
   private int endOfString(int p, boolean backslashEscapes) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (true) {
       while (p < limit) {
-        char c = s.charAt(p);
+        char c = s[p];
         if (c == '\\' && backslashEscapes) {
           p += 2;
         } else if (c == '\'') {
-          if (p + 1 < limit && s.charAt(p + 1) == '\'') {
+          if (p + 1 < limit && s[p + 1] == '\'') {
             p += 2;
           } else {
             break;
@@ -204,7 +236,7 @@ final class SqlTokenizer {
       int q = p;
       boolean newline = false;
       while (q < limit) {
-        char c = s.charAt(q);
+        char c = s[q];
         if (c == '\n' || c == '\r') {
           newline = true;
         } else if (c != ' ' && c != '\t' && c != '\f') {
@@ -212,7 +244,7 @@ final class SqlTokenizer {
         }
         q++;
       }
-      if (!newline || q >= limit || s.charAt(q) != '\'') {
+      if (!newline || q >= limit || s[q] != '\'') {
         return p;
       }
       p = q + 1;
@@ -220,9 +252,11 @@ final class SqlTokenizer {
   }
 
   private int endOfQuoted(int p, char quote) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     while (p < limit) {
-      if (s.charAt(p) == quote) {
-        if (p + 1 < limit && s.charAt(p + 1) == quote) {
+      if (s[p] == quote) {
+        if (p + 1 < limit && s[p + 1] == quote) {
           p += 2;
         } else {
           return p + 1;
@@ -236,15 +270,17 @@ final class SqlTokenizer {
 
   /** Index of the closing {@code $} of a dollar-quote tag starting after {@code $}, or -1. */
   private int dollarTagEnd(int p) {
-    if (p < limit && s.charAt(p) == '$') {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
+    if (p < limit && s[p] == '$') {
       return p;
     }
-    if (p >= limit || !isIdentStart(s.charAt(p))) {
+    if (p >= limit || !isIdentStart(s[p])) {
       return -1;
     }
     int q = p + 1;
     while (q < limit) {
-      char c = s.charAt(q);
+      char c = s[q];
       if (c == '$') {
         return q;
       }
@@ -258,10 +294,12 @@ final class SqlTokenizer {
 
   /** Finds the same tag ({@code s[tagStart, bodyStart)}) closing the dollar-quoted string. */
   private int endOfDollarQuote(int tagStart, int bodyStart) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int tagLen = bodyStart - tagStart;
-    char first = s.charAt(tagStart);
+    char first = s[tagStart];
     for (int p = bodyStart; p + tagLen <= limit; p++) {
-      if (s.charAt(p) == first && regionMatches(p, tagStart, tagLen)) {
+      if (s[p] == first && regionMatches(p, tagStart, tagLen)) {
         return p + tagLen;
       }
     }
@@ -270,7 +308,7 @@ final class SqlTokenizer {
 
   private boolean regionMatches(int a, int b, int len) {
     for (int i = 0; i < len; i++) {
-      if (s.charAt(a + i) != s.charAt(b + i)) {
+      if (s[a + i] != s[b + i]) {
         return false;
       }
     }
@@ -279,12 +317,14 @@ final class SqlTokenizer {
 
   /** Decimal, 0x/0o/0b integers, fractions, exponents and {@code _} digit separators. */
   private int endOfNumber(int p) {
-    char c = s.charAt(p);
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
+    char c = s[p];
     if (c == '0' && p + 2 < limit) {
-      char r = s.charAt(p + 1);
+      char r = s[p + 1];
       if (r == 'x' || r == 'X' || r == 'o' || r == 'O' || r == 'b' || r == 'B') {
         int q = p + 2;
-        while (q < limit && (isHexDigit(s.charAt(q)) || s.charAt(q) == '_')) {
+        while (q < limit && (isHexDigit(s[q]) || s[q] == '_')) {
           q++;
         }
         if (q > p + 2) {
@@ -293,16 +333,16 @@ final class SqlTokenizer {
       }
     }
     p = digits(p);
-    if (p < limit && s.charAt(p) == '.'
-        && !(p + 1 < limit && s.charAt(p + 1) == '.')) { // "1..2" is not "1." ".2"
+    if (p < limit && s[p] == '.'
+        && !(p + 1 < limit && s[p + 1] == '.')) { // "1..2" is not "1." ".2"
       p = digits(p + 1);
     }
-    if (p < limit && (s.charAt(p) == 'e' || s.charAt(p) == 'E')) {
+    if (p < limit && (s[p] == 'e' || s[p] == 'E')) {
       int q = p + 1;
-      if (q < limit && (s.charAt(q) == '+' || s.charAt(q) == '-')) {
+      if (q < limit && (s[q] == '+' || s[q] == '-')) {
         q++;
       }
-      if (q < limit && isDigit(s.charAt(q))) {
+      if (q < limit && isDigit(s[q])) {
         p = digits(q);
       }
     }
@@ -310,7 +350,9 @@ final class SqlTokenizer {
   }
 
   private int digits(int p) {
-    while (p < limit && (isDigit(s.charAt(p)) || s.charAt(p) == '_')) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
+    while (p < limit && (isDigit(s[p]) || s[p] == '_')) {
       p++;
     }
     return p;
@@ -322,11 +364,13 @@ final class SqlTokenizer {
    * {@code a=-1} is {@code a = -1}.
    */
   private int endOfOperator(int p) {
+    final char[] s = this.s; // locals: C1 reloads fields on every iteration
+    final int limit = this.limit;
     int q = p;
     boolean special = false;
-    while (q < limit && isOperatorChar(s.charAt(q))) {
-      char c = s.charAt(q);
-      if (q > p && ((c == '-' && s.charAt(q - 1) == '-') || (c == '*' && s.charAt(q - 1) == '/'))) {
+    while (q < limit && isOperatorChar(s[q])) {
+      char c = s[q];
+      if (q > p && ((c == '-' && s[q - 1] == '-') || (c == '*' && s[q - 1] == '/'))) {
         q--;
         break;
       }
@@ -337,7 +381,7 @@ final class SqlTokenizer {
     }
     // A comment start right at the beginning cannot happen (skipBlanks ate it), so q > p.
     if (q - p > 1 && !special) {
-      while (q - p > 1 && (s.charAt(q - 1) == '+' || s.charAt(q - 1) == '-')) {
+      while (q - p > 1 && (s[q - 1] == '+' || s[q - 1] == '-')) {
         q--;
       }
     }

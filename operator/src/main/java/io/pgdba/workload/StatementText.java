@@ -24,6 +24,22 @@ final class StatementText {
     this.fingerprint = fingerprint;
   }
 
+  /**
+   * With the characters of {@code text} at hand ({@code chars[0, n)}, the fingerprinter's copy,
+   * which the next statement overwrites): the verb and the text hash are worked out now from the
+   * array, the same values as from the String, without a second read of the String through
+   * {@code charAt}. When the copy is cut short (a text past the fingerprinter's bound) they are
+   * left to the String, later, as without it.
+   */
+  StatementText(String text, long fingerprint, char[] chars, int n) {
+    this(text, fingerprint);
+    if (n == text.length()) {
+      verb = SessionTracker.firstWord(chars, n, text);
+      textHash = SessionTracker.textHash(chars, n);
+      hashed = true;
+    }
+  }
+
   /** {@link SessionTracker#firstWord}. */
   String verb() {
     if (verb == null) {

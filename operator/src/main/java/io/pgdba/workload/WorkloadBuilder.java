@@ -169,7 +169,9 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
     if (cached != null && sql.equals(cached.text)) {
       return cached;
     }
-    var text = new StatementText(sql, fingerprinter.fingerprint(sql));
+    long fingerprint = fingerprinter.fingerprint(sql);
+    var text = new StatementText(sql, fingerprint, fingerprinter.readChars(),
+        fingerprinter.readLength());
     fingerprinted = text;
     if (sql.length() <= RAW_CACHE_MAX_CHARS) {
       rawCache[slot] = text;

@@ -734,12 +734,14 @@ public final class LogReportAccumulator {
   private final byte[] typeCacheIndex = new byte[TYPE_CACHE_SIZE];
 
   /**
-   * The type index of a statement text. Logs repeat the very same text (prepared statements), and
-   * reading a WITH query's type walks all of it: a small direct-mapped cache by exact text.
+   * The type index of a statement text. Mostly the first word gives it, read without hashing the
+   * text. Reading a WITH query's type walks all of it, and logs repeat the very same text
+   * (prepared statements): for those a small direct-mapped cache by exact text.
    */
   private int typeOf(String text) {
-    if (text == null) {
-      return typeIndex(QueryTypes.of(null));
+    String byFirstWord = QueryTypes.ofFirstWord(text);
+    if (byFirstWord != null) {
+      return typeIndex(byFirstWord);
     }
     int slot = text.hashCode() & (TYPE_CACHE_SIZE - 1);
     if (text.equals(typeCacheText[slot])) {

@@ -198,6 +198,13 @@ public final class LogReportAccumulator {
   }
 
   private void log(LogRecord r, String m) {
+    // most LOG lines of a log worth reading are durations and statements, which no section
+    // below counts: one look at the first character instead of seven prefixes that fail
+    char first = m.isEmpty() ? ' ' : m.charAt(0);
+    if ((first != 'c' && first != 'r' && first != 'a' && first != 't' && first != 'p'
+        && first != 'd') || m.startsWith("duration: ")) {
+      return;
+    }
     if (m.startsWith("checkpoint ") || m.startsWith("restartpoint ")
         || m.startsWith("checkpoints are occurring too frequently")) {
       checkpoint(r, m);

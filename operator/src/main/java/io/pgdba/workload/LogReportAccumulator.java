@@ -198,6 +198,13 @@ public final class LogReportAccumulator {
   }
 
   private void log(LogRecord r, String m) {
+    // most LOG lines of a log worth reading are durations and statements, which no section
+    // below counts: one look at the first character instead of seven prefixes that fail
+    char first = m.isEmpty() ? ' ' : m.charAt(0);
+    if ((first != 'c' && first != 'r' && first != 'a' && first != 't' && first != 'p'
+        && first != 'd') || m.startsWith("duration: ")) {
+      return;
+    }
     if (m.startsWith("checkpoint ") || m.startsWith("restartpoint ")
         || m.startsWith("checkpoints are occurring too frequently")) {
       checkpoint(r, m);
@@ -734,12 +741,14 @@ public final class LogReportAccumulator {
   private final byte[] typeCacheIndex = new byte[TYPE_CACHE_SIZE];
 
   /**
-   * The type index of a statement text. Logs repeat the very same text (prepared statements), and
-   * reading a WITH query's type walks all of it: a small direct-mapped cache by exact text.
+   * The type index of a statement text. Mostly the first word gives it, read without hashing the
+   * text. Reading a WITH query's type walks all of it, and logs repeat the very same text
+   * (prepared statements): for those a small direct-mapped cache by exact text.
    */
   private int typeOf(String text) {
-    if (text == null) {
-      return typeIndex(QueryTypes.of(null));
+    String byFirstWord = QueryTypes.ofFirstWord(text);
+    if (byFirstWord != null) {
+      return typeIndex(byFirstWord);
     }
     int slot = text.hashCode() & (TYPE_CACHE_SIZE - 1);
     if (text.equals(typeCacheText[slot])) {

@@ -23,6 +23,107 @@ final class QueryTypes {
 
   private QueryTypes() {}
 
+  /**
+   * The keywords whose first word alone gives the type, packed as {@link #pack} does, with their
+   * type: an open-addressed table read without allocating (this runs for every statement of a
+   * log, on the thread that assembles them). WITH and PREPARE are left out: their type needs the
+   * rest of the text.
+   */
+  private static final int TABLE_BITS = 7;
+  private static final long[] PACKED = new long[1 << TABLE_BITS];
+  private static final String[] PACKED_TYPE = new String[1 << TABLE_BITS];
+
+  static {
+    for (String w : new String[] {"select", "values", "table"}) {
+      put(w, "select");
+    }
+    for (String w : new String[] {"insert", "update", "delete"}) {
+      put(w, w);
+    }
+    put("merge", "update");
+    DDL.forEach(w -> put(w, "ddl"));
+    TRANSACTION.forEach(w -> put(w, "transaction"));
+    UTILITY.stream().filter(w -> !w.equals("prepare")).forEach(w -> put(w, "utility"));
+  }
+
+  private static void put(String keyword, String type) {
+    long key = pack(keyword, 0, keyword.length());
+    int i = slot(key);
+    while (PACKED[i] != 0) {
+      i = (i + 1) & (PACKED.length - 1);
+    }
+    PACKED[i] = key;
+    PACKED_TYPE[i] = type;
+  }
+
+  private static int slot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - TABLE_BITS));
+  }
+
+  /** Up to 12 ASCII letters, case folded, 5 bits each; 0 for anything else. */
+  private static long pack(String s, int from, int to) {
+    if (to - from > 12) {
+      return 0;
+    }
+    long key = 0;
+    for (int i = from; i < to; i++) {
+      int c = s.charAt(i) | 0x20;
+      if (c < 'a' || c > 'z') {
+        return 0;
+      }
+      key = key << 5 | (c - 'a' + 1);
+    }
+    return key;
+  }
+
+  /**
+   * The type when the first word decides it, as {@link #of} gives it; null when {@link #of}
+   * must read further (WITH, PREPARE) or the word is not plain ASCII (Unicode case folding, the
+   * Kelvin sign lower-casing to 'k' for one, is left to {@link #of}). Cheap enough to run on
+   * every statement without a cache.
+   */
+  static String ofFirstWord(String sql) {
+    if (sql == null) {
+      return "other";
+    }
+    int i = wordStart(sql, 0);
+    if (i < 0) {
+      return "other";
+    }
+    int n = sql.length();
+    int j = i;
+    while (j < n) {
+      char c = sql.charAt(j);
+      if (c < 128 ? !isAsciiLetter(c) : !Character.isLetter(c)) {
+        break;
+      }
+      if (c >= 128) {
+        return null;
+      }
+      j++;
+    }
+    if (j == i) {
+      return "other";
+    }
+    if (j - i > 12) {
+      return "other"; // longer than every keyword, and plain ASCII: no keyword
+    }
+    long key = pack(sql, i, j);
+    for (int k = slot(key); PACKED[k] != 0; k = (k + 1) & (PACKED.length - 1)) {
+      if (PACKED[k] == key) {
+        return PACKED_TYPE[k];
+      }
+    }
+    return (j - i == 4 && key == WITH) || (j - i == 7 && key == PREPARE) ? null : "other";
+  }
+
+  private static final long WITH = pack("with", 0, 4);
+  private static final long PREPARE = pack("prepare", 0, 7);
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
   static String of(String sql) {
     if (sql == null) {
       return "other";
@@ -118,6 +219,20 @@ final class QueryTypes {
 
   /** The first word at or after {@code from}, lower case, past blanks, comments and '('. */
   private static String word(String sql, int from) {
+    int i = wordStart(sql, from);
+    if (i < 0) {
+      return null;
+    }
+    int n = sql.length();
+    int j = i;
+    while (j < n && Character.isLetter(sql.charAt(j))) {
+      j++;
+    }
+    return j == i ? null : sql.substring(i, j).toLowerCase(Locale.ROOT);
+  }
+
+  /** Where the first word may start, past blanks, comments and '('; -1 in an open comment. */
+  private static int wordStart(String sql, int from) {
     int i = from;
     int n = sql.length();
     while (i < n) {
@@ -127,23 +242,19 @@ final class QueryTypes {
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
         int end = sql.indexOf('\n', i);
         if (end < 0) {
-          return null;
+          return -1;
         }
         i = end + 1;
       } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
         int end = sql.indexOf("*/", i + 2);
         if (end < 0) {
-          return null;
+          return -1;
         }
         i = end + 2;
       } else {
         break;
       }
     }
-    int j = i;
-    while (j < n && Character.isLetter(sql.charAt(j))) {
-      j++;
-    }
-    return j == i ? null : sql.substring(i, j).toLowerCase(Locale.ROOT);
+    return i;
   }
 }

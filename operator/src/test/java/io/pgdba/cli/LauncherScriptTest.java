@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherScriptTest {
 
   private static final Path SCRIPT = Paths.get("..", "bin", "pgdba").toAbsolutePath().normalize();
-  private static final List<String> C1 = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private static final List<String> C1 =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:NewRatio=1");
 
   @TempDir Path dir;
   private Path fakeJava;
@@ -87,8 +88,8 @@ class LauncherScriptTest {
   @Test
   void theUserCanForceEitherAndAddOptions() throws Exception {
     assertThat(run(Map.of("PGDBA_JIT", "c1", "JAVA_OPTS", "-Xmx1g"), "operator").javaArgs())
-        .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g", "-jar",
-            jar.toString(), "operator");
+        .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:NewRatio=1", "-Xmx1g",
+            "-jar", jar.toString(), "operator");
     var log = Files.writeString(dir.resolve("small.log"), "x\n");
     assertThat(run(Map.of("PGDBA_JIT", "default"), "analyze", "--log", log.toString())
         .javaArgs()).containsExactly("-jar", jar.toString(), "analyze", "--log", log.toString());

@@ -150,6 +150,21 @@ final class LogLinePrefix {
       }
     }
     this.bytePath = bytes;
+    this.memoStart = new int[elements.length];
+    this.memoReach = new int[elements.length];
+    this.memoCount = new int[elements.length];
+    int[] assigned = new int[Kind.values().length];
+    boolean resume = bytes && userAt < 0;
+    for (Element e : elements) {
+      Kind field = switch (e.kind) {
+        case TIME_MS -> Kind.TIME;
+        case REMOTE_HOST_PORT -> Kind.REMOTE_HOST;
+        default -> e.kind;
+      };
+      resume &= e.kind != Kind.STOP_IF_NOT_SESSION
+          && (e.kind == Kind.LITERAL || ++assigned[field.ordinal()] == 1);
+    }
+    this.resumable = resume;
   }
 
   /** The bytes of an ASCII text, null when it has another character. */
@@ -497,17 +512,39 @@ final class LogLinePrefix {
       return DECLINE;
     }
     int n = memoLength;
-    if (n > 0 && end - start > n && same(b, start, memoKey, n)) {
-      int at = start + n;
-      String severity = Severity.atLoose(b, at, end);
-      if (severity == null) {
-        return DECLINE;
+    int at = DECLINE;
+    if (n > 0) {
+      int length = Math.min(n, end - start);
+      int d = Arrays.mismatch(b, start, start + length, memoKey, 0, length);
+      if (d < 0 && length == n && end - start > n) {
+        at = start + n;
+        String severity = Severity.atLoose(b, at, end);
+        if (severity == null) {
+          return DECLINE;
+        }
+        out.copyFrom(memo);
+        out.severity = severity;
+        return at;
       }
-      out.copyFrom(memo);
-      out.severity = severity;
-      return at;
+      int k = 0;
+      if (resumable) {
+        d = d < 0 ? length : d;
+        while (k < elements.length && memoReach[k] < d) {
+          k++;
+        }
+      }
+      if (k > 0 && k < elements.length) {
+        // the elements before k read only bytes before d, the same: their fields stand, the
+        // walk goes on from k (each field has one element, which assigns it again)
+        out.copyFrom(memo);
+        out.elementsMatched = memoCount[k];
+        at = walkBytes(b, start, end, out, k);
+      } else {
+        at = walkBytes(b, start, end, out, 0);
+      }
+    } else {
+      at = walkBytes(b, start, end, out, 0);
     }
-    int at = walkBytes(b, start, end, out);
     n = at - start;
     if (at < 0 || n == 0 || n > MEMO_MAX_BYTES) {
       memoLength = 0;
@@ -554,20 +591,43 @@ final class LogLinePrefix {
     return true;
   }
 
-  /** {@link #matchBytes} without the memo: one pass over the elements. */
-  private int walkBytes(byte[] b, int start, int end, PrefixFields out) {
-    out.clear();
-    int p = start;
+  /**
+   * Where each element of the memo's line starts, the last byte it may have read (the byte that
+   * stopped it, a literal's full length, a time's reach), and the elements counted before it.
+   */
+  private final int[] memoStart;
+
+  private final int[] memoReach;
+  private final int[] memoCount;
+
+  /**
+   * Whether a walk may go on from an element of the memo's line: not with %q (it ends the walk
+   * early), %u@%d (the split rewrites an earlier field) or two elements with one field.
+   */
+  private final boolean resumable;
+
+  /**
+   * {@link #matchBytes} without the memo: a pass over the elements from {@code first} (0: from the
+   * start, else from where the memo's line had that element, with {@code out} as it was there).
+   */
+  private int walkBytes(byte[] b, int start, int end, PrefixFields out, int first) {
+    if (first == 0) {
+      out.clear();
+    }
+    int p = first == 0 ? start : start + memoStart[first];
     boolean spaceMatched = endsWithSpace;
     Element[] elements = this.elements;
     int last = elements.length - 1;
-    for (int k = 0; k <= last; k++) {
+    for (int k = first; k <= last; k++) {
       Element e = elements[k];
+      memoStart[k] = p - start;
+      memoCount[k] = out.elementsMatched;
       out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
           out.elementsMatched--;
           byte[] lit = literalBytes[k];
+          memoReach[k] = p - start + lit.length - 1;
           if (!startsWith(b, p, end, lit)) {
             if (k != last || !startsWith(b, p, end, headBytes[k])) {
               return DECLINE;
@@ -580,6 +640,7 @@ final class LogLinePrefix {
         }
         case STOP_IF_NOT_SESSION -> {
           out.elementsMatched--;
+          memoReach[k] = Integer.MAX_VALUE; // never resumed (not resumable)
           String severity = Severity.atLoose(b, p, end);
           if (severity != null) {
             out.severity = severity;
@@ -594,6 +655,7 @@ final class LogLinePrefix {
           if (e.kind != Kind.SESSION_START) {
             out.timestamp = timestamps.parsed();
           }
+          memoReach[k] = timestamps.reach() - start;
           p = to;
         }
         case PID, LEADER_PID, LINE_NUMBER, XID, QUERY_ID -> {
@@ -623,6 +685,7 @@ final class LogLinePrefix {
             out.queryId = CsvlogParser.parseLong(asciiText(b, from, to));
           }
           p = e.padded ? skipSpaces(b, to, end) : to;
+          memoReach[k] = p - start;
         }
         case SESSION_ID -> {
           int to = p;
@@ -635,6 +698,7 @@ final class LogLinePrefix {
           }
           out.sessionId = asciiText(b, p, to);
           p = to;
+          memoReach[k] = p - start;
         }
         case SQLSTATE -> {
           int to = p;
@@ -646,6 +710,7 @@ final class LogLinePrefix {
           }
           out.sqlState = asciiText(b, p, to);
           p = to;
+          memoReach[k] = p - start;
         }
         default -> {
           byte[] key = lastFieldKey[k];
@@ -655,6 +720,7 @@ final class LogLinePrefix {
             if (k == userAtDatabase) {
               splitUserAtDatabase(out);
             }
+            memoReach[k] = p - start + key.length - 1;
             p += key.length - stopBytes[k].length;
             continue;
           }
@@ -680,6 +746,7 @@ final class LogLinePrefix {
           if (k == userAtDatabase) {
             splitUserAtDatabase(out);
           }
+          memoReach[k] = to - start + stopBytes[k].length - 1;
           p = to;
         }
       }

@@ -165,6 +165,22 @@ final class LogLinePrefix {
           && (e.kind == Kind.LITERAL || ++assigned[field.ordinal()] == 1);
     }
     this.resumable = resume;
+    int pidAt = -1;
+    int mask = 0;
+    for (int k = 0; k < elements.length; k++) {
+      if (elements[k].kind == Kind.PID) {
+        pidAt = k;
+        mask = 0;
+      } else {
+        mask |= fieldBit(elements[k].kind);
+      }
+    }
+    this.pidElement = resume && pidAt >= 0 && pidAt < elements.length - 1 ? pidAt : -1;
+    this.tailFields = mask;
+    this.tails = new Tail[pidElement < 0 ? 0 : 64];
+    for (int t = 0; t < tails.length; t++) {
+      tails[t] = new Tail(elements.length);
+    }
   }
 
   /** The bytes of an ASCII text, null when it has another character. */
@@ -549,6 +565,9 @@ final class LogLinePrefix {
     if (at < 0 || n == 0 || n > MEMO_MAX_BYTES) {
       memoLength = 0;
     } else {
+      if (pidElement >= 0 && !tailUsed) {
+        rememberTail(b, start, at, out);
+      }
       if (n > memoKey.length) {
         memoKey = new byte[Math.max(n, 2 * memoKey.length)];
       }
@@ -592,6 +611,132 @@ final class LogLinePrefix {
   }
 
   /**
+   * The elements after the pid, as they went on the last line of a process (64 slots by pid):
+   * the bytes from after the pid to the severity, the fields, and where each element was, as in
+   * the memo. A line of another process than the line before still mostly repeats the tail of
+   * that process's last line (its user, database, application, host): the walk, resumed at the
+   * pid, then stops there. Sound for the reason the memo is; only with {@link #resumable}.
+   */
+  private static final class Tail {
+    byte[] key = new byte[128];
+    int length;
+    final PrefixFields fields = new PrefixFields();
+    int counted;
+    final int[] start;
+    final int[] reach;
+    final int[] count;
+
+    Tail(int elements) {
+      start = new int[elements];
+      reach = new int[elements];
+      count = new int[elements];
+    }
+  }
+
+  private final Tail[] tails;
+
+  /** The pid element when tails are kept, else -1. */
+  private final int pidElement;
+
+  /** The fields the elements after the pid assign ({@link #fieldBit}). */
+  private final int tailFields;
+
+  /** Whether the last walk ended on a remembered tail. */
+  private boolean tailUsed;
+
+  private static int fieldBit(Kind kind) {
+    return switch (kind) {
+      case TIME, TIME_MS -> 1;
+      case SESSION_ID -> 2;
+      case SQLSTATE -> 4;
+      case QUERY_ID -> 8;
+      case USER -> 16;
+      case DATABASE -> 32;
+      case APPLICATION -> 64;
+      case REMOTE_HOST, REMOTE_HOST_PORT -> 128;
+      default -> 0;
+    };
+  }
+
+  /**
+   * At the end of the pid element ({@code p}): when the rest of the head repeats the remembered
+   * tail of this pid and a severity follows, fills {@code out} and the memo's element positions
+   * from it and returns where the severity starts; else -1 (the walk goes on).
+   */
+  private int tail(byte[] b, int start, int end, int p, PrefixFields out) {
+    Tail tail = tails[out.pid & 63];
+    int n = tail.length;
+    if (n == 0 || end - p <= n || !same(b, p, tail.key, n)) {
+      return -1;
+    }
+    String severity = Severity.atLoose(b, p + n, end);
+    if (severity == null) {
+      return -1;
+    }
+    PrefixFields f = tail.fields;
+    int mask = tailFields;
+    if ((mask & 1) != 0) {
+      out.timestamp = f.timestamp;
+    }
+    if ((mask & 2) != 0) {
+      out.sessionId = f.sessionId;
+    }
+    if ((mask & 4) != 0) {
+      out.sqlState = f.sqlState;
+    }
+    if ((mask & 8) != 0) {
+      out.queryId = f.queryId;
+    }
+    if ((mask & 16) != 0) {
+      out.user = f.user;
+    }
+    if ((mask & 32) != 0) {
+      out.database = f.database;
+    }
+    if ((mask & 64) != 0) {
+      out.application = f.application;
+    }
+    if ((mask & 128) != 0) {
+      out.host = f.host;
+    }
+    int at = p - start;
+    int counted = out.elementsMatched;
+    for (int k = pidElement + 1; k < elements.length; k++) {
+      memoStart[k] = at + tail.start[k];
+      memoReach[k] = at + tail.reach[k];
+      memoCount[k] = counted + tail.count[k];
+    }
+    out.elementsMatched = counted + tail.counted;
+    out.severity = severity;
+    tailUsed = true;
+    return p + n;
+  }
+
+  /** Remembers the tail of the line just walked ({@code b[start, at)}, the memo's positions). */
+  private void rememberTail(byte[] b, int start, int at, PrefixFields out) {
+    int from = memoStart[pidElement + 1];
+    int n = at - start - from;
+    Tail tail = tails[out.pid & 63];
+    if (n <= 0 || n > MEMO_MAX_BYTES) {
+      tail.length = 0;
+      return;
+    }
+    if (n > tail.key.length) {
+      tail.key = new byte[Math.max(n, 2 * tail.key.length)];
+    }
+    System.arraycopy(b, start + from, tail.key, 0, n);
+    tail.length = n;
+    tail.fields.copyFrom(out);
+    int counted = memoCount[pidElement + 1];
+    tail.counted = out.elementsMatched - counted;
+    for (int k = pidElement + 1; k < elements.length; k++) {
+      tail.start[k] = memoStart[k] - from;
+      tail.reach[k] = memoReach[k] - from;
+      tail.count[k] = memoCount[k] - counted;
+    }
+  }
+
+  /**
    * Where each element of the memo's line starts, the last byte it may have read (the byte that
    * stopped it, a literal's full length, a time's reach), and the elements counted before it.
    */
@@ -611,6 +756,7 @@ final class LogLinePrefix {
    * start, else from where the memo's line had that element, with {@code out} as it was there).
    */
   private int walkBytes(byte[] b, int start, int end, PrefixFields out, int first) {
+    tailUsed = false;
     if (first == 0) {
       out.clear();
     }
@@ -686,6 +832,12 @@ final class LogLinePrefix {
           }
           p = e.padded ? skipSpaces(b, to, end) : to;
           memoReach[k] = p - start;
+          if (k == pidElement) {
+            int at = tail(b, start, end, p, out);
+            if (at >= 0) {
+              return at;
+            }
+          }
         }
         case SESSION_ID -> {
           int to = p;

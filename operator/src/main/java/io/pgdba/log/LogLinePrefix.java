@@ -177,10 +177,7 @@ final class LogLinePrefix {
     }
     this.pidElement = resume && pidAt >= 0 && pidAt < elements.length - 1 ? pidAt : -1;
     this.tailFields = mask;
-    this.tails = new Tail[pidElement < 0 ? 0 : 64];
-    for (int t = 0; t < tails.length; t++) {
-      tails[t] = new Tail(elements.length);
-    }
+    this.tails = new Tail[pidElement < 0 ? 0 : 64]; // made when first needed
   }
 
   /** The bytes of an ASCII text, null when it has another character. */
@@ -665,7 +662,7 @@ final class LogLinePrefix {
    */
   private int tail(byte[] b, int start, int end, int p, PrefixFields out) {
     Tail tail = tails[out.pid & 63];
-    int n = tail.length;
+    int n = tail == null ? 0 : tail.length;
     if (n == 0 || end - p <= n || !same(b, p, tail.key, n)) {
       return -1;
     }
@@ -718,8 +715,14 @@ final class LogLinePrefix {
     int n = at - start - from;
     Tail tail = tails[out.pid & 63];
     if (n <= 0 || n > MEMO_MAX_BYTES) {
-      tail.length = 0;
+      if (tail != null) {
+        tail.length = 0;
+      }
       return;
+    }
+    if (tail == null) {
+      tail = new Tail(elements.length);
+      tails[out.pid & 63] = tail;
     }
     if (n > tail.key.length) {
       tail.key = new byte[Math.max(n, 2 * tail.key.length)];

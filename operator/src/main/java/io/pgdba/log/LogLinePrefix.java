@@ -84,7 +84,7 @@ final class LogLinePrefix {
   /** Whether {@link #matchBytes} can read lines of this prefix (all its literals are ASCII). */
   private final boolean bytePath;
 
-  /** By element: a literal's bytes, and without its trailing spaces (the last one may lack them). */
+  /** By element: a literal's bytes, and without its trailing spaces (the last may lack them). */
   private final byte[][] literalBytes;
 
   private final byte[][] headBytes;
@@ -594,7 +594,7 @@ final class LogLinePrefix {
   /** A longer head (a huge user name) is not remembered. */
   private static final int MEMO_MAX_BYTES = 1024;
 
-  /** {@code b[from, from + n) == key[0, n)}; the JDK's compare is faster from a dozen bytes (C1). */
+  /** {@code b[from, from + n) == key[0, n)}; the JDK compare is faster from a dozen bytes (C1). */
   static boolean same(byte[] b, int from, byte[] key, int n) {
     if (n >= 12) {
       return Arrays.equals(b, from, from + n, key, 0, n);

@@ -84,7 +84,7 @@ final class LogLinePrefix {
   /** Whether {@link #matchBytes} can read lines of this prefix (all its literals are ASCII). */
   private final boolean bytePath;
 
-  /** By element: a literal's bytes, and without its trailing spaces (the last one may lack them). */
+  /** By element: a literal's bytes, and without its trailing spaces (the last may lack them). */
   private final byte[][] literalBytes;
 
   private final byte[][] headBytes;
@@ -150,6 +150,34 @@ final class LogLinePrefix {
       }
     }
     this.bytePath = bytes;
+    this.memoStart = new int[elements.length];
+    this.memoReach = new int[elements.length];
+    this.memoCount = new int[elements.length];
+    int[] assigned = new int[Kind.values().length];
+    boolean resume = bytes && userAt < 0;
+    for (Element e : elements) {
+      Kind field = switch (e.kind) {
+        case TIME_MS -> Kind.TIME;
+        case REMOTE_HOST_PORT -> Kind.REMOTE_HOST;
+        default -> e.kind;
+      };
+      resume &= e.kind != Kind.STOP_IF_NOT_SESSION
+          && (e.kind == Kind.LITERAL || ++assigned[field.ordinal()] == 1);
+    }
+    this.resumable = resume;
+    int pidAt = -1;
+    int mask = 0;
+    for (int k = 0; k < elements.length; k++) {
+      if (elements[k].kind == Kind.PID) {
+        pidAt = k;
+        mask = 0;
+      } else {
+        mask |= fieldBit(elements[k].kind);
+      }
+    }
+    this.pidElement = resume && pidAt >= 0 && pidAt < elements.length - 1 ? pidAt : -1;
+    this.tailFields = mask;
+    this.tails = new Tail[pidElement < 0 ? 0 : 64]; // made when first needed
   }
 
   /** The bytes of an ASCII text, null when it has another character. */
@@ -497,21 +525,46 @@ final class LogLinePrefix {
       return DECLINE;
     }
     int n = memoLength;
-    if (n > 0 && end - start > n && same(b, start, memoKey, n)) {
-      int at = start + n;
-      String severity = Severity.atLoose(b, at, end);
-      if (severity == null) {
-        return DECLINE;
+    int at = DECLINE;
+    if (n > 0) {
+      int length = Math.min(n, end - start);
+      int d = Arrays.mismatch(b, start, start + length, memoKey, 0, length);
+      if (d < 0 && length == n && end - start > n) {
+        at = start + n;
+        String severity = Severity.atLoose(b, at, end);
+        if (severity == null) {
+          return DECLINE;
+        }
+        out.copyFrom(memo);
+        out.severity = severity;
+        return at;
       }
-      out.copyFrom(memo);
-      out.severity = severity;
-      return at;
+      int k = 0;
+      if (resumable) {
+        d = d < 0 ? length : d;
+        while (k < elements.length && memoReach[k] < d) {
+          k++;
+        }
+      }
+      if (k > 0 && k < elements.length) {
+        // the elements before k read only bytes before d, the same: their fields stand, the
+        // walk goes on from k (each field has one element, which assigns it again)
+        out.copyFrom(memo);
+        out.elementsMatched = memoCount[k];
+        at = walkBytes(b, start, end, out, k);
+      } else {
+        at = walkBytes(b, start, end, out, 0);
+      }
+    } else {
+      at = walkBytes(b, start, end, out, 0);
     }
-    int at = walkBytes(b, start, end, out);
     n = at - start;
     if (at < 0 || n == 0 || n > MEMO_MAX_BYTES) {
       memoLength = 0;
     } else {
+      if (pidElement >= 0 && !tailUsed) {
+        rememberTail(b, start, at, out);
+      }
       if (n > memoKey.length) {
         memoKey = new byte[Math.max(n, 2 * memoKey.length)];
       }
@@ -541,7 +594,7 @@ final class LogLinePrefix {
   /** A longer head (a huge user name) is not remembered. */
   private static final int MEMO_MAX_BYTES = 1024;
 
-  /** {@code b[from, from + n) == key[0, n)}; the JDK's compare is faster from a dozen bytes (C1). */
+  /** {@code b[from, from + n) == key[0, n)}; the JDK compare is faster from a dozen bytes (C1). */
   static boolean same(byte[] b, int from, byte[] key, int n) {
     if (n >= 12) {
       return Arrays.equals(b, from, from + n, key, 0, n);
@@ -554,20 +607,176 @@ final class LogLinePrefix {
     return true;
   }
 
-  /** {@link #matchBytes} without the memo: one pass over the elements. */
-  private int walkBytes(byte[] b, int start, int end, PrefixFields out) {
-    out.clear();
-    int p = start;
+  /**
+   * The elements after the pid, as they went on the last line of a process (64 slots by pid):
+   * the bytes from after the pid to the severity, the fields, and where each element was, as in
+   * the memo. A line of another process than the line before still mostly repeats the tail of
+   * that process's last line (its user, database, application, host): the walk, resumed at the
+   * pid, then stops there. Sound for the reason the memo is; only with {@link #resumable}.
+   */
+  private static final class Tail {
+    byte[] key = new byte[128];
+    int length;
+    final PrefixFields fields = new PrefixFields();
+    int counted;
+    final int[] start;
+    final int[] reach;
+    final int[] count;
+
+    Tail(int elements) {
+      start = new int[elements];
+      reach = new int[elements];
+      count = new int[elements];
+    }
+  }
+
+  private final Tail[] tails;
+
+  /** The pid element when tails are kept, else -1. */
+  private final int pidElement;
+
+  /** The fields the elements after the pid assign ({@link #fieldBit}). */
+  private final int tailFields;
+
+  /** Whether the last walk ended on a remembered tail. */
+  private boolean tailUsed;
+
+  private static int fieldBit(Kind kind) {
+    return switch (kind) {
+      case TIME, TIME_MS -> 1;
+      case SESSION_ID -> 2;
+      case SQLSTATE -> 4;
+      case QUERY_ID -> 8;
+      case USER -> 16;
+      case DATABASE -> 32;
+      case APPLICATION -> 64;
+      case REMOTE_HOST, REMOTE_HOST_PORT -> 128;
+      default -> 0;
+    };
+  }
+
+  /**
+   * At the end of the pid element ({@code p}): when the rest of the head repeats the remembered
+   * tail of this pid and a severity follows, fills {@code out} and the memo's element positions
+   * from it and returns where the severity starts; else -1 (the walk goes on).
+   */
+  private int tail(byte[] b, int start, int end, int p, PrefixFields out) {
+    Tail tail = tails[out.pid & 63];
+    int n = tail == null ? 0 : tail.length;
+    if (n == 0 || end - p <= n || !same(b, p, tail.key, n)) {
+      return -1;
+    }
+    String severity = Severity.atLoose(b, p + n, end);
+    if (severity == null) {
+      return -1;
+    }
+    PrefixFields f = tail.fields;
+    int mask = tailFields;
+    if ((mask & 1) != 0) {
+      out.timestamp = f.timestamp;
+    }
+    if ((mask & 2) != 0) {
+      out.sessionId = f.sessionId;
+    }
+    if ((mask & 4) != 0) {
+      out.sqlState = f.sqlState;
+    }
+    if ((mask & 8) != 0) {
+      out.queryId = f.queryId;
+    }
+    if ((mask & 16) != 0) {
+      out.user = f.user;
+    }
+    if ((mask & 32) != 0) {
+      out.database = f.database;
+    }
+    if ((mask & 64) != 0) {
+      out.application = f.application;
+    }
+    if ((mask & 128) != 0) {
+      out.host = f.host;
+    }
+    int at = p - start;
+    int counted = out.elementsMatched;
+    for (int k = pidElement + 1; k < elements.length; k++) {
+      memoStart[k] = at + tail.start[k];
+      memoReach[k] = at + tail.reach[k];
+      memoCount[k] = counted + tail.count[k];
+    }
+    out.elementsMatched = counted + tail.counted;
+    out.severity = severity;
+    tailUsed = true;
+    return p + n;
+  }
+
+  /** Remembers the tail of the line just walked ({@code b[start, at)}, the memo's positions). */
+  private void rememberTail(byte[] b, int start, int at, PrefixFields out) {
+    int from = memoStart[pidElement + 1];
+    int n = at - start - from;
+    Tail tail = tails[out.pid & 63];
+    if (n <= 0 || n > MEMO_MAX_BYTES) {
+      if (tail != null) {
+        tail.length = 0;
+      }
+      return;
+    }
+    if (tail == null) {
+      tail = new Tail(elements.length);
+      tails[out.pid & 63] = tail;
+    }
+    if (n > tail.key.length) {
+      tail.key = new byte[Math.max(n, 2 * tail.key.length)];
+    }
+    System.arraycopy(b, start + from, tail.key, 0, n);
+    tail.length = n;
+    tail.fields.copyFrom(out);
+    int counted = memoCount[pidElement + 1];
+    tail.counted = out.elementsMatched - counted;
+    for (int k = pidElement + 1; k < elements.length; k++) {
+      tail.start[k] = memoStart[k] - from;
+      tail.reach[k] = memoReach[k] - from;
+      tail.count[k] = memoCount[k] - counted;
+    }
+  }
+
+  /**
+   * Where each element of the memo's line starts, the last byte it may have read (the byte that
+   * stopped it, a literal's full length, a time's reach), and the elements counted before it.
+   */
+  private final int[] memoStart;
+
+  private final int[] memoReach;
+  private final int[] memoCount;
+
+  /**
+   * Whether a walk may go on from an element of the memo's line: not with %q (it ends the walk
+   * early), %u@%d (the split rewrites an earlier field) or two elements with one field.
+   */
+  private final boolean resumable;
+
+  /**
+   * {@link #matchBytes} without the memo: a pass over the elements from {@code first} (0: from the
+   * start, else from where the memo's line had that element, with {@code out} as it was there).
+   */
+  private int walkBytes(byte[] b, int start, int end, PrefixFields out, int first) {
+    tailUsed = false;
+    if (first == 0) {
+      out.clear();
+    }
+    int p = first == 0 ? start : start + memoStart[first];
     boolean spaceMatched = endsWithSpace;
     Element[] elements = this.elements;
     int last = elements.length - 1;
-    for (int k = 0; k <= last; k++) {
+    for (int k = first; k <= last; k++) {
       Element e = elements[k];
+      memoStart[k] = p - start;
+      memoCount[k] = out.elementsMatched;
       out.elementsMatched++;
       switch (e.kind) {
         case LITERAL -> {
           out.elementsMatched--;
           byte[] lit = literalBytes[k];
+          memoReach[k] = p - start + lit.length - 1;
           if (!startsWith(b, p, end, lit)) {
             if (k != last || !startsWith(b, p, end, headBytes[k])) {
               return DECLINE;
@@ -580,6 +789,7 @@ final class LogLinePrefix {
         }
         case STOP_IF_NOT_SESSION -> {
           out.elementsMatched--;
+          memoReach[k] = Integer.MAX_VALUE; // never resumed (not resumable)
           String severity = Severity.atLoose(b, p, end);
           if (severity != null) {
             out.severity = severity;
@@ -594,6 +804,7 @@ final class LogLinePrefix {
           if (e.kind != Kind.SESSION_START) {
             out.timestamp = timestamps.parsed();
           }
+          memoReach[k] = timestamps.reach() - start;
           p = to;
         }
         case PID, LEADER_PID, LINE_NUMBER, XID, QUERY_ID -> {
@@ -623,6 +834,13 @@ final class LogLinePrefix {
             out.queryId = CsvlogParser.parseLong(asciiText(b, from, to));
           }
           p = e.padded ? skipSpaces(b, to, end) : to;
+          memoReach[k] = p - start;
+          if (k == pidElement) {
+            int at = tail(b, start, end, p, out);
+            if (at >= 0) {
+              return at;
+            }
+          }
         }
         case SESSION_ID -> {
           int to = p;
@@ -635,6 +853,7 @@ final class LogLinePrefix {
           }
           out.sessionId = asciiText(b, p, to);
           p = to;
+          memoReach[k] = p - start;
         }
         case SQLSTATE -> {
           int to = p;
@@ -646,6 +865,7 @@ final class LogLinePrefix {
           }
           out.sqlState = asciiText(b, p, to);
           p = to;
+          memoReach[k] = p - start;
         }
         default -> {
           byte[] key = lastFieldKey[k];
@@ -655,6 +875,7 @@ final class LogLinePrefix {
             if (k == userAtDatabase) {
               splitUserAtDatabase(out);
             }
+            memoReach[k] = p - start + key.length - 1;
             p += key.length - stopBytes[k].length;
             continue;
           }
@@ -680,6 +901,7 @@ final class LogLinePrefix {
           if (k == userAtDatabase) {
             splitUserAtDatabase(out);
           }
+          memoReach[k] = to - start + stopBytes[k].length - 1;
           p = to;
         }
       }

@@ -206,6 +206,7 @@ final class Timestamps {
   int scanAndParse(byte[] b, int from, int end) {
     int n = lastScanKeyLength;
     if (n > 0 && from + n <= end && LogLinePrefix.same(b, from, lastScanKey, n)) {
+      reach = from + n - 1;
       return from + lastScanEnd;
     }
     int to = scan(b, from, end);
@@ -216,7 +217,7 @@ final class Timestamps {
     lastParsed = parse(b, from, to);
     // the last byte the scan may have read: the one after it stopped, or the end of a run of
     // offset digits it read and refused as a zone
-    int reach = to + 1;
+    reach = to + 1;
     if (reach < end && (b[reach] == '+' || b[reach] == '-')) {
       reach++;
       while (reach < end && (isDigit(b[reach]) || b[reach] == ':')) {
@@ -233,6 +234,13 @@ final class Timestamps {
     }
     return to;
   }
+
+  /** The last byte the last successful {@link #scanAndParse} may have read. */
+  int reach() {
+    return reach;
+  }
+
+  private int reach;
 
   /** The time {@link #scanAndParse} found last (null when it is not a valid time). */
   Instant parsed() {

@@ -157,8 +157,11 @@ class StderrBytePathTest {
     var r = new Random(seed);
     var out = new ByteArrayOutputStream();
     byte[] previous = line(pattern, r);
+    byte[][] recent = new byte[8][];
+    java.util.Arrays.fill(recent, previous);
     for (int i = 0; i < lines; i++) {
-      switch (r.nextInt(19)) {
+      recent[i & 7] = previous;
+      switch (r.nextInt(21)) {
         case 0 -> write(out, "\tcontinued " + i + (r.nextBoolean() ? " é" : ""));
         case 1 -> write(out, "  FROM t WHERE x = " + i); // a continuation without a tab
         case 2 -> write(out, "");
@@ -169,6 +172,16 @@ class StderrBytePathTest {
           out.writeBytes(previous);
         }
         case 6 -> out.writeBytes(previous); // the very same line again
+        // a line of a process met a few lines before (another process's line between): what is
+        // remembered per process must fit it, or not be used
+        case 8 -> {
+          previous = recent[r.nextInt(recent.length)];
+          out.writeBytes(previous);
+        }
+        case 9 -> {
+          previous = mutate(recent[r.nextInt(recent.length)], r);
+          out.writeBytes(previous);
+        }
         case 7 -> {
           // the same head, another severity (a statement, then its DETAIL)
           String[] pair = SEVERITIES[r.nextInt(SEVERITIES.length)].isEmpty()

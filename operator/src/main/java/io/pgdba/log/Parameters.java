@@ -2,6 +2,7 @@ package io.pgdba.log;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -56,6 +57,18 @@ final class Parameters {
     @Override
     public int size() {
       return values().size();
+    }
+
+    // the workload thread walks every list: straight to the parsed values, not through
+    // AbstractList's iterator, which asks size() and get() of this wrapper at every step
+    @Override
+    public Iterator<String> iterator() {
+      return values().iterator();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return values().isEmpty();
     }
   }
 

@@ -202,7 +202,7 @@ public final class Fingerprinter {
     for (int i = 0; i < len; i++) {
       char c = src[tok.start + i];
       // ASCII folds by hand; above, the JDK decides (U+0130 lower-cases to 'i')
-      c = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+      c = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : foldNonAscii(c);
       if (c != w.charAt(i)) {
         return false;
       }
@@ -520,7 +520,7 @@ public final class Fingerprinter {
         if (c < 0x80) {
           dst[o++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
         } else {
-          dst[o++] = Character.toLowerCase(c);
+          dst[o++] = foldNonAscii(c);
         }
       }
     } else {
@@ -528,6 +528,11 @@ public final class Fingerprinter {
     }
     outLen += n;
     remember(kind, keyword);
+  }
+
+  /** Kept out of the loops: C1 would inline the JDK's table lookup into them. */
+  private static char foldNonAscii(char c) {
+    return Character.toLowerCase(c);
   }
 
   private void remember(int kind, int keyword) {

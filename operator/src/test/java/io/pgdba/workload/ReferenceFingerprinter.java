@@ -1,5 +1,9 @@
 package io.pgdba.workload;
 
+// The reference of FingerprinterDifferentialTest: the main code as it was before the workload
+// thread's speed work (commit 3a50711), renamed and kept verbatim. Never optimize it: the
+// fast code must answer as this does.
+
 import io.pgdba.workload.ReferenceSqlTokenizer.Type;
 import java.util.List;
 

@@ -1,5 +1,9 @@
 package io.pgdba.workload;
 
+// The reference of FingerprinterDifferentialTest: the main code as it was before the workload
+// thread's speed work (commit 3a50711), renamed and kept verbatim. Never optimize it: the
+// fast code must answer as this does.
+
 /**
  * A forgiving single-pass scanner of PostgreSQL SQL text, following the lexical rules of the
  * server's scanner (scan.l) closely enough to find literals, parameters, identifiers and

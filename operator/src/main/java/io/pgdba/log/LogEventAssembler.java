@@ -94,7 +94,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
             new Pending(
                 origin(r),
                 Phase.EXECUTE,
-                name(m, 8, colon),
+                m.substring(8, colon),
                 m.substring(colon + 2),
                 Parameters.lazy(r.detail())));
       }
@@ -205,7 +205,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       return;
     }
     List<String> params = phase == Phase.PARSE ? List.of() : Parameters.lazy(r.detail());
-    String name = name(m, nameStart, colon);
+    String name = m.substring(nameStart, colon);
     if (name.startsWith("fetch from ")) {
       name = name.substring(11); // a further fetch from an open portal: same statement
     }
@@ -217,35 +217,6 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
             durationMs,
             m.substring(colon + 2),
             params));
-  }
-
-  private static final int NAME_SLOTS = 256;
-  private static final int NAME_MAX_CHARS = 32;
-  private final String[] names = new String[NAME_SLOTS];
-
-  /**
-   * {@code m.substring(from, to)}, the prepared-statement name, as the same instance each time it
-   * comes again: a session logs the same few names ({@code <unnamed>}, {@code S_1}) for every
-   * statement, and the session tracker's maps then meet a hash already computed. Exact whatever
-   * the text: a cached name is only taken when every character matches.
-   */
-  String name(String m, int from, int to) {
-    int len = to - from;
-    if (len > NAME_MAX_CHARS || len <= 0) {
-      return m.substring(from, to);
-    }
-    int h = len;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + m.charAt(i);
-    }
-    int slot = (h ^ (h >>> 8) ^ (h >>> 16)) & (NAME_SLOTS - 1);
-    String cached = names[slot];
-    if (cached != null && cached.length() == len && m.regionMatches(from, cached, 0, len)) {
-      return cached;
-    }
-    String name = m.substring(from, to);
-    names[slot] = name;
-    return name;
   }
 
   /** auto_explain: {@code Query Text: ...} then the plan, or a JSON document. */

@@ -1,6 +1,7 @@
 # pgdba: the two commands a newcomer needs are `make test` and `make demo`.
 MVN ?= mvn -B -ntp
 JAR := operator/target/pgdba.jar
+JSA := operator/target/pgdba.jsa
 
 .PHONY: test build demo demo-run bench image crds clean
 
@@ -8,9 +9,13 @@ JAR := operator/target/pgdba.jar
 test:
 	$(MVN) verify
 
-## Builds operator/target/pgdba.jar without running tests.
+## Builds operator/target/pgdba.jar without running tests, and beside it pgdba.jsa: the classes
+## an analysis loads, archived once (Java's AppCDS), which bin/pgdba hands the JVM to start faster.
 build:
 	$(MVN) -q -DskipTests package
+	@rm -f $(JSA)
+	java -XX:ArchiveClassesAtExit=$(JSA) -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $(JAR) \
+	  analyze --log examples/logs/postgresql.log --output json >/dev/null
 
 $(JAR):
 	$(MVN) -DskipTests package

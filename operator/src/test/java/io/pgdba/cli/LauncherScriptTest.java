@@ -85,6 +85,28 @@ class LauncherScriptTest {
         .javaArgs()).doesNotContainAnyElementsOf(C1);
   }
 
+  /**
+   * The class-data archive make build writes beside the jar is handed to the JVM for every
+   * command, before the user's options; with it the JVM's warnings (a stale archive's among them)
+   * go to stderr, never into a report written to stdout.
+   */
+  @Test
+  void anArchiveBesideTheJarIsUsedAndTheJvmsWarningsLeaveStdoutAlone() throws Exception {
+    Files.writeString(dir.resolve("pgdba.jsa"), "not read by the stand-in");
+    var cds = List.of("-XX:SharedArchiveFile=" + dir.resolve("pgdba.jsa"), "-Xlog:disable",
+        "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");
+    var expected = new ArrayList<String>(cds);
+    expected.addAll(List.of("-Xmx1g", "-jar", jar.toString(), "operator"));
+    assertThat(run(Map.of("JAVA_OPTS", "-Xmx1g"), "operator").javaArgs())
+        .containsExactlyElementsOf(expected);
+    var log = Files.writeString(dir.resolve("small.log"), "x\n");
+    expected = new ArrayList<>(C1);
+    expected.addAll(cds);
+    expected.addAll(List.of("-jar", jar.toString(), "analyze", "--log", log.toString()));
+    assertThat(run(Map.of(), "analyze", "--log", log.toString()).javaArgs())
+        .containsExactlyElementsOf(expected);
+  }
+
   @Test
   void theUserCanForceEitherAndAddOptions() throws Exception {
     assertThat(run(Map.of("PGDBA_JIT", "c1", "JAVA_OPTS", "-Xmx1g"), "operator").javaArgs())

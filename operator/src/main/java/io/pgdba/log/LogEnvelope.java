@@ -182,10 +182,42 @@ enum LogEnvelope {
       }
     }
     String text = s.substring(p).replace("#011", "\t");
-    if (chunk > 1 && PrefixInference.severityStart(text, false) < 0) {
+    if (chunk > 1 && !startsPart(text)) {
       return text.startsWith("\t") ? text : "\t" + text;
     }
     return time + " [" + pid + "] " + text;
+  }
+
+  /**
+   * Whether a chunk after a message's first is a part of it written with its prefix (DETAIL,
+   * STATEMENT...: PostgreSQL writes those as later lines of the same message). Any other severity
+   * there is a client's text: a line over 900 bytes is cut at the limit when it has no blank, so a
+   * client who sends a long statement decides where a chunk starts and can make one read
+   * "user=admin LOG:  duration: 987654 ms  statement: ...". Such a chunk continues the record.
+   */
+  private static boolean startsPart(String text) {
+    int at = PrefixInference.severityStart(text, false);
+    return at >= 0 && Severity.isPart(Severity.at(text, at));
+  }
+
+  /**
+   * Whether {@code line} is a syslog chunk after a message's first ({@code [n-m]}, m > 1): its
+   * text is a continuation or a part of a message whose start was written before it, never a
+   * line to learn the prefix or the format from (a client's long statement chooses what its
+   * later chunks start with).
+   */
+  boolean laterChunk(String line) {
+    if (this != SYSLOG && this != SYSLOG_ISO) {
+      return false;
+    }
+    int open = line.indexOf(": [");
+    if (open < 0) {
+      return false;
+    }
+    int p = open + 2;
+    int dash = line.indexOf('-', p);
+    int close = line.indexOf("] ", p);
+    return dash > p && close > dash && close - p < 24 && parse(line, dash + 1, close) > 1;
   }
 
   private static String isoTime(String s, int end) {

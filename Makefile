@@ -11,10 +11,11 @@ test:
 
 ## Builds operator/target/pgdba.jar without running tests, and beside it pgdba.jsa: the classes
 ## an analysis loads, archived once (Java's AppCDS), which bin/pgdba hands the JVM to start faster.
+## The archive names the jar by its absolute path, so that it serves from any working directory.
 build:
 	$(MVN) -q -DskipTests package
 	@rm -f $(JSA)
-	java -XX:ArchiveClassesAtExit=$(JSA) -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $(JAR) \
+	java -XX:ArchiveClassesAtExit=$(JSA) -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $(abspath $(JAR)) \
 	  analyze --log examples/logs/postgresql.log --output json >/dev/null
 
 $(JAR):

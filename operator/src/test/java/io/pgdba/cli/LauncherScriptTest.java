@@ -93,6 +93,7 @@ class LauncherScriptTest {
   @Test
   void anArchiveBesideTheJarIsUsedAndTheJvmsWarningsLeaveStdoutAlone() throws Exception {
     Files.writeString(dir.resolve("pgdba.jsa"), "not read by the stand-in");
+    assertThat(jar.toFile().setLastModified(System.currentTimeMillis() - 60_000)).isTrue();
     var cds = List.of("-XX:SharedArchiveFile=" + dir.resolve("pgdba.jsa"), "-Xlog:disable",
         "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");
     var expected = new ArrayList<String>(cds);
@@ -105,6 +106,30 @@ class LauncherScriptTest {
     expected.addAll(List.of("-jar", jar.toString(), "analyze", "--log", log.toString()));
     assertThat(run(Map.of(), "analyze", "--log", log.toString()).javaArgs())
         .containsExactlyElementsOf(expected);
+  }
+
+  /**
+   * The JVM trusts an archive's class data as it trusts the jar: one that another user could have
+   * written (a jar in /tmp, an archive writable by the group or by all) is not used, nor one older
+   * than the jar (the JVM would refuse it anyway, after reading it).
+   */
+  @Test
+  void anArchiveOthersCanWriteOrOlderThanTheJarIsNotUsed() throws Exception {
+    var archive = Files.writeString(dir.resolve("pgdba.jsa"), "not read by the stand-in");
+    assertThat(jar.toFile().setLastModified(System.currentTimeMillis() - 60_000)).isTrue();
+    for (String mode : List.of("rw-rw-r--", "rw-r--rw-", "rw-rw-rw-")) {
+      Files.setPosixFilePermissions(archive, java.nio.file.attribute.PosixFilePermissions
+          .fromString(mode));
+      assertThat(run(Map.of(), "operator").javaArgs()).as(mode)
+          .containsExactly("-jar", jar.toString(), "operator");
+    }
+    Files.setPosixFilePermissions(archive, java.nio.file.attribute.PosixFilePermissions
+        .fromString("r--r--r--"));
+    assertThat(run(Map.of(), "operator").javaArgs()).first().asString()
+        .startsWith("-XX:SharedArchiveFile=");
+    assertThat(archive.toFile().setLastModified(System.currentTimeMillis() - 120_000)).isTrue();
+    assertThat(run(Map.of(), "operator").javaArgs())
+        .containsExactly("-jar", jar.toString(), "operator");
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -125,65 +123,7 @@ class StderrBytePathTailTest {
     return out.toByteArray();
   }
 
-  private record Outcome(List<LogRecord> records, long unparsed, String firstUnparsed) {}
-
-  private static Outcome byStrings(String pattern, byte[] log) throws IOException {
-    var records = new ArrayList<LogRecord>();
-    var stats = new ParseStats("t.log");
-    var parser = new StderrParser(LogLinePrefix.compile(pattern), "no prefix", "t.log",
-        records::add, stats);
-    var lines = new LineReader(log, log.length);
-    long n = 0;
-    String text;
-    while ((text = lines.next()) != null) {
-      parser.line(LogReader.stripKubernetesTimestamp(text), ++n);
-    }
-    parser.finish();
-    return new Outcome(records, stats.unparsed(), stats.firstUnparsed());
-  }
-
-  private static Outcome byBytes(String pattern, byte[] log) throws IOException {
-    var records = new ArrayList<LogRecord>();
-    var stats = new ParseStats("t.log");
-    var parser = new StderrParser(LogLinePrefix.compile(pattern), "no prefix", "t.log",
-        records::add, stats);
-    LogRanges.parse(new LineReader(log, log.length), parser, 0);
-    parser.finish();
-    return new Outcome(records, stats.unparsed(), stats.firstUnparsed());
-  }
-
-  private static List<Object> fieldsOf(PrefixFields f) {
-    return Arrays.asList(f.timestamp, f.pid, f.sessionId, f.database, f.user, f.application,
-        f.host, f.sqlState, f.queryId, f.severity, f.elementsMatched);
-  }
-
-  /** Line by line; returns the lines the byte path took. */
-  private static int sameMatches(String pattern, byte[] log) throws IOException {
-    var bytePrefix = LogLinePrefix.compile(pattern);
-    var stringPrefix = LogLinePrefix.compile(pattern);
-    var bf = new PrefixFields();
-    var sf = new PrefixFields();
-    var lines = new LineReader(log, log.length);
-    int taken = 0;
-    while (lines.advance()) {
-      byte[] b = lines.lineBytes();
-      int start = lines.lineStart();
-      int end = start + lines.lineLength();
-      String text = new String(b, start, end - start, StandardCharsets.UTF_8);
-      int at = bytePrefix.matchBytes(b, start, end, bf);
-      int expected = stringPrefix.match(LogReader.stripKubernetesTimestamp(text), sf);
-      if (at == LogLinePrefix.DECLINE) {
-        continue;
-      }
-      taken++;
-      if (at - start != expected || !fieldsOf(bf).equals(fieldsOf(sf))) {
-        assertThat(fieldsOf(bf) + " at " + (at - start))
-            .as("prefix %s, line %d: %s", pattern, lines.lineNumber(), text)
-            .isEqualTo(fieldsOf(sf) + " at " + expected);
-      }
-    }
-    return taken;
-  }
+  // the two paths and the line-by-line comparison are StderrBytePathTest's
 
   @Test
   void processesSharingATailSlotGetTheirOwnFields() throws IOException {
@@ -191,9 +131,9 @@ class StderrBytePathTailTest {
       int taken = 0;
       for (long seed = 1; seed <= 8; seed++) {
         byte[] log = log(pattern, seed * 7919 + pattern.hashCode(), 2000);
-        assertThat(byBytes(pattern, log)).as("prefix %s seed %d", pattern, seed)
-            .isEqualTo(byStrings(pattern, log));
-        taken += sameMatches(pattern, log);
+        assertThat(StderrBytePathTest.byBytes(pattern, log)).as("prefix %s seed %d", pattern, seed)
+            .isEqualTo(StderrBytePathTest.byStrings(pattern, log));
+        taken += StderrBytePathTest.assertSameMatches(pattern, log);
       }
       if (!pattern.startsWith("%p%t")) { // a pid glued to the time eats its digits: no line fits
         assertThat(taken).as("%s: lines the byte path took", pattern).isGreaterThan(0);

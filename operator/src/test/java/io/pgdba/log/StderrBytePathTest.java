@@ -207,11 +207,11 @@ class StderrBytePathTest {
   }
 
   /** What one parser gave. */
-  private record Outcome(List<LogRecord> records, long unparsed, String firstUnparsed,
+  record Outcome(List<LogRecord> records, long unparsed, String firstUnparsed,
       long truncated, long readerTruncated) {}
 
   /** The reference: every line decoded, then the String path. */
-  private static Outcome byStrings(String pattern, byte[] log) {
+  static Outcome byStrings(String pattern, byte[] log) {
     var records = new ArrayList<LogRecord>();
     var stats = new ParseStats("t.log");
     var parser = new StderrParser(LogLinePrefix.compile(pattern), "no prefix", "t.log",
@@ -232,7 +232,7 @@ class StderrBytePathTest {
   }
 
   /** As the range parsers read: the byte path, the String path where it declines. */
-  private static Outcome byBytes(String pattern, byte[] log) {
+  static Outcome byBytes(String pattern, byte[] log) {
     var records = new ArrayList<LogRecord>();
     var stats = new ParseStats("t.log");
     var parser = new StderrParser(LogLinePrefix.compile(pattern), "no prefix", "t.log",
@@ -252,7 +252,7 @@ class StderrBytePathTest {
    * Line by line: where the byte path takes a line, {@link LogLinePrefix#match} on the decoded
    * line returns the same position with the same fields. Returns the lines the byte path took.
    */
-  private static int assertSameMatches(String pattern, byte[] log) throws IOException {
+  static int assertSameMatches(String pattern, byte[] log) throws IOException {
     var bytePrefix = LogLinePrefix.compile(pattern);
     var stringPrefix = LogLinePrefix.compile(pattern);
     var byteFields = new PrefixFields();

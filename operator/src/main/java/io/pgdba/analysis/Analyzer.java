@@ -137,12 +137,6 @@ public final class Analyzer {
   /** The text an event holds, roughly: what it costs to keep it queued. */
   private static long weight(LogEvent e) {
     if (e instanceof LogEvent.ExecutedStatement s) {
-      if (s.text() != null) {
-        // The pipe's worker is the one thread every statement goes through (it is the slowest
-        // part of a log read on two cores); the text's hash, which a String keeps once computed,
-        // is its first need (its exact-text cache): computed here, on the thread that has room.
-        s.text().hashCode();
-      }
       return 256 + len(s.text()); // parameters: not looked at here, they parse when first read
     }
     if (e instanceof LogEvent.ExplainedStatement x) {

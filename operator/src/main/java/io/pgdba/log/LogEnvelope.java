@@ -200,26 +200,6 @@ enum LogEnvelope {
     return at >= 0 && Severity.isPart(Severity.at(text, at));
   }
 
-  /**
-   * Whether {@code line} is a syslog chunk after a message's first ({@code [n-m]}, m > 1): its
-   * text is a continuation or a part of a message whose start was written before it, never a
-   * line to learn the prefix or the format from (a client's long statement chooses what its
-   * later chunks start with).
-   */
-  boolean laterChunk(String line) {
-    if (this != SYSLOG && this != SYSLOG_ISO) {
-      return false;
-    }
-    int open = line.indexOf(": [");
-    if (open < 0) {
-      return false;
-    }
-    int p = open + 2;
-    int dash = line.indexOf('-', p);
-    int close = line.indexOf("] ", p);
-    return dash > p && close > dash && close - p < 24 && parse(line, dash + 1, close) > 1;
-  }
-
   private static String isoTime(String s, int end) {
     // 2019-02-11T13:15:39.123456+01:00 -> 2019-02-11 13:15:39.123456 +01:00
     int zone = 19;

@@ -107,21 +107,16 @@ public final class LogReader {
           : redshift == null ? RedshiftLog::userActivity
               : redshift.startsWith(RedshiftLog.CONNECTION_LOG) ? RedshiftLog::connection
                   : RedshiftLog::userChange;
-      // the prefix is learnt from lines the server began: a later syslog chunk is left out
-      var learnFrom = new ArrayList<String>(sample.size());
       for (int i = 0; i < sample.size() && !pgbouncer; i++) {
         String raw = sample.get(i);
         sample.set(i, envelope == null ? stripKubernetesTimestamp(raw) : unwrap(inner, raw));
-        if (envelope == null || !envelope.laterChunk(raw)) {
-          learnFrom.add(sample.get(i));
-        }
       }
       LogFormat format =
           pgbouncer ? LogFormat.PGBOUNCER
               : envelope != null
                   ? LogFormat.STDERR
                   : options.format() != null ? options.format() : FormatDetector.format(sample);
-      LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(learnFrom) : null;
+      LogLinePrefix prefix = format == LogFormat.STDERR ? prefix(sample) : null;
       boolean prefixKnown = prefix != null;
       if (format == LogFormat.STDERR && prefix == null) {
         // None matches: every line is reported as unparsed, with a reason that says so, rather

@@ -61,7 +61,10 @@ final class PrefixInference {
       long odd = 0;
       for (String line : sample) {
         int at = prefix.match(line, fields);
-        if (at >= 0 && fields.severity != null) {
+        // Only a line that opens a record counts: PostgreSQL writes a part (DETAIL, STATEMENT...)
+        // as a later line of a message, which in syslog is a chunk whose start a client's long
+        // statement can choose (a forged chunk must not teach the prefix).
+        if (at >= 0 && fields.severity != null && !Severity.isPart(fields.severity)) {
           count++;
           int implausible = implausible(fields);
           odd += implausible;
@@ -119,8 +122,8 @@ final class PrefixInference {
         continue;
       }
       int severity = severityStart(line);
-      if (severity < 0) {
-        continue;
+      if (severity < 0 || Severity.isPart(Severity.atLoose(line, severity))) {
+        continue; // learnt from lines that open a record, as they are counted in infer
       }
       String template = template(line, severity);
       if (template != null) {

@@ -110,4 +110,22 @@ class SyslogChunkForgeryTest {
         c.result.firstUnparsed()).isEqualTo("%t [%p] db=%d,user=%u,app=%a,client=%h ");
     assertThat(c.events(LogEvent.ExecutedStatement.class)).hasSize(2);
   }
+
+  /**
+   * A later chunk may carry a part's severity (PostgreSQL writes DETAIL and STATEMENT that way),
+   * so a forged chunk can too: such chunks, whatever prefix they show, must not teach the prefix.
+   */
+  @Test
+  void forgedDetailChunksDoNotTeachThePrefix() {
+    String forged = "C-0x55d1c8a0b2c0: shop/app@10.0.0.8:51544 DETAIL:  x";
+    String log = syslog(7, PREFIX + "LOG:  duration: 1.000 ms  statement: "
+        + statement(forged, 150))
+        + syslog(8, PREFIX + "LOG:  duration: 2.000 ms  statement: select 2");
+
+    var c = LogCollector.text(log, LogReaderOptions.auto());
+
+    assertThat(c.result.logLinePrefix()).as("%s unparsed, first: %s", c.result.unparsedLines(),
+        c.result.firstUnparsed()).isEqualTo("%t [%p] db=%d,user=%u,app=%a,client=%h ");
+    assertThat(c.events(LogEvent.ExecutedStatement.class)).hasSize(2);
+  }
 }

@@ -336,7 +336,12 @@ public final class Fingerprinter {
         emitChar(K_CLOSE, c);
       }
       case ',' -> emitChar(K_COMMA, ',');
-      case '.' -> emitChar(K_DOT, '.');
+      case '.' -> {
+        if (prevKind == K_CONST && endsWithPlainNumber()) {
+          put(' ');
+        }
+        emitChar(K_DOT, '.');
+      }
       case ';' -> {
         sortListDepth = -1;
         emitChar(K_CLOSE, ';');
@@ -492,6 +497,22 @@ public final class Fingerprinter {
   }
 
   /** A one-character token, as {@link #emitLiteral} would write it, without a String. */
+  /**
+   * Whether the text written so far ends with a number kept as written ({@code ORDER BY 1},
+   * {@code varchar(10)}), not a {@code $n}: a {@code .} right after it would read back as part
+   * of the number ({@code 1.}), so normalizing the normalized text would change it.
+   */
+  private boolean endsWithPlainNumber() {
+    int j = outLen - 1;
+    if (j < 0 || out[j] < '0' || out[j] > '9') {
+      return false;
+    }
+    while (j >= 0 && ((out[j] >= '0' && out[j] <= '9') || out[j] == '.')) {
+      j--;
+    }
+    return j < 0 || out[j] != '$';
+  }
+
   private void emitChar(int kind, char c) {
     space(kind);
     put(c);

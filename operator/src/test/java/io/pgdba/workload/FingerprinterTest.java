@@ -184,4 +184,17 @@ class FingerprinterTest {
         .isEqualTo("select case when a then $1 end from t");
     assertThat(Fingerprinter.normalize("start transaction").text()).isEqualTo("start transaction");
   }
+
+  /** Found by FingerprinterProperties: a number kept as written, then ".", read back as "1.". */
+  @Test
+  void aKeptNumberBeforeADotStaysApartSoNormalizingAgainKeepsTheText() {
+    var once = new Fingerprinter();
+    once.fingerprint("as select(1 .select");
+    var twice = new Fingerprinter();
+    twice.fingerprint(once.text());
+    assertThat(twice.text()).isEqualTo(once.text());
+    var param = new Fingerprinter();
+    param.fingerprint("select ($1).x, ($1.x)");
+    assertThat(param.text()).doesNotContain("$1 .");
+  }
 }

@@ -322,7 +322,19 @@ public final class ReferenceFingerprinter {
         emitLiteral(K_CLOSE, c == ')' ? ")" : "]");
       }
       case ',' -> emitLiteral(K_COMMA, ",");
-      case '.' -> emitLiteral(K_DOT, ".");
+      case '.' -> {
+        // the one change to the previous lexer: the fix the main one got (endsWithPlainNumber)
+        if (prevKind == K_CONST && outLen > 0 && out[outLen - 1] >= '0' && out[outLen - 1] <= '9') {
+          int j = outLen - 1;
+          while (j >= 0 && ((out[j] >= '0' && out[j] <= '9') || out[j] == '.')) {
+            j--;
+          }
+          if (j < 0 || out[j] != '$') {
+            put(' ');
+          }
+        }
+        emitLiteral(K_DOT, ".");
+      }
       case ';' -> {
         sortListDepth = -1;
         emitLiteral(K_CLOSE, ";");

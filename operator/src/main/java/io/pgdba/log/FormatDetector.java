@@ -59,11 +59,16 @@ final class FormatDetector {
    * format indents every line after a message's first). Their text is whatever a client sent, so
    * letting it vote would let a query decide how the file is read: a statement made of pgBouncer
    * log lines would make the server's log pass for pgBouncer's, and hide its queries. A quote a
-   * client sends is written doubled inside the field, so it cannot close the field early.
+   * client sends is written doubled inside the field, so it cannot close the field early. Amazon
+   * Redshift's user activity log writes a query's newlines raw too, with no quoting at all: the
+   * lines after one of its headers are the query's up to the next header. No other format lets a
+   * client start a line (stderr indents, csvlog quotes, the JSON formats escape, syslog heads each
+   * line of a message), so a header a query forges elsewhere hides no line that votes.
    */
   static List<String> recordStarts(List<String> sample) {
     var starts = new java.util.ArrayList<String>(sample.size());
     boolean inCsvQuote = false;
+    boolean inRedshiftQuery = false;
     for (String raw : sample) {
       // under a Kubernetes timestamp (kubectl logs --timestamps) the same holds for what follows
       String line = LogReader.stripKubernetesTimestamp(raw);
@@ -74,6 +79,11 @@ final class FormatDetector {
       if (line.isBlank() || line.charAt(0) == '\t') {
         continue;
       }
+      boolean redshiftHeader = line.charAt(0) == '\'' && RedshiftLog.userActivity(line) != null;
+      if (inRedshiftQuery && !redshiftHeader) {
+        continue;
+      }
+      inRedshiftQuery = redshiftHeader;
       starts.add(raw);
       inCsvQuote = startsCsvRecord(line) && oddQuotes(line);
     }

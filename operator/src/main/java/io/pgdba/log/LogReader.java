@@ -104,7 +104,7 @@ public final class LogReader {
       String redshift = envelope == LogEnvelope.REDSHIFT ? RedshiftLog.contents(sample) : null;
       UnaryOperator<String> inner = envelope != LogEnvelope.REDSHIFT
           ? l -> envelope == null ? null : envelope.unwrap(l, year)
-          : redshift == null ? RedshiftLog::userActivity
+          : redshift == null ? RedshiftLog::userActivityOrQueryLine
               : redshift.startsWith(RedshiftLog.CONNECTION_LOG) ? RedshiftLog::connection
                   : RedshiftLog::userChange;
       for (int i = 0; i < sample.size() && !pgbouncer; i++) {

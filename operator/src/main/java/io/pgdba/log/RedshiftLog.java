@@ -42,10 +42,9 @@ final class RedshiftLog {
     int lines = 0;
     int connection = 0;
     int user = 0;
-    for (String line : sample) {
-      if (line.isBlank()) {
-        continue;
-      }
+    // a query's lines in the user activity log are a client's text: made of connection log
+    // lines, they would make the file pass for that log, every query unread
+    for (String line : FormatDetector.recordStarts(sample)) {
       lines++;
       if (connection(line) != null) {
         connection++;
@@ -215,6 +214,27 @@ final class RedshiftLog {
 
   private static String three(long v) {
     return v < 10 ? "00" + v : v < 100 ? "0" + v : Long.toString(v);
+  }
+
+  /**
+   * A line of the user activity log as stderr would write it: a header's stderr line, or the
+   * next line of the query before it, tab-indented as PostgreSQL indents a message's lines (the
+   * log writes them raw, so a query line shaped like another record, a timestamp first, would
+   * otherwise be read as one that failed); null for a line with control characters (binary
+   * garbage is counted, never joined to a query).
+   */
+  static String userActivityOrQueryLine(String line) {
+    String header = userActivity(line);
+    if (header != null) {
+      return header;
+    }
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == '\uFFFD') {
+        return null;
+      }
+    }
+    return line.isEmpty() ? line : "\t" + line;
   }
 
   /** The stderr line of a user activity header, or null when {@code line} is none. */

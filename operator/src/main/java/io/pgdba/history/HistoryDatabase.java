@@ -50,6 +50,9 @@ public final class HistoryDatabase implements AutoCloseable {
       }
       var ds = new PGSimpleDataSource();
       ds.setURL(JdbcTarget.url(settings));
+      // a run's thousands of rows go as multi-row INSERTs: a fraction of the round trips to a
+      // store across the network (no batch reads its update counts)
+      ds.setReWriteBatchedInserts(true);
       try {
         for (var p : JdbcTarget.properties(settings, "pgdba-history", 10).entrySet()) {
           ds.setProperty(p.getKey().toString(), p.getValue().toString());

@@ -95,7 +95,7 @@ class LeaderElectionIT {
     analysis("before");
     await().atMost(Duration.ofSeconds(60)).until(() -> ready("before"));
     // the follower watches nothing: the analysis ran once, and stays run once
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
         .until(() -> runs.get("configmap/log-before/log").get() == 1);
 
     leader.close();
@@ -105,7 +105,7 @@ class LeaderElectionIT {
     analysis("after");
     await().atMost(Duration.ofSeconds(60)).until(() -> ready("after"));
     // the new leader reconciled "before" too (its informers started), but did not run it again
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
         runs.get("configmap/log-before/log").get() == 1
             && runs.get("configmap/log-after/log").get() == 1);
     assertThat(runs).containsOnlyKeys("configmap/log-before/log", "configmap/log-after/log");

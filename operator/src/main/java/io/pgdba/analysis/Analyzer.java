@@ -8,6 +8,7 @@ import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
 import io.pgdba.log.LogRecord;
 import io.pgdba.log.LogSource;
+import io.pgdba.workload.LogReport;
 import io.pgdba.workload.LogReportAccumulator;
 import io.pgdba.workload.Workload;
 import io.pgdba.workload.WorkloadBuilder;
@@ -86,6 +87,7 @@ public final class Analyzer {
     }
     // Lines are parsed by the reader's threads (ranges of a plain file in parallel), events are
     // assembled on this thread, in order, and fingerprinted and counted on the pipe's worker.
+    LogReport log;
     try (var pipe = new Pipe<LogEvent>(Analyzer::weight)) {
       var sender = pipe.into(builder);
       for (var source : request.logs()) {
@@ -97,9 +99,12 @@ public final class Analyzer {
         unpaired[0] += assembler.unpairedDurations();
       }
       sender.flush();
+      // built while the worker still drains the queued batches: this thread owns the log report,
+      // and it would otherwise wait idle for the worker, then build it while the worker idles
+      log = logReport.build();
       pipe.finish();
     }
-    return builder.build().withLog(logReport.build());
+    return builder.build().withLog(log);
   }
 
   /** Each record to the workload's assembler, then to the log report sections. */

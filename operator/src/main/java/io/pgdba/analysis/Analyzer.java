@@ -88,6 +88,7 @@ public final class Analyzer {
     // Lines are parsed by the reader's threads (ranges of a plain file in parallel), events are
     // assembled on this thread, in order, and fingerprinted and counted on the pipe's worker.
     LogReport log;
+    var workload = new Workload[1];
     try (var pipe = new Pipe<LogEvent>(Analyzer::weight)) {
       var sender = pipe.into(builder);
       for (var source : request.logs()) {
@@ -99,12 +100,14 @@ public final class Analyzer {
         unpaired[0] += assembler.unpairedDurations();
       }
       sender.flush();
-      // built while the worker still drains the queued batches: this thread owns the log report,
-      // and it would otherwise wait idle for the worker, then build it while the worker idles
+      // The two reports are built at once, the workload's by the worker once it has drained the
+      // queued batches, the log report's by this thread that owns it: one after the other, each
+      // thread would sit idle while the other builds.
+      pipe.run(() -> workload[0] = builder.build());
       log = logReport.build();
       pipe.finish();
     }
-    return builder.build().withLog(log);
+    return workload[0].withLog(log);
   }
 
   /** Each record to the workload's assembler, then to the log report sections. */

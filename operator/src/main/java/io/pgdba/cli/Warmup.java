@@ -95,7 +95,9 @@ final class Warmup {
    * operator, the demo) has nothing to gain from it.
    */
   static void start(String[] args) {
+    // on one core the warm-up's work would only queue before the analysis' own
     if (args.length == 0 || !"analyze".equals(args[0])
+        || Runtime.getRuntime().availableProcessors() < 2
         || "false".equals(System.getProperty(PROPERTY))) {
       return;
     }

@@ -101,11 +101,11 @@ final class Warmup {
         || "false".equals(System.getProperty(PROPERTY))) {
       return;
     }
-    boolean json = outputIsJson(args);
+    String output = output(args);
     boolean stats = List.of(args).contains("--stats");
     var thread = new Thread(() -> {
       try {
-        run(json, stats);
+        run(output, stats);
       } catch (Throwable e) {
         // only a head start: whatever went wrong here, the analysis does for itself
       }
@@ -115,17 +115,19 @@ final class Warmup {
   }
 
   /** Analyses the sample and renders it as the command will its report; returns the report. */
-  static AnalysisReport run(boolean json, boolean stats) throws Exception {
+  static AnalysisReport run(String output, boolean stats) throws Exception {
     var source = new LogSource("warm-up sample",
         () -> new ByteArrayInputStream(SAMPLE.getBytes(StandardCharsets.UTF_8)));
     var request = new AnalysisRequest(List.of(source), new LogReaderOptions(null, null),
         WorkloadOptions.defaults(), null, AdvisorOptions.defaults(), 1000);
     var report = new Analyzer().run(request, Analyzer.Progress.NONE);
     var options = new ReportOptions(0, 1000);
-    if (json) {
-      JsonReport.write(report, options, Writer.nullWriter());
-    } else {
-      TextReport.render(report, options);
+    switch (output) {
+      case "json" -> JsonReport.write(report, options, Writer.nullWriter());
+      case "text" -> TextReport.render(report, options);
+      default -> {
+        // the other renderings are rarer: the sample's analysis alone is warmed for them
+      }
     }
     if (stats) {
       RunStats.start().summary(report);
@@ -133,14 +135,19 @@ final class Warmup {
     return report;
   }
 
-  /** Whether the command line asks for {@code --output json} (picocli has not parsed it yet). */
-  static boolean outputIsJson(String[] args) {
+  /**
+   * The value of {@code --output} ({@code text} when absent): picocli has not parsed the command
+   * line yet, and a wrong guess only warms a renderer that goes unused.
+   */
+  static String output(String[] args) {
+    String output = "text";
     for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--output=json")
-          || args[i].equals("--output") && i + 1 < args.length && args[i + 1].equals("json")) {
-        return true;
+      if (args[i].startsWith("--output=")) {
+        output = args[i].substring("--output=".length());
+      } else if (args[i].equals("--output") && i + 1 < args.length) {
+        output = args[++i];
       }
     }
-    return false;
+    return output;
   }
 }

@@ -17,7 +17,7 @@ class WarmupTest {
 
   @Test
   void theSampleIsReadWhollyAndFillsTheReportSections() throws Exception {
-    var report = Warmup.run(true, true);
+    var report = Warmup.run("json", true);
     var source = report.sources().get(0);
     assertThat(source.unparsedLines()).isZero();
     assertThat(source.logLinePrefix()).isEqualTo("%t [%p]: user=%u,db=%d,app=%a,client=%h ");
@@ -40,15 +40,16 @@ class WarmupTest {
     assertThat(log.deadlocks()).isNotEmpty();
     assertThat(log.tempFiles()).isNotEmpty();
     assertThat(log.autovacuum()).isNotEmpty();
-    assertThat(Warmup.run(false, false).workload().queries()).hasSize(2);
+    assertThat(Warmup.run("text", false).workload().queries()).hasSize(2);
+    assertThat(Warmup.run("html", false).workload().queries()).hasSize(2);
   }
 
   @Test
-  void onlyAnalyzeWarmsUpAndTheOutputFlagIsRead() {
-    assertThat(Warmup.outputIsJson(new String[] {"analyze", "--output", "json"})).isTrue();
-    assertThat(Warmup.outputIsJson(new String[] {"analyze", "--output=json"})).isTrue();
-    assertThat(Warmup.outputIsJson(new String[] {"analyze", "--log", "json"})).isFalse();
-    assertThat(Warmup.outputIsJson(new String[] {"analyze", "--output"})).isFalse();
+  void theOutputFlagIsReadAsPicocliWill() {
+    assertThat(Warmup.output(new String[] {"analyze", "--output", "json"})).isEqualTo("json");
+    assertThat(Warmup.output(new String[] {"analyze", "--output=sql"})).isEqualTo("sql");
+    assertThat(Warmup.output(new String[] {"analyze", "--log", "json"})).isEqualTo("text");
+    assertThat(Warmup.output(new String[] {"analyze", "--output"})).isEqualTo("text");
   }
 
   /** The report of a log is the same whether the warm-up ran beside it or not. */

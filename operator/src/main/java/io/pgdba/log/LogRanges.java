@@ -124,9 +124,6 @@ final class LogRanges {
     long truncated = 0;
     long line = lastLine;
     boolean firstRange = true;
-    // The first range, cut but not parsed yet: see below
-    byte[] firstBlock = null;
-    int firstCut = 0;
     byte[] carry = head;
     try {
       boolean eof = false;
@@ -153,10 +150,6 @@ final class LogRanges {
             continue;
           }
           // one entry bigger than a range: the rest in order, by one parser, as sequentially
-          if (firstBlock != null) {
-            truncated += parseFirst(firstBlock, firstCut, first, lastLine, free);
-            firstBlock = null;
-          }
           drain(inFlight, sink, stats, escaped, free);
           var parser = firstRange ? first : newParser(sink, stats);
           var rest = new java.io.SequenceInputStream(new ByteArrayInputStream(carry), in);
@@ -169,24 +162,19 @@ final class LogRanges {
         }
         long lines = countLines(block, cut, eof);
         if (firstRange) {
-          // Parsed on this thread (it continues what the caller's parser holds open), but only
-          // once the next ranges are on the workers: parsed first, it would keep them idle for
-          // the slowest range of the read (the code still cold), and the workload thread, fed
-          // by this one alone, waiting. Its lines are counted as a worker's range's are.
-          firstBlock = block;
-          firstCut = cut;
+          // continues what the caller's parser holds open; a record it holds ends here
+          var reader = new LineReader(block, cut);
+          line = parse(reader, first, line);
+          first.finish();
+          truncated += reader.truncatedLines();
           firstRange = false;
-          line += lines;
           carry = java.util.Arrays.copyOfRange(block, cut, n);
+          recycle(block, free);
           continue;
         } else {
           long base = line;
           byte[] data = block;
           int length = cut;
-          if (firstBlock != null && inFlight.size() >= inFlightLimit()) {
-            truncated += parseFirst(firstBlock, firstCut, first, lastLine, free);
-            firstBlock = null;
-          }
           while (inFlight.size() >= inFlightLimit()) {
             truncated += deliver(inFlight.poll(), sink, stats, escaped, free);
           }
@@ -195,9 +183,6 @@ final class LogRanges {
         }
         carry = java.util.Arrays.copyOfRange(block, cut, n);
       }
-      if (firstBlock != null) {
-        truncated += parseFirst(firstBlock, firstCut, first, lastLine, free);
-      }
       while (!inFlight.isEmpty()) {
         truncated += deliver(inFlight.poll(), sink, stats, escaped, free);
       }
@@ -205,21 +190,6 @@ final class LogRanges {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /**
-   * Parses the first range with the caller's parser, which then closes the record it holds;
-   * returns its truncated lines. Its line numbers start after {@code lastLine}, as when it was
-   * cut and its lines counted ({@link #countLines}, as for every range).
-   */
-  private long parseFirst(
-      byte[] block, int cut, StderrParser first, long lastLine, ArrayDeque<byte[]> free)
-      throws IOException {
-    var reader = new LineReader(block, cut);
-    parse(reader, first, lastLine);
-    first.finish();
-    recycle(block, free);
-    return reader.truncatedLines();
   }
 
   private StderrParser newParser(Consumer<LogRecord> sink, ParseStats stats) {

@@ -8,6 +8,7 @@ import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
 import io.pgdba.log.LogRecord;
 import io.pgdba.log.LogSource;
+import io.pgdba.workload.LogReport;
 import io.pgdba.workload.LogReportAccumulator;
 import io.pgdba.workload.Workload;
 import io.pgdba.workload.WorkloadBuilder;
@@ -86,6 +87,8 @@ public final class Analyzer {
     }
     // Lines are parsed by the reader's threads (ranges of a plain file in parallel), events are
     // assembled on this thread, in order, and fingerprinted and counted on the pipe's worker.
+    LogReport log;
+    var workload = new Workload[1];
     try (var pipe = new Pipe<LogEvent>(Analyzer::weight)) {
       var sender = pipe.into(builder);
       for (var source : request.logs()) {
@@ -97,9 +100,14 @@ public final class Analyzer {
         unpaired[0] += assembler.unpairedDurations();
       }
       sender.flush();
+      // The two reports are built at once, the workload's by the worker once it has drained the
+      // queued batches, the log report's by this thread that owns it: one after the other, each
+      // thread would sit idle while the other builds.
+      pipe.run(() -> workload[0] = builder.build());
+      log = logReport.build();
       pipe.finish();
     }
-    return builder.build().withLog(logReport.build());
+    return workload[0].withLog(log);
   }
 
   /** Each record to the workload's assembler, then to the log report sections. */

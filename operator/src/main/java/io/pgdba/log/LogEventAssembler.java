@@ -100,7 +100,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
                 Phase.EXECUTE,
                 m.substring(8, colon),
                 text(w, m, colon + 2),
-                Parameters.lazy(r.detail()),
+                parameters(w, r),
                 result(w)));
       }
     } else if (m.startsWith("checkpoint complete")) {
@@ -212,12 +212,12 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     if (colon < 0) {
       return;
     }
-    List<String> params = phase == Phase.PARSE ? List.of() : Parameters.lazy(r.detail());
+    var worked = worked(r, m, colon + 2);
+    List<String> params = phase == Phase.PARSE ? List.of() : parameters(worked, r);
     String name = m.substring(nameStart, colon);
     if (name.startsWith("fetch from ")) {
       name = name.substring(11); // a further fetch from an open portal: same statement
     }
-    var worked = worked(r, m, colon + 2);
     sink.accept(
         new ExecutedStatement(
             origin(r),
@@ -240,6 +240,12 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   private static String text(WorkedText w, String m, int start) {
     return w != null ? w.text() : m.substring(start);
+  }
+
+  /** The record's parameters: parsed by the range's thread when it did, else parsed when read. */
+  private static List<String> parameters(WorkedText w, LogRecord r) {
+    List<String> parsed = w == null ? null : w.parametersOf(r.detail());
+    return parsed != null ? parsed : Parameters.lazy(r.detail());
   }
 
   private static Object result(WorkedText w) {

@@ -12,12 +12,18 @@ public final class WorkedText {
   private final int start;
   private final String text;
   private final Object result;
+  /** The record's DETAIL these parameters were parsed from, or null. */
+  private final String detail;
+  private final java.util.List<String> parameters;
 
-  private WorkedText(String message, int start, Object result, String text) {
+  private WorkedText(String message, int start, Object result, String text, String detail,
+      java.util.List<String> parameters) {
     this.message = message;
     this.start = start;
     this.text = text;
     this.result = result;
+    this.detail = detail;
+    this.parameters = parameters;
   }
 
   /** The text of the statement a record carries, with its work done; null when it has none. */
@@ -31,7 +37,18 @@ public final class WorkedText {
       return null;
     }
     String text = m.substring(start);
-    return new WorkedText(m, start, work.apply(text), text);
+    // an execution's parameters, parsed here too: the workload's thread reads every one of them
+    var parameters = Parameters.lazy(r.detail());
+    parameters.isEmpty();
+    return new WorkedText(m, start, work.apply(text), text, r.detail(), parameters);
+  }
+
+  /**
+   * The parameters of {@code detail} ({@link Parameters#lazy}), already parsed, when this was
+   * cut from a record with that very DETAIL; else null.
+   */
+  java.util.List<String> parametersOf(String detail) {
+    return detail == this.detail ? parameters : null;
   }
 
   /** This, if it was cut from {@code m} (the same instance) at {@code at}; else null. */

@@ -151,6 +151,45 @@ class TextWorkDifferentialTest {
     assertThat(lied.workload()).isEqualTo(reference.workload());
   }
 
+  /**
+   * Work travels only with the record it was done for: another record given the same message
+   * but its own DETAIL gets its own parameters, and one with an equal but other message String
+   * gets no work at all.
+   */
+  @Test
+  void workMovedToAnotherRecordIsNotUsed() {
+    TextWork work = WorkloadBuilder.textWork();
+    String message = "duration: 1.5 ms  execute S_1: SELECT * FROM t WHERE id = $1";
+    var done = record(message, "parameters: $1 = '1'").withTextWork(work);
+    assertThat(done.worked()).isNotNull();
+    var events = new ArrayList<LogEvent>();
+    var assembler = new LogEventAssembler(events::add);
+    assembler.accept(done);
+    assembler.accept(withWorked(record(message, "parameters: $1 = '2'"), done.worked()));
+    assembler.accept(withWorked(record(new String(message.toCharArray()),
+        "parameters: $1 = '3'"), done.worked()));
+    var statements = events.stream().map(e -> (ExecutedStatement) e).toList();
+    assertThat(statements).extracting(s -> List.copyOf(s.parameters()))
+        .containsExactly(List.of("'1'"), List.of("'2'"), List.of("'3'"));
+    assertThat(statements.get(0).precomputed()).isNotNull();
+    assertThat(statements.get(0).text()).isSameAs(done.worked().text());
+    assertThat(statements.get(1).precomputed()).isNotNull();
+    assertThat(statements.get(2).precomputed()).isNull();
+    assertThat(statements).extracting(ExecutedStatement::text)
+        .containsOnly("SELECT * FROM t WHERE id = $1");
+  }
+
+  private static LogRecord record(String message, String detail) {
+    return new LogRecord(null, "LOG", 7, null, "d", "u", "a", "h", null, null, message, detail,
+        null, null, null, "t.log", 1);
+  }
+
+  private static LogRecord withWorked(LogRecord r, WorkedText w) {
+    return new LogRecord(r.timestamp(), r.severity(), r.pid(), r.sessionId(), r.database(),
+        r.user(), r.application(), r.host(), r.sqlState(), r.queryId(), r.message(), r.detail(),
+        r.hint(), r.context(), r.statement(), r.source(), r.line(), w);
+  }
+
   @Test
   void readsWithoutRangesCarryNoWorkAndGiveTheSame() throws IOException {
     // sequential (pgdba.log.rangeWorkers=1)

@@ -211,9 +211,8 @@ final class LogRanges {
   private Range parseRange(byte[] data, int length, long base) throws IOException {
     var records = new ArrayList<LogRecord>();
     var stats = new ParseStats(source);
-    var work = textWork == null ? null : textWork.get();
-    Consumer<LogRecord> sink = work == null ? records::add : r -> records.add(r.withTextWork(work));
-    var parser = newParser(sink, stats);
+    var parser = newParser(records::add, stats)
+        .textWork(textWork == null ? null : textWork.get());
     var lines = new LineReader(data, length);
     long last = parse(lines, parser, base);
     parser.finish();

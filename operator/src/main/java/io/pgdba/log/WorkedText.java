@@ -28,8 +28,12 @@ public final class WorkedText {
 
   /** The text of the statement a record carries, with its work done; null when it has none. */
   static WorkedText of(LogRecord r, TextWork work) {
-    String m = r.message();
-    if (m == null || !"LOG".equals(r.severity())) {
+    return of(r.severity(), r.message(), r.detail(), work);
+  }
+
+  /** As {@link #of(LogRecord, TextWork)}, for a record of these fields being built. */
+  static WorkedText of(String severity, String m, String detail, TextWork work) {
+    if (m == null || !"LOG".equals(severity)) {
       return null;
     }
     int start = textStart(m);
@@ -38,9 +42,9 @@ public final class WorkedText {
     }
     String text = m.substring(start);
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
-    var parameters = Parameters.lazy(r.detail());
+    var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
-    return new WorkedText(m, start, work.apply(text), text, r.detail(), parameters);
+    return new WorkedText(m, start, work.apply(text), text, detail, parameters);
   }
 
   /**

@@ -2,9 +2,10 @@ package io.pgdba.log;
 
 /**
  * A statement text cut from a record's message by a range's thread, with what a {@link TextWork}
- * made of it. Only {@link #of} makes one, from the message itself, and {@link #at} hands it out
- * only for that very message and offset: the text is then, by construction, the one the
- * assembler would cut there itself.
+ * made of it and the record's parameters parsed. Only {@link #of} makes one, from the message
+ * itself, and {@link #at} hands it out only for that very message (the same instance) and
+ * offset: the text is then, by construction, the one the assembler would cut there itself; the
+ * parameters likewise only for the very DETAIL they were parsed from ({@link #parametersOf}).
  */
 public final class WorkedText {
 

@@ -63,9 +63,16 @@ public final class LogReader {
    * read otherwise (sequentially, other formats) carry none.
    */
   public LogReader withTextWork(java.util.function.Supplier<? extends TextWork> perThread) {
-    this.textWork = perThread;
+    this.textWork = Boolean.parseBoolean(System.getProperty(TEXT_WORK_PROPERTY, "true"))
+        ? perThread : null;
     return this;
   }
+
+  /**
+   * System property: {@code false} leaves all work on statement texts to the consumer (the
+   * outcome is the same either way; a switch to compare the two on a machine's cores).
+   */
+  public static final String TEXT_WORK_PROPERTY = "pgdba.log.rangeTextWork";
 
   /** For tests: ranges of {@code rangeBytes}, parsed by {@code rangeWorkers} threads. */
   LogReader(LogReaderOptions options, int rangeBytes, int rangeWorkers) {

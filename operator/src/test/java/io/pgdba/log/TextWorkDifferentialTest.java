@@ -136,6 +136,24 @@ class TextWorkDifferentialTest {
     }
   }
 
+  /** -Dpgdba.log.rangeTextWork=false turns the help off; the workload is the same. */
+  @Test
+  void theSwitchTurnsTheHelpOff() {
+    byte[] bytes = log(10, 1500);
+    var options = new LogReaderOptions(null, PREFIX);
+    var helped = read(bytes, options, 4096, 2, WorkloadBuilder::textWork);
+    assertThat(helped.helped()).isPositive();
+    Outcome off;
+    System.setProperty(LogReader.TEXT_WORK_PROPERTY, "false");
+    try {
+      off = read(bytes, options, 4096, 2, WorkloadBuilder::textWork);
+    } finally {
+      System.clearProperty(LogReader.TEXT_WORK_PROPERTY);
+    }
+    assertThat(off.helped()).isZero();
+    assertThat(off.workload()).isEqualTo(helped.workload());
+  }
+
   /** Work that answers wrongly is never taken for the text's: the event's text decides. */
   @Test
   void aResultForAnotherTextIsNotUsed() {

@@ -75,7 +75,8 @@ public final class Analyzer {
       throws AnalysisException {
     var builder = new WorkloadBuilder(request.workloadOptions());
     var logReport = new LogReportAccumulator();
-    var reader = new LogReader(request.logOptions());
+    // the range threads fingerprint statement texts ahead of the workload's thread
+    var reader = new LogReader(request.logOptions()).withTextWork(WorkloadBuilder::textWork);
     if (!Pipe.worthIt()) {
       for (var source : request.logs()) {
         var assembler = new LogEventAssembler(builder.andThen(logReport::event));

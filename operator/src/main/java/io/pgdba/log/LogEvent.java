@@ -51,6 +51,8 @@ public sealed interface LogEvent {
    * @param text the SQL text as logged (with {@code $n} placeholders for extended protocol)
    * @param parameters values of {@code $1..$n} from {@code DETAIL: parameters:}, in order, as SQL
    *     literals exactly as logged (quoted strings keep their quotes, NULL stays NULL); empty if none
+   * @param precomputed what a {@link TextWork} made of this very {@code text} on a reading
+   *     thread, or null
    */
   record ExecutedStatement(
       Origin origin,
@@ -58,8 +60,15 @@ public sealed interface LogEvent {
       String preparedName,
       double durationMs,
       String text,
-      List<String> parameters)
-      implements LogEvent {}
+      List<String> parameters,
+      Object precomputed)
+      implements LogEvent {
+
+    public ExecutedStatement(Origin origin, Phase phase, String preparedName, double durationMs,
+        String text, List<String> parameters) {
+      this(origin, phase, preparedName, durationMs, text, parameters, null);
+    }
+  }
 
   /** An auto_explain plan ({@code duration: X ms  plan:}), text or JSON. */
   record ExplainedStatement(

@@ -35,7 +35,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   /** A {@code log_statement} line waiting for the {@code log_duration} line of its session. */
   private record Pending(
-      Origin origin, Phase phase, String name, String text, List<String> params) {}
+      Origin origin, Phase phase, String name, String text, List<String> params,
+      Object precomputed) {}
 
   private final Consumer<LogEvent> sink;
   private final Map<Object, Pending> pending =
@@ -85,18 +86,22 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     if (m.startsWith(DURATION)) {
       duration(r, m);
     } else if (m.startsWith("statement: ")) {
-      pending.put(key(r), new Pending(origin(r), Phase.SIMPLE, null, m.substring(11), List.of()));
+      var w = worked(r, m, 11);
+      pending.put(key(r), new Pending(origin(r), Phase.SIMPLE, null, text(w, m, 11), List.of(),
+          result(w)));
     } else if (m.startsWith("execute ")) {
       int colon = m.indexOf(": ", 8);
       if (colon > 0) {
+        var w = worked(r, m, colon + 2);
         pending.put(
             key(r),
             new Pending(
                 origin(r),
                 Phase.EXECUTE,
                 m.substring(8, colon),
-                m.substring(colon + 2),
-                Parameters.lazy(r.detail())));
+                text(w, m, colon + 2),
+                parameters(w, r),
+                result(w)));
       }
     } else if (m.startsWith("checkpoint complete")) {
       server(r, Kind.CHECKPOINT, MessageNumbers.after(m, "write=") * 1000);
@@ -138,7 +143,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       if (p == null) {
         unpairedDurations++;
       } else {
-        sink.accept(new ExecutedStatement(p.origin, p.phase, p.name, durationMs, p.text, p.params));
+        sink.accept(new ExecutedStatement(p.origin, p.phase, p.name, durationMs, p.text, p.params,
+            p.precomputed));
       }
       return;
     }
@@ -148,9 +154,11 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       return;
     }
     if (m.startsWith("statement: ", w)) {
+      var worked = worked(r, m, w + 11);
       sink.accept(
           new ExecutedStatement(
-              origin(r), Phase.SIMPLE, null, durationMs, m.substring(w + 11), List.of()));
+              origin(r), Phase.SIMPLE, null, durationMs, text(worked, m, w + 11), List.of(),
+              result(worked)));
     } else if (m.startsWith("execute ", w)) {
       extended(r, m, w + 8, Phase.EXECUTE, durationMs);
     } else if (m.startsWith("bind ", w)) {
@@ -204,7 +212,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     if (colon < 0) {
       return;
     }
-    List<String> params = phase == Phase.PARSE ? List.of() : Parameters.lazy(r.detail());
+    var worked = worked(r, m, colon + 2);
+    List<String> params = phase == Phase.PARSE ? List.of() : parameters(worked, r);
     String name = m.substring(nameStart, colon);
     if (name.startsWith("fetch from ")) {
       name = name.substring(11); // a further fetch from an open portal: same statement
@@ -215,8 +224,32 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
             phase,
             name,
             durationMs,
-            m.substring(colon + 2),
-            params));
+            text(worked, m, colon + 2),
+            params,
+            result(worked)));
+  }
+
+  /**
+   * The statement text a range's thread cut from this very message at {@code start} and worked
+   * on ahead ({@link TextWork}), or null: then the text is cut here, with no work done.
+   */
+  private static WorkedText worked(LogRecord r, String m, int start) {
+    var w = r.worked();
+    return w == null ? null : w.at(m, start);
+  }
+
+  private static String text(WorkedText w, String m, int start) {
+    return w != null ? w.text() : m.substring(start);
+  }
+
+  /** The record's parameters: parsed by the range's thread when it did, else parsed when read. */
+  private static List<String> parameters(WorkedText w, LogRecord r) {
+    List<String> parsed = w == null ? null : w.parametersOf(r.detail());
+    return parsed != null ? parsed : Parameters.lazy(r.detail());
+  }
+
+  private static Object result(WorkedText w) {
+    return w == null ? null : w.result();
   }
 
   /** auto_explain: {@code Query Text: ...} then the plan, or a JSON document. */

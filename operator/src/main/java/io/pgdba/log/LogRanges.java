@@ -68,6 +68,8 @@ final class LogRanges {
   private final int rangeBytes;
   private final int maxRangeBytes;
   private final int workers;
+  /** Work on statement texts for this read's threads, one instance each; null for none. */
+  private ThreadLocal<TextWork> textWork;
 
   /** @param maxRangeBytes a range that grows past this without a record start ends the ranges */
   LogRanges(
@@ -84,6 +86,15 @@ final class LogRanges {
     this.rangeBytes = rangeBytes;
     this.maxRangeBytes = maxRangeBytes;
     this.workers = workers;
+  }
+
+  /**
+   * Has each range's thread do {@code perThread}'s work on the statement texts of the records it
+   * parses ({@link LogRecord#worked()}), an instance per thread; null for none.
+   */
+  LogRanges textWork(java.util.function.Supplier<? extends TextWork> perThread) {
+    this.textWork = perThread == null ? null : ThreadLocal.withInitial(perThread);
+    return this;
   }
 
   /**
@@ -200,7 +211,8 @@ final class LogRanges {
   private Range parseRange(byte[] data, int length, long base) throws IOException {
     var records = new ArrayList<LogRecord>();
     var stats = new ParseStats(source);
-    var parser = newParser(records::add, stats);
+    var parser = newParser(records::add, stats)
+        .textWork(textWork == null ? null : textWork.get());
     var lines = new LineReader(data, length);
     long last = parse(lines, parser, base);
     parser.finish();

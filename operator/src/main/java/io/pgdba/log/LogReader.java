@@ -54,6 +54,26 @@ public final class LogReader {
   /** System property: threads that parse ranges of a plain stderr file (1 = sequential). */
   public static final String RANGE_WORKERS_PROPERTY = "pgdba.log.rangeWorkers";
 
+  /** Work on statement texts for the threads that parse ranges; null for none. */
+  private java.util.function.Supplier<? extends TextWork> textWork;
+
+  /**
+   * Has the threads that parse ranges of a plain stderr file do {@code perThread}'s work on the
+   * statement texts ahead of the consumer ({@link TextWork}), an instance per thread. Records
+   * read otherwise (sequentially, other formats) carry none.
+   */
+  public LogReader withTextWork(java.util.function.Supplier<? extends TextWork> perThread) {
+    this.textWork = Boolean.parseBoolean(System.getProperty(TEXT_WORK_PROPERTY, "true"))
+        ? perThread : null;
+    return this;
+  }
+
+  /**
+   * System property: {@code false} leaves all work on statement texts to the consumer (the
+   * outcome is the same either way; a switch to compare the two on a machine's cores).
+   */
+  public static final String TEXT_WORK_PROPERTY = "pgdba.log.rangeTextWork";
+
   /** For tests: ranges of {@code rangeBytes}, parsed by {@code rangeWorkers} threads. */
   LogReader(LogReaderOptions options, int rangeBytes, int rangeWorkers) {
     this.options = options;
@@ -153,7 +173,8 @@ public final class LogReader {
           && parser instanceof StderrParser stderr) {
         // A plain stderr file: ranges cut at record starts, parsed in parallel, in order.
         var ranges = new LogRanges(prefix, mismatch, name, rangeBytes,
-            (int) Math.min(LogRanges.MAX_RANGE_BYTES, 32L * rangeBytes), rangeWorkers);
+            (int) Math.min(LogRanges.MAX_RANGE_BYTES, 32L * rangeBytes), rangeWorkers)
+            .textWork(textWork);
         long before = lines.bytesRead();
         var outcome = ranges.read(
             lines.takeBuffered(), plain, lineNumber, stderr, sink, stats, progress, before);

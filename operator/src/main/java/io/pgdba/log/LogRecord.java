@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param source the file name (or "stdin", or a pod name) the record came from
  * @param line the 1-based line number of the record's first line in {@code source}
+ * @param worked the statement text of the message with its {@link TextWork} done ahead, by the
+ *     thread that parsed the record; null when none was done
  */
 public record LogRecord(
     Instant timestamp,
@@ -27,4 +29,36 @@ public record LogRecord(
     String context,
     String statement,
     String source,
-    long line) {}
+    long line,
+    WorkedText worked) {
+
+  public LogRecord(
+      Instant timestamp,
+      String severity,
+      Integer pid,
+      String sessionId,
+      String database,
+      String user,
+      String application,
+      String host,
+      String sqlState,
+      Long queryId,
+      String message,
+      String detail,
+      String hint,
+      String context,
+      String statement,
+      String source,
+      long line) {
+    this(timestamp, severity, pid, sessionId, database, user, application, host, sqlState,
+        queryId, message, detail, hint, context, statement, source, line, null);
+  }
+
+  /** This record with {@code work} done on its statement text, if it carries one. */
+  LogRecord withTextWork(TextWork work) {
+    var w = WorkedText.of(this, work);
+    return w == null ? this : new LogRecord(timestamp, severity, pid, sessionId, database, user,
+        application, host, sqlState, queryId, message, detail, hint, context, statement, source,
+        line, w);
+  }
+}

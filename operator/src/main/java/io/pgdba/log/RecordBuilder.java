@@ -151,6 +151,11 @@ final class RecordBuilder {
   }
 
   LogRecord build(String source) {
+    return build(source, null);
+  }
+
+  /** The record, with {@code work} done on its statement text (none when null). */
+  LogRecord build(String source, TextWork work) {
     closeMultiline();
     open = false;
     String message = parts[0];
@@ -177,6 +182,8 @@ final class RecordBuilder {
         parts[Part.CONTEXT.ordinal()],
         parts[Part.STATEMENT.ordinal()],
         source,
-        line);
+        line,
+        work == null ? null : WorkedText.of(severity, parts[Part.MESSAGE.ordinal()],
+            parts[Part.DETAIL.ordinal()], work));
   }
 }

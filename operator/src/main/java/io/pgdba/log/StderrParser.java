@@ -18,6 +18,8 @@ final class StderrParser implements RecordParser {
   private final ParseStats stats;
   private final PrefixFields fields = new PrefixFields();
   private final RecordBuilder open = new RecordBuilder();
+  /** Work done on the statement texts of the records built here ({@link TextWork}), or null. */
+  private TextWork textWork;
 
   /**
    * @param mismatch the reason reported for a line that does not carry the prefix
@@ -33,6 +35,12 @@ final class StderrParser implements RecordParser {
     this.source = source;
     this.sink = sink;
     this.stats = stats;
+  }
+
+  /** Has this parser do {@code work} on its records' statement texts as it builds them. */
+  StderrParser textWork(TextWork work) {
+    this.textWork = work;
+    return this;
   }
 
   @Override
@@ -136,7 +144,7 @@ final class StderrParser implements RecordParser {
 
   private void flush() {
     if (open.isOpen()) {
-      sink.accept(open.build(source));
+      sink.accept(open.build(source, textWork));
     }
   }
 

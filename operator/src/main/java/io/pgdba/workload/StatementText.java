@@ -40,6 +40,29 @@ final class StatementText {
     }
   }
 
+  /**
+   * What this copy knows, for {@code equal}, a String equal to {@link #text}: every value is a
+   * function of the text alone.
+   */
+  StatementText forEqualText(String equal) {
+    var t = new StatementText(equal, fingerprint);
+    t.verb = verb;
+    t.hashed = hashed;
+    t.textHash = textHash;
+    t.volatility = volatility;
+    return t;
+  }
+
+  /**
+   * Works out now the verb and the text hash, which the workload's thread asks of every text
+   * (volatility, asked of repeats only, stays to be worked out when first asked).
+   */
+  StatementText complete() {
+    verb();
+    identity(java.util.List.of());
+    return this;
+  }
+
   /** {@link SessionTracker#firstWord}. */
   String verb() {
     if (verb == null) {

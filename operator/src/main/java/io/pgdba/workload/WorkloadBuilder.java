@@ -5,6 +5,7 @@ import io.pgdba.log.LogEvent.ExecutedStatement;
 import io.pgdba.log.LogEvent.ExplainedStatement;
 import io.pgdba.log.LogEvent.LogError;
 import io.pgdba.log.LogEvent.ServerEvent;
+import io.pgdba.log.TextWork;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -115,7 +116,10 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         totalTimeMs += ms;
       }
     }
-    var text = textOf(s.text());
+    var text = precomputed(s);
+    if (text == null) {
+      text = textOf(s.text());
+    }
     var acc = accumulatorFor(text);
     distinctCounter.add(acc.hash);
     var o = s.origin();
@@ -153,6 +157,23 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         foldRarest();
       }
     }
+  }
+
+  /**
+   * The work a reading thread did for the builder on this statement's text ({@link #textWork()}),
+   * when it was done on the very String the event carries; else null, and the builder works it
+   * out itself. The two give the same: {@link StatementText} is a function of the text alone.
+   */
+  static StatementText precomputed(ExecutedStatement s) {
+    return s.precomputed() instanceof StatementText t && t.text == s.text() ? t : null;
+  }
+
+  /**
+   * The work on statement texts that a thread parsing the log may do ahead of this builder, a new
+   * instance for each such thread ({@link io.pgdba.log.LogReader#withTextWork}).
+   */
+  public static TextWork textWork() {
+    return new StatementTextWork();
   }
 
   /**

@@ -1,0 +1,100 @@
+package io.pgdba.log;
+
+/**
+ * A statement text cut from a record's message by a range's thread, with what a {@link TextWork}
+ * made of it and the record's parameters parsed. Only {@link #of} makes one, from the message
+ * itself, and {@link #at} hands it out only for that very message (the same instance) and
+ * offset: the text is then, by construction, the one the assembler would cut there itself; the
+ * parameters likewise only for the very DETAIL they were parsed from ({@link #parametersOf}).
+ */
+public final class WorkedText {
+
+  private final String message;
+  private final int start;
+  private final String text;
+  private final Object result;
+  /** The record's DETAIL these parameters were parsed from, or null. */
+  private final String detail;
+  private final java.util.List<String> parameters;
+
+  private WorkedText(String message, int start, Object result, String text, String detail,
+      java.util.List<String> parameters) {
+    this.message = message;
+    this.start = start;
+    this.text = text;
+    this.result = result;
+    this.detail = detail;
+    this.parameters = parameters;
+  }
+
+  /** The text of the statement a record carries, with its work done; null when it has none. */
+  static WorkedText of(LogRecord r, TextWork work) {
+    return of(r.severity(), r.message(), r.detail(), work);
+  }
+
+  /** As {@link #of(LogRecord, TextWork)}, for a record of these fields being built. */
+  static WorkedText of(String severity, String m, String detail, TextWork work) {
+    if (m == null || !"LOG".equals(severity)) {
+      return null;
+    }
+    int start = textStart(m);
+    if (start < 0) {
+      return null;
+    }
+    String text = m.substring(start);
+    // an execution's parameters, parsed here too: the workload's thread reads every one of them
+    var parameters = Parameters.lazy(detail);
+    parameters.isEmpty();
+    return new WorkedText(m, start, work.apply(text), text, detail, parameters);
+  }
+
+  /**
+   * The parameters of {@code detail} ({@link Parameters#lazy}), already parsed, when this was
+   * cut from a record with that very DETAIL; else null.
+   */
+  java.util.List<String> parametersOf(String detail) {
+    return detail == this.detail ? parameters : null;
+  }
+
+  /** This, if it was cut from {@code m} (the same instance) at {@code at}; else null. */
+  WorkedText at(String m, int at) {
+    return m == message && at == start ? this : null;
+  }
+
+  public String text() {
+    return text;
+  }
+
+  public Object result() {
+    return result;
+  }
+
+  /**
+   * Where the assembler starts an executed statement's text ({@code duration: X ms  statement:}
+   * or {@code execute <name>:}, with or without the duration, as {@link LogEventAssembler}
+   * reads them), or -1: parse and bind phases are not fingerprinted, so they get no work. A start
+   * the assembler does not choose only wastes this thread's work ({@link #at} declines it).
+   */
+  static int textStart(String m) {
+    int w = 0;
+    if (m.startsWith("duration: ")) {
+      int ms = m.indexOf(" ms", 10);
+      if (ms < 0) {
+        return -1;
+      }
+      int rest = ms + 3;
+      w = m.startsWith("  ", rest) ? rest + 2 : m.startsWith(" ", rest) ? rest + 1 : -1;
+      if (w < 0) {
+        return -1;
+      }
+    }
+    if (m.startsWith("statement: ", w)) {
+      return w + 11;
+    }
+    if (m.startsWith("execute ", w)) {
+      int colon = m.indexOf(": ", w + 8);
+      return colon < 0 ? -1 : colon + 2;
+    }
+    return -1;
+  }
+}

@@ -58,11 +58,26 @@ public final class Fingerprinter {
   private int firstItemEnd;
   private int listEnd;
 
-  public Fingerprinter() {}
+  /** Results by statement shape ({@link ShapeCache}); null for an instance without. */
+  private final ShapeCache shapes;
+  /** While normalizing for the cache: the starts of the literals whose value was used. */
+  private boolean recording;
+  private int[] kept = new int[8];
+  private int keptCount;
+
+  /** An instance for many statements, with a cache of results by statement shape. */
+  public Fingerprinter() {
+    this(true);
+  }
+
+  /** Without the shape cache: the reference the cache is tested against, and one-shot uses. */
+  Fingerprinter(boolean shapeCache) {
+    shapes = shapeCache ? new ShapeCache() : null;
+  }
 
   /** Normalizes one statement (allocates; prefer an instance for many statements). */
   public static NormalizedQuery normalize(String sql) {
-    var f = new Fingerprinter();
+    var f = new Fingerprinter(false);
     long hash = f.fingerprint(sql == null ? "" : sql);
     return new NormalizedQuery(hex(hash), f.text());
   }
@@ -103,6 +118,41 @@ public final class Fingerprinter {
 
   /** Normalizes {@code sql} into this instance's buffer and returns its 64-bit fingerprint. */
   public long fingerprint(CharSequence sql) {
+    tok.reset(sql, MAX_INPUT_CHARS);
+    if (shapes == null || !shapes.readKey(tok)) {
+      return normalizeRead();
+    }
+    // A text of a shape seen before: the results are copied, the same a run would give.
+    if (shapes.find(tok.chars())) {
+      char[] text = shapes.text();
+      outLen = 0;
+      reserve(text.length);
+      System.arraycopy(text, 0, out, 0, text.length);
+      outLen = text.length;
+      return shapes.fingerprint();
+    }
+    tok.rewind();
+    recording = true;
+    keptCount = 0;
+    long hash = normalizeRead();
+    recording = false;
+    shapes.store(kept, keptCount, out, outLen, hash, tok.chars());
+    return hash;
+  }
+
+  /** Hit and miss counts of the shape cache: {hits, misses, texts too long to cache}. */
+  long[] shapeCacheCounts() {
+    return shapes == null ? new long[3]
+        : new long[] {shapes.hits, shapes.misses, shapes.bypassed};
+  }
+
+  /** Characters the shape cache holds now (bounded by {@link ShapeCache#MAX_CHARS}). */
+  long shapeCacheChars() {
+    return shapes == null ? 0 : shapes.chars();
+  }
+
+  /** Normalizes the text {@link #tok} was reset to, from its start. */
+  private long normalizeRead() {
     outLen = 0;
     params = 0;
     prevKind = prev2Kind = K_NONE;
@@ -111,7 +161,6 @@ public final class Fingerprinter {
     sortListDepth = typmodDepth = -1;
     jumpAt = Integer.MAX_VALUE;
     afterTransactionWord = false;
-    tok.reset(sql, MAX_INPUT_CHARS);
     while (true) {
       if (tok.position() >= jumpAt) {
         tok.seek(jumpTo);
@@ -280,10 +329,21 @@ public final class Fingerprinter {
     if ((positional && depth == sortListDepth && !followedByExpression())
         || (typmodDepth >= 0 && depth == typmodDepth)) {
       // ORDER BY 2 names a column and varchar(10) a type: neither is a constant for the server.
+      if (recording) {
+        keep(tok.start);
+      }
       emit(K_CONST, Keywords.NONE, tok.start, tok.end, false);
     } else {
       constant();
     }
+  }
+
+  /** The literal at {@code start} is written as it is: the shape cache must compare it. */
+  private void keep(int start) {
+    if (keptCount == kept.length) {
+      kept = java.util.Arrays.copyOf(kept, keptCount * 2);
+    }
+    kept[keptCount++] = start;
   }
 
   private boolean followedByExpression() {
@@ -608,7 +668,7 @@ public final class Fingerprinter {
    * FNV-style over the characters (four at a time), finished by a 64-bit mix so that close texts
    * spread well. The value is part of the output contract: change it and fingerprints change.
    */
-  private static long hash(char[] s, int n) {
+  static long hash(char[] s, int n) {
     long h = 0xcbf29ce484222325L ^ n;
     int i = 0;
     for (; i + 3 < n; i += 4) { // four characters a round: the multiply chain is the cost

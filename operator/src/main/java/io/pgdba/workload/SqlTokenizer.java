@@ -61,6 +61,13 @@ final class SqlTokenizer {
     start = end = 0;
   }
 
+  /** Back to the start of the text read, as {@link #reset} leaves it, without copying it again. */
+  void rewind() {
+    pos = 0;
+    type = Type.END;
+    start = end = 0;
+  }
+
   /**
    * The characters read: valid in {@code [0, limit())}, until the next {@link #reset}. Shared,
    * not copied: callers only read it.

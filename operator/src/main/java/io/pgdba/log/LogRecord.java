@@ -53,12 +53,4 @@ public record LogRecord(
     this(timestamp, severity, pid, sessionId, database, user, application, host, sqlState,
         queryId, message, detail, hint, context, statement, source, line, null);
   }
-
-  /** This record with {@code work} done on its statement text, if it carries one. */
-  LogRecord withTextWork(TextWork work) {
-    var w = WorkedText.of(this, work);
-    return w == null ? this : new LogRecord(timestamp, severity, pid, sessionId, database, user,
-        application, host, sqlState, queryId, message, detail, hint, context, statement, source,
-        line, w);
-  }
 }

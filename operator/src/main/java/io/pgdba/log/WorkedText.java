@@ -27,12 +27,10 @@ public final class WorkedText {
     this.parameters = parameters;
   }
 
-  /** The text of the statement a record carries, with its work done; null when it has none. */
-  static WorkedText of(LogRecord r, TextWork work) {
-    return of(r.severity(), r.message(), r.detail(), work);
-  }
-
-  /** As {@link #of(LogRecord, TextWork)}, for a record of these fields being built. */
+  /**
+   * The text of the statement a record of these fields (being built) carries, with its work
+   * done; null when it has none.
+   */
   static WorkedText of(String severity, String m, String detail, TextWork work) {
     if (m == null || !"LOG".equals(severity)) {
       return null;

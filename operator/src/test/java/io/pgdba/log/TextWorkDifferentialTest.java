@@ -178,7 +178,9 @@ class TextWorkDifferentialTest {
   void workMovedToAnotherRecordIsNotUsed() {
     TextWork work = WorkloadBuilder.textWork();
     String message = "duration: 1.5 ms  execute S_1: SELECT * FROM t WHERE id = $1";
-    var done = record(message, "parameters: $1 = '1'").withTextWork(work);
+    var first = record(message, "parameters: $1 = '1'");
+    var done = withWorked(first,
+        WorkedText.of(first.severity(), first.message(), first.detail(), work));
     assertThat(done.worked()).isNotNull();
     var events = new ArrayList<LogEvent>();
     var assembler = new LogEventAssembler(events::add);

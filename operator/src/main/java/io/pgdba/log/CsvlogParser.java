@@ -191,7 +191,8 @@ final class CsvlogParser implements RecordParser {
             context,
             fields.get(19),
             source,
-            recordLine));
+            recordLine,
+            null));
   }
 
   /** {@code connection_from} is {@code host:port}, or {@code [local]}. */

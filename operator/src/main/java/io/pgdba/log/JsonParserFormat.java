@@ -118,7 +118,8 @@ final class JsonParserFormat implements RecordParser {
             context,
             f.statement,
             source,
-            lineNumber));
+            lineNumber,
+            null));
   }
 
   private static String firstLine(String s) {

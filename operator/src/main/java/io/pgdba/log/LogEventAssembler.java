@@ -30,7 +30,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   /** Sessions whose logged statement may still wait for its {@code duration:} line. */
   static final int MAX_PENDING = 10_000;
 
-  private static final String DURATION = "duration: ";
+  static final String DURATION = "duration: ";
   private static final JsonFactory JSON = new JsonFactory();
 
   /** A {@code log_statement} line waiting for the {@code log_duration} line of its session. */
@@ -137,8 +137,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
         return;
       }
     }
-    int rest = ms + 3;
-    if (rest == m.length()) {
+    if (ms + 3 == m.length()) {
       Pending p = pending.remove(key(r));
       if (p == null) {
         unpairedDurations++;
@@ -148,8 +147,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       }
       return;
     }
-    // PostgreSQL writes two spaces; a collector that squeezes them (pgBadger's samples) one
-    int w = m.startsWith("  ", rest) ? rest + 2 : m.startsWith(" ", rest) ? rest + 1 : -1;
+    int w = afterDuration(m, ms);
     if (w < 0) {
       return;
     }
@@ -168,6 +166,16 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     } else if (m.startsWith("plan:", w)) {
       explained(r, m.substring(w + 5), durationMs);
     }
+  }
+
+  /**
+   * Where the text after {@code duration: X ms} starts, {@code ms} being where its {@code " ms"}
+   * is; -1 when no space follows. PostgreSQL writes two spaces; a collector that squeezes them
+   * (pgBadger's samples) one.
+   */
+  static int afterDuration(String m, int ms) {
+    int rest = ms + 3;
+    return m.startsWith("  ", rest) ? rest + 2 : m.startsWith(" ", rest) ? rest + 1 : -1;
   }
 
   /** Powers of ten a double holds exactly: one division by them rounds correctly. */

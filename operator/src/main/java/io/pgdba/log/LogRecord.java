@@ -30,27 +30,4 @@ public record LogRecord(
     String statement,
     String source,
     long line,
-    WorkedText worked) {
-
-  public LogRecord(
-      Instant timestamp,
-      String severity,
-      Integer pid,
-      String sessionId,
-      String database,
-      String user,
-      String application,
-      String host,
-      String sqlState,
-      Long queryId,
-      String message,
-      String detail,
-      String hint,
-      String context,
-      String statement,
-      String source,
-      long line) {
-    this(timestamp, severity, pid, sessionId, database, user, application, host, sqlState,
-        queryId, message, detail, hint, context, statement, source, line, null);
-  }
-}
+    WorkedText worked) {}

@@ -228,11 +228,8 @@ final class RedshiftLog {
     if (header != null) {
       return header;
     }
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if ((c < 0x20 && c != '\t') || c == '\uFFFD') {
-        return null;
-      }
+    if (!StderrParser.isText(line)) {
+      return null;
     }
     return line.isEmpty() ? line : "\t" + line;
   }

@@ -124,7 +124,7 @@ final class StderrParser implements RecordParser {
   }
 
   /** Binary garbage is not a continuation: it would silently corrupt the record before it. */
-  private static boolean isText(String s) {
+  static boolean isText(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if ((c < 0x20 && c != '\t') || c == '\uFFFD') {

@@ -75,13 +75,9 @@ public final class WorkedText {
    */
   static int textStart(String m) {
     int w = 0;
-    if (m.startsWith("duration: ")) {
-      int ms = m.indexOf(" ms", 10);
-      if (ms < 0) {
-        return -1;
-      }
-      int rest = ms + 3;
-      w = m.startsWith("  ", rest) ? rest + 2 : m.startsWith(" ", rest) ? rest + 1 : -1;
+    if (m.startsWith(LogEventAssembler.DURATION)) {
+      int ms = m.indexOf(" ms", LogEventAssembler.DURATION.length());
+      w = ms < 0 ? -1 : LogEventAssembler.afterDuration(m, ms);
       if (w < 0) {
         return -1;
       }

@@ -556,7 +556,6 @@ public final class Fingerprinter {
     }
   }
 
-  /** A one-character token, as {@link #emitLiteral} would write it, without a String. */
   /**
    * Whether the text written so far ends with a number kept as written ({@code ORDER BY 1},
    * {@code varchar(10)}), not a {@code $n}: a {@code .} right after it would read back as part
@@ -573,6 +572,7 @@ public final class Fingerprinter {
     return j < 0 || out[j] != '$';
   }
 
+  /** A one-character token, as {@link #emitLiteral} would write it, without a String. */
   private void emitChar(int kind, char c) {
     space(kind);
     put(c);

@@ -74,6 +74,6 @@ class LogEventAssemblerProperties {
   private static LogRecord record(String message) {
     return new LogRecord(
         null, "LOG", 1, null, null, null, null, null, null, null, message, null, null, null, null,
-        "test", 1);
+        "test", 1, null);
   }
 }

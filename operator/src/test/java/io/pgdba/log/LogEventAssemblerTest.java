@@ -103,7 +103,7 @@ class LogEventAssemblerTest {
   private static LogRecord record(int pid, String message) {
     return new LogRecord(
         null, "LOG", pid, null, null, null, null, null, null, null, message, null, null, null, null,
-        "test", pid);
+        "test", pid, null);
   }
 
   @Test

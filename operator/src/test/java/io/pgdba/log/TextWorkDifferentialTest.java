@@ -201,7 +201,7 @@ class TextWorkDifferentialTest {
 
   private static LogRecord record(String message, String detail) {
     return new LogRecord(null, "LOG", 7, null, "d", "u", "a", "h", null, null, message, detail,
-        null, null, null, "t.log", 1);
+        null, null, null, "t.log", 1, null);
   }
 
   private static LogRecord withWorked(LogRecord r, WorkedText w) {

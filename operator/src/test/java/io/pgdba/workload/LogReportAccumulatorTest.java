@@ -16,7 +16,7 @@ class LogReportAccumulatorTest {
   private static LogRecord rec(Instant at, String severity, Integer pid, String sqlState,
       String message, String detail, String statement) {
     return new LogRecord(at, severity, pid, null, "db", "u", "app", null, sqlState, null,
-        message, detail, null, null, statement, "test", 1);
+        message, detail, null, null, statement, "test", 1, null);
   }
 
   private static LogRecord log(Instant at, Integer pid, String message, String statement) {

@@ -73,8 +73,10 @@ class LogReportIT {
         }
         throw new AssertionError("the server did not log every event; see " + keep, e);
       }
-      Files.copy(file(logDir, ".log"), work.resolve("postgresql.log"));
-      Files.copy(file(logDir, ".csv"), work.resolve("postgresql.csv"));
+      // The server still logs (an autovacuum worker may act after the workload): the two files
+      // are taken together once neither has grown for a second, so they hold the same events.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> copiedAtRest(logDir, work));
     }
     var stderr = PgBadger.analyze(work.resolve("postgresql.log"));
     var csv = PgBadger.analyze(work.resolve("postgresql.csv"));
@@ -304,6 +306,21 @@ class LogReportIT {
       }
     }
     return true;
+  }
+
+  /**
+   * Copies both files to {@code work}; true when, a second later, neither has grown past its
+   * copy (a message goes to stderr and then csvlog: a copy taken between the two would hold it
+   * in one file only).
+   */
+  private static boolean copiedAtRest(Path logDir, Path work) throws Exception {
+    var log = work.resolve("postgresql.log");
+    var csv = work.resolve("postgresql.csv");
+    Files.copy(file(logDir, ".log"), log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(file(logDir, ".csv"), csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Thread.sleep(1000);
+    return Files.size(file(logDir, ".log")) == Files.size(log)
+        && Files.size(file(logDir, ".csv")) == Files.size(csv);
   }
 
   private static int count(String text, String what) {

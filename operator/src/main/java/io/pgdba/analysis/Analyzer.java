@@ -8,6 +8,7 @@ import io.pgdba.log.LogReadResult;
 import io.pgdba.log.LogReader;
 import io.pgdba.log.LogRecord;
 import io.pgdba.log.LogSource;
+import io.pgdba.log.RecordSink;
 import io.pgdba.workload.LogReport;
 import io.pgdba.workload.LogReportAccumulator;
 import io.pgdba.workload.Workload;
@@ -111,11 +112,13 @@ public final class Analyzer {
     return workload[0].withLog(log);
   }
 
-  /** Each record to the workload's assembler, then to the log report sections. */
-  private static Consumer<LogRecord> both(
-      LogEventAssembler assembler, LogReportAccumulator logReport) {
-    return r -> {
-      assembler.accept(r);
+  /**
+   * Each record to the workload's assembler, then to the log report sections (which do not read
+   * line numbers); the assembler numbers a range's records itself, with no copy of each.
+   */
+  private static RecordSink both(LogEventAssembler assembler, LogReportAccumulator logReport) {
+    return (r, lineBase) -> {
+      assembler.accept(r, lineBase);
       logReport.record(r);
     };
   }

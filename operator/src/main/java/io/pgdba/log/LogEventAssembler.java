@@ -47,6 +47,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
         }
       };
   private long unpairedDurations;
+  /** What the record being assembled adds to its line number ({@link RecordSink}). */
+  private long lineBase;
 
   public LogEventAssembler(Consumer<LogEvent> sink) {
     this.sink = sink;
@@ -62,6 +64,12 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   @Override
   public void accept(LogRecord record) {
+    accept(record, 0);
+  }
+
+  /** {@code record}, its first line being line {@code lineBase + record.line()} of its source. */
+  public void accept(LogRecord record, long lineBase) {
+    this.lineBase = lineBase;
     String message = record.message();
     String severity = record.severity();
     if (message == null || severity == null) {
@@ -350,7 +358,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   private Origin origin(LogRecord r) {
     return new Origin(
-        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), r.line(),
+        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), lineBase + r.line(),
         r.sessionId() != null ? r.sessionId() : r.pid() != null ? pidSession(r.pid()) : null);
   }
 

@@ -4,9 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,7 +24,10 @@ import java.util.function.LongConsumer;
  * not a DETAIL/STATEMENT... part): there the sequential parser too closes the record before and
  * starts afresh, so a range parsed by a parser of its own gives the very records the sequential
  * read gives. Ranges are handed to the sink in file order, with their absolute line numbers, so
- * the output is the same, byte for byte, whatever the number of threads.
+ * the output is the same, byte for byte, whatever the number of threads. A range's thread numbers
+ * its lines from the range's start (counting them is part of its parse): where the range starts
+ * in the file is known once the ranges before it are delivered, and is added then ({@link
+ * RecordSink}), so the reading thread never counts lines itself.
  *
  * <p>Memory stays bounded: ranges of about {@link #DEFAULT_RANGE_BYTES}, at most {@link
  * #inFlightLimit()} in flight. A range with no record start in {@link #MAX_RANGE_BYTES} (one giant
@@ -68,6 +68,9 @@ final class LogRanges {
   private final int rangeBytes;
   private final int maxRangeBytes;
   private final int workers;
+  /** Lines delivered so far (the last one's number), and their truncated lines, during a read. */
+  private long line;
+  private long truncated;
   /** Work on statement texts for this read's threads, one instance each; null for none. */
   private ThreadLocal<TextWork> textWork;
 
@@ -132,8 +135,8 @@ final class LogRanges {
     var free = new ArrayDeque<byte[]>();
     long bytes = bytesBefore;
     long nextProgress = bytes + PROGRESS_BYTES;
-    long truncated = 0;
-    long line = lastLine;
+    truncated = 0;
+    line = lastLine;
     boolean firstRange = true;
     byte[] carry = head;
     try {
@@ -171,7 +174,6 @@ final class LogRanges {
           bytes += lines.bytesRead() - carry.length;
           break;
         }
-        long lines = countLines(block, cut, eof);
         if (firstRange) {
           // continues what the caller's parser holds open; a record it holds ends here
           var reader = new LineReader(block, cut);
@@ -183,20 +185,17 @@ final class LogRanges {
           recycle(block, free);
           continue;
         } else {
-          long base = line;
           byte[] data = block;
           int length = cut;
           while (inFlight.size() >= inFlightLimit()) {
-            truncated += deliver(inFlight.poll(), sink, stats, escaped, free);
+            deliver(inFlight.poll(), sink, stats, escaped, free);
           }
-          inFlight.add(new InFlight(pool.submit(() -> parseRange(data, length, base)), data));
-          line += lines;
+          // numbered from the range's start: its place in the file is added at delivery
+          inFlight.add(new InFlight(pool.submit(() -> parseRange(data, length, 0)), data));
         }
         carry = java.util.Arrays.copyOfRange(block, cut, n);
       }
-      while (!inFlight.isEmpty()) {
-        truncated += deliver(inFlight.poll(), sink, stats, escaped, free);
-      }
+      drain(inFlight, sink, stats, escaped, free);
       return new Outcome(line, bytes, truncated);
     } finally {
       pool.shutdownNow();
@@ -263,10 +262,10 @@ final class LogRanges {
   }
 
   /**
-   * Hands a range's records to the sink (on the calling thread) and its block to the pool;
-   * returns its truncated lines.
+   * Hands a range's records to the sink (on the calling thread), numbered in the file, and its
+   * block to the pool; adds its lines and truncated lines to the read's.
    */
-  private long deliver(InFlight inFlight, Consumer<LogRecord> sink, ParseStats stats,
+  private void deliver(InFlight inFlight, Consumer<LogRecord> sink, ParseStats stats,
       AtomicReference<Throwable> escaped, ArrayDeque<byte[]> free) throws IOException {
     Range range = null;
     var future = inFlight.range();
@@ -300,40 +299,27 @@ final class LogRanges {
     }
     // the task is done with the block: only now may the next range's bytes overwrite it
     recycle(inFlight.block(), free);
-    for (LogRecord r : range.records()) {
-      sink.accept(r);
-    }
-    stats.add(range.stats());
-    return range.truncatedLines();
-  }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-
-  /**
-   * Lines in {@code block[0, end)} as {@link LineReader} counts them. Eight bytes at a time: this
-   * runs on the one thread that cuts the ranges, so it must not cost a byte loop.
-   */
-  static long countLines(byte[] block, int end, boolean eof) {
-    long n = 0;
-    int i = 0;
-    for (; i + 8 <= end; i += 8) {
-      long x = (long) LONGS.get(block, i) ^ NEWLINES; // a newline byte is now zero
-      // exact zero-byte marks (no carries between bytes): the high bit of each zero byte
-      long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
-      n += Long.bitCount(zeros);
-    }
-    for (; i < end; i++) {
-      if (block[i] == '\n') {
-        n++;
+    long base = line;
+    if (sink instanceof RecordSink numbered) {
+      for (LogRecord r : range.records()) {
+        numbered.accept(r, base);
+      }
+    } else {
+      for (LogRecord r : range.records()) {
+        sink.accept(inFile(r, base));
       }
     }
-    if (eof && end > 0 && block[end - 1] != '\n') {
-      n++;
-    }
-    return n;
+    stats.add(range.stats(), base);
+    line += range.lines();
+    truncated += range.truncatedLines();
+  }
+
+  /** A range's record with its line number in the file. */
+  private static LogRecord inFile(LogRecord r, long base) {
+    return base == 0 ? r : new LogRecord(r.timestamp(), r.severity(), r.pid(), r.sessionId(),
+        r.database(), r.user(), r.application(), r.host(), r.sqlState(), r.queryId(),
+        r.message(), r.detail(), r.hint(), r.context(), r.statement(), r.source(),
+        base + r.line(), r.worked());
   }
 
   /**

@@ -50,8 +50,16 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   /** What the record being assembled adds to its line number ({@link RecordSink}). */
   private long lineBase;
 
+  /** False for the reference path alone (tests): every message read by {@link #log}'s chain. */
+  private final boolean heads;
+
   public LogEventAssembler(Consumer<LogEvent> sink) {
+    this(sink, true);
+  }
+
+  LogEventAssembler(Consumer<LogEvent> sink, boolean heads) {
     this.sink = sink;
+    this.heads = heads;
   }
 
   /**
@@ -91,6 +99,18 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   }
 
   private void log(LogRecord r, String m) {
+    if (heads) {
+      var w = r.worked();
+      // read by the range's thread from this very message when it cut its text, else here
+      Head h = w != null ? w.headOf(m) : null;
+      if (h == null && (w == null || !w.isFrom(m))) {
+        h = head(m);
+      }
+      if (h != null) {
+        statement(r, m, h, w);
+        return;
+      }
+    }
     if (m.startsWith(DURATION)) {
       duration(r, m);
     } else if (m.startsWith("statement: ")) {
@@ -174,6 +194,93 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     } else if (m.startsWith("plan:", w)) {
       explained(r, m.substring(w + 5), durationMs);
     }
+  }
+
+  /**
+   * What a LOG message that logs a statement says of it, read once: by the thread that parsed the
+   * record ({@link WorkedText}) or by the assembler. {@link #head} gives one exactly when {@link
+   * #log}'s chain of prefixes would make an event or a pending statement of the message, with
+   * the very values that chain reads; every other message (a duration alone, a plan, a duration
+   * that does not read as a number, a checkpoint...) goes through the chain.
+   *
+   * @param timed whether the message starts with its duration (else it waits for its pair)
+   * @param durationMs the duration when timed
+   * @param name the prepared statement or portal, as the chain cuts it; null for SIMPLE
+   * @param textStart where the statement's text starts in the message
+   */
+  record Head(boolean timed, double durationMs, Phase phase, String name, int textStart) {}
+
+  /** The {@link Head} of {@code m}, or null when {@link #log}'s chain reads it otherwise. */
+  static Head head(String m) {
+    if (m.startsWith(DURATION)) {
+      int ms = m.indexOf(" ms", DURATION.length());
+      if (ms < 0 || ms + 3 == m.length()) {
+        return null; // not a duration, or one alone: its pair is looked up by the chain
+      }
+      int w = afterDuration(m, ms);
+      if (w < 0) {
+        return null;
+      }
+      Phase phase;
+      int nameStart;
+      if (m.startsWith("statement: ", w)) {
+        phase = Phase.SIMPLE;
+        nameStart = w + 11;
+      } else if (m.startsWith("execute ", w)) {
+        phase = Phase.EXECUTE;
+        nameStart = w + 8;
+      } else if (m.startsWith("bind ", w)) {
+        phase = Phase.BIND;
+        nameStart = w + 5;
+      } else if (m.startsWith("parse ", w)) {
+        phase = Phase.PARSE;
+        nameStart = w + 6;
+      } else {
+        return null;
+      }
+      double durationMs = plainDecimal(m, DURATION.length(), ms);
+      if (Double.isNaN(durationMs)) {
+        return null; // the chain's slower parse, or its refusal
+      }
+      if (phase == Phase.SIMPLE) {
+        return new Head(true, durationMs, phase, null, nameStart);
+      }
+      int colon = m.indexOf(": ", nameStart);
+      if (colon < 0) {
+        return null;
+      }
+      String name = m.substring(nameStart, colon);
+      if (name.startsWith("fetch from ")) {
+        name = name.substring(11); // a further fetch from an open portal: same statement
+      }
+      return new Head(true, durationMs, phase, name, colon + 2);
+    }
+    if (m.startsWith("statement: ")) {
+      return new Head(false, 0, Phase.SIMPLE, null, 11);
+    }
+    if (m.startsWith("execute ")) {
+      int colon = m.indexOf(": ", 8);
+      return colon > 0 ? new Head(false, 0, Phase.EXECUTE, m.substring(8, colon), colon + 2)
+          : null;
+    }
+    return null;
+  }
+
+  /**
+   * The event or pending statement of a message with a {@link Head}: what the chain's {@code
+   * statement:}, {@code execute} and {@code duration:} branches make of it.
+   */
+  private void statement(LogRecord r, String m, Head h, WorkedText work) {
+    var w = work == null ? null : work.at(m, h.textStart());
+    List<String> params = h.phase() == Phase.SIMPLE || h.phase() == Phase.PARSE
+        ? List.of() : parameters(w, r);
+    if (!h.timed()) {
+      pending.put(key(r), new Pending(origin(r), h.phase(), h.name(), text(w, m, h.textStart()),
+          params, result(w)));
+      return;
+    }
+    sink.accept(new ExecutedStatement(origin(r), h.phase(), h.name(), h.durationMs(),
+        text(w, m, h.textStart()), params, result(w)));
   }
 
   /**

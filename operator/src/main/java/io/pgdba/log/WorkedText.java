@@ -6,6 +6,9 @@ package io.pgdba.log;
  * itself, and {@link #at} hands it out only for that very message (the same instance) and
  * offset: the text is then, by construction, the one the assembler would cut there itself; the
  * parameters likewise only for the very DETAIL they were parsed from ({@link #parametersOf}).
+ * It carries too what the assembler reads at the head of the message (its duration, phase,
+ * name: {@link LogEventAssembler.Head}), read here once instead of by the assembler's thread,
+ * which every record goes through.
  */
 public final class WorkedText {
 
@@ -16,9 +19,11 @@ public final class WorkedText {
   /** The record's DETAIL these parameters were parsed from, or null. */
   private final String detail;
   private final java.util.List<String> parameters;
+  private final LogEventAssembler.Head head;
 
   private WorkedText(String message, int start, Object result, String text, String detail,
-      java.util.List<String> parameters) {
+      java.util.List<String> parameters, LogEventAssembler.Head head) {
+    this.head = head;
     this.message = message;
     this.start = start;
     this.text = text;
@@ -35,15 +40,32 @@ public final class WorkedText {
     if (m == null || !"LOG".equals(severity)) {
       return null;
     }
-    int start = textStart(m);
-    if (start < 0) {
+    var head = LogEventAssembler.head(m);
+    if (head == null) {
       return null;
     }
+    int start = head.textStart();
     String text = m.substring(start);
+    if (head.phase() == LogEvent.Phase.BIND || head.phase() == LogEvent.Phase.PARSE) {
+      // not fingerprinted, and a bind's parameters are not read by the workload: no work, and
+      // the parameters left to parse when first looked at, as the assembler would leave them
+      var parameters = head.phase() == LogEvent.Phase.BIND ? Parameters.lazy(detail) : null;
+      return new WorkedText(m, start, null, text, detail, parameters, head);
+    }
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
     var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
-    return new WorkedText(m, start, work.apply(text), text, detail, parameters);
+    return new WorkedText(m, start, work.apply(text), text, detail, parameters, head);
+  }
+
+  /** The head of {@code m} read here, if this was cut from it (the same instance); else null. */
+  LogEventAssembler.Head headOf(String m) {
+    return m == message ? head : null;
+  }
+
+  /** Whether this was cut from {@code m} (the same instance). */
+  boolean isFrom(String m) {
+    return m == message;
   }
 
   /**
@@ -65,30 +87,5 @@ public final class WorkedText {
 
   public Object result() {
     return result;
-  }
-
-  /**
-   * Where the assembler starts an executed statement's text ({@code duration: X ms  statement:}
-   * or {@code execute <name>:}, with or without the duration, as {@link LogEventAssembler}
-   * reads them), or -1: parse and bind phases are not fingerprinted, so they get no work. A start
-   * the assembler does not choose only wastes this thread's work ({@link #at} declines it).
-   */
-  static int textStart(String m) {
-    int w = 0;
-    if (m.startsWith(LogEventAssembler.DURATION)) {
-      int ms = m.indexOf(" ms", LogEventAssembler.DURATION.length());
-      w = ms < 0 ? -1 : LogEventAssembler.afterDuration(m, ms);
-      if (w < 0) {
-        return -1;
-      }
-    }
-    if (m.startsWith("statement: ", w)) {
-      return w + 11;
-    }
-    if (m.startsWith("execute ", w)) {
-      int colon = m.indexOf(": ", w + 8);
-      return colon < 0 ? -1 : colon + 2;
-    }
-    return -1;
   }
 }

@@ -362,7 +362,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   }
 
   private static String text(WorkedText w, String m, int start) {
-    return w != null ? w.text() : m.substring(start);
+    String cut = w == null ? null : w.text();
+    return cut != null ? cut : m.substring(start);
   }
 
   /** The record's parameters: parsed by the range's thread when it did, else parsed when read. */

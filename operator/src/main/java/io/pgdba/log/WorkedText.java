@@ -45,13 +45,13 @@ public final class WorkedText {
       return null;
     }
     int start = head.textStart();
-    String text = m.substring(start);
     if (head.phase() == LogEvent.Phase.BIND || head.phase() == LogEvent.Phase.PARSE) {
-      // not fingerprinted, and a bind's parameters are not read by the workload: no work, and
-      // the parameters left to parse when first looked at, as the assembler would leave them
-      var parameters = head.phase() == LogEvent.Phase.BIND ? Parameters.lazy(detail) : null;
-      return new WorkedText(m, start, null, text, detail, parameters, head);
+      // not fingerprinted, and a bind's parameters are not read by the workload: the head
+      // alone; the text is cut and the parameters wrapped when assembled, as without this, so
+      // that ranges in flight hold no more than they did
+      return new WorkedText(m, start, null, null, null, null, head);
     }
+    String text = m.substring(start);
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
     var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
@@ -81,6 +81,7 @@ public final class WorkedText {
     return m == message && at == start ? this : null;
   }
 
+  /** The statement's text; null for a parse or bind phase, whose text is cut when assembled. */
   public String text() {
     return text;
   }

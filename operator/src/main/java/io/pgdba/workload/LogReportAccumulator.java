@@ -699,6 +699,9 @@ public final class LogReportAccumulator {
       return;
     }
     long t = ts.toEpochMilli();
+    if (t >= minTs && t <= maxTs) {
+      return; // within the span seen (nearly every record of a log in time order): no change
+    }
     minTs = Math.min(minTs, t);
     maxTs = Math.max(maxTs, t);
     if (sliceMs < 3600_000L && maxTs - minTs >= MINUTE_LOG_SPAN_MS) {

@@ -205,10 +205,19 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
    *
    * @param timed whether the message starts with its duration (else it waits for its pair)
    * @param durationMs the duration when timed
-   * @param name the prepared statement or portal, as the chain cuts it; null for SIMPLE
+   * @param nameStart where the prepared statement's or portal's name starts, as the chain cuts
+   *     it (past a {@code fetch from}); -1 for SIMPLE. The name is cut when assembled: a range's
+   *     records wait in the heap, and a String each would be copied by every young collection.
+   * @param nameEnd where the name ends
    * @param textStart where the statement's text starts in the message
    */
-  record Head(boolean timed, double durationMs, Phase phase, String name, int textStart) {}
+  record Head(boolean timed, double durationMs, Phase phase, int nameStart, int nameEnd,
+      int textStart) {
+
+    String name(String m) {
+      return nameStart < 0 ? null : m.substring(nameStart, nameEnd);
+    }
+  }
 
   /** The {@link Head} of {@code m}, or null when {@link #log}'s chain reads it otherwise. */
   static Head head(String m) {
@@ -243,25 +252,23 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
         return null; // the chain's slower parse, or its refusal
       }
       if (phase == Phase.SIMPLE) {
-        return new Head(true, durationMs, phase, null, nameStart);
+        return new Head(true, durationMs, phase, -1, -1, nameStart);
       }
       int colon = m.indexOf(": ", nameStart);
       if (colon < 0) {
         return null;
       }
-      String name = m.substring(nameStart, colon);
-      if (name.startsWith("fetch from ")) {
-        name = name.substring(11); // a further fetch from an open portal: same statement
-      }
-      return new Head(true, durationMs, phase, name, colon + 2);
+      // a further fetch from an open portal: same statement (no ": " inside "fetch from ", so
+      // the name cut at the colon starts with it exactly when the message does there)
+      int name = m.startsWith("fetch from ", nameStart) ? nameStart + 11 : nameStart;
+      return new Head(true, durationMs, phase, name, colon, colon + 2);
     }
     if (m.startsWith("statement: ")) {
-      return new Head(false, 0, Phase.SIMPLE, null, 11);
+      return new Head(false, 0, Phase.SIMPLE, -1, -1, 11);
     }
     if (m.startsWith("execute ")) {
       int colon = m.indexOf(": ", 8);
-      return colon > 0 ? new Head(false, 0, Phase.EXECUTE, m.substring(8, colon), colon + 2)
-          : null;
+      return colon > 0 ? new Head(false, 0, Phase.EXECUTE, 8, colon, colon + 2) : null;
     }
     return null;
   }
@@ -275,11 +282,11 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     List<String> params = h.phase() == Phase.SIMPLE || h.phase() == Phase.PARSE
         ? List.of() : parameters(w, r);
     if (!h.timed()) {
-      pending.put(key(r), new Pending(origin(r), h.phase(), h.name(), text(w, m, h.textStart()),
+      pending.put(key(r), new Pending(origin(r), h.phase(), h.name(m), text(w, m, h.textStart()),
           params, result(w)));
       return;
     }
-    sink.accept(new ExecutedStatement(origin(r), h.phase(), h.name(), h.durationMs(),
+    sink.accept(new ExecutedStatement(origin(r), h.phase(), h.name(m), h.durationMs(),
         text(w, m, h.textStart()), params, result(w)));
   }
 

@@ -473,7 +473,8 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   private Origin origin(LogRecord r) {
     return new Origin(
-        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(), lineBase + r.line(),
+        r.timestamp(), r.database(), r.user(), r.application(), r.pid(), r.source(),
+        lineBase + r.line(),
         r.sessionId() != null ? r.sessionId() : r.pid() != null ? pidSession(r.pid()) : null);
   }
 

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Follows statements session by session to see what no per-fingerprint statistic shows: N+1
@@ -45,14 +44,135 @@ public final class SessionTracker {
   /** A parameter set longer than this (in characters) is not kept as a sample. */
   static final int MAX_PARAMETER_CHARS = 256;
   static final int MAX_TEXT_CHARS = 16_384;
+  private static final int VOLATILE_MEMO = 256;
+  private static final int VOLATILE_MEMO_MAX_CHARS = 1024;
 
-  /** One fingerprint's count in the open transaction or burst. */
-  private static final class UnitCount {
-    int count;
-    int changes;
-    long lastIdentity;
-    long precededBy;
-    double timeMs;
+  /**
+   * Per fingerprint of the open transaction or burst, in first-seen order: its executions, how
+   * often its identity changed, the last identity, the fingerprint run before it, its time. Kept
+   * as parallel arrays reused from unit to unit, where a map of objects cost a boxed key, an entry
+   * and a count object for nearly every statement (most units run each fingerprint once). Looked
+   * up by a scan while small, through a hash index (positions + 1, twice the capacity) once
+   * larger.
+   */
+  private static final class UnitCounts {
+    /** Capacity up to which a lookup scans the fingerprints. */
+    private static final int SCANNED = 8;
+    /** Capacity kept from one unit to the next: an idle session holds about 2 KB at most. */
+    private static final int KEPT = 32;
+
+    int size;
+    long[] fingerprints;
+    int[] count;
+    int[] changes;
+    long[] lastIdentity;
+    long[] precededBy;
+    double[] timeMs;
+    private int[] index;
+    private int indexShift;
+
+    UnitCounts() {
+      allocate(4);
+    }
+
+    /** The position of {@code fingerprint}, or -1. */
+    int find(long fingerprint) {
+      if (index == null) {
+        for (int i = 0; i < size; i++) {
+          if (fingerprints[i] == fingerprint) {
+            return i;
+          }
+        }
+        return -1;
+      }
+      int mask = index.length - 1;
+      for (int i = slot(fingerprint); index[i] != 0; i = (i + 1) & mask) {
+        if (fingerprints[index[i] - 1] == fingerprint) {
+          return index[i] - 1;
+        }
+      }
+      return -1;
+    }
+
+    /** Adds {@code fingerprint}, not yet present, with no executions; returns its position. */
+    int add(long fingerprint, long identity, long before) {
+      if (size == fingerprints.length) {
+        grow(Math.min(MAX_UNIT_FINGERPRINTS, size * 2));
+      }
+      int at = size++;
+      fingerprints[at] = fingerprint;
+      count[at] = 0;
+      changes[at] = 0;
+      lastIdentity[at] = identity;
+      precededBy[at] = before;
+      timeMs[at] = 0;
+      if (index != null) {
+        insert(at);
+      }
+      return at;
+    }
+
+    private void grow(int capacity) {
+      fingerprints = java.util.Arrays.copyOf(fingerprints, capacity);
+      count = java.util.Arrays.copyOf(count, capacity);
+      changes = java.util.Arrays.copyOf(changes, capacity);
+      lastIdentity = java.util.Arrays.copyOf(lastIdentity, capacity);
+      precededBy = java.util.Arrays.copyOf(precededBy, capacity);
+      timeMs = java.util.Arrays.copyOf(timeMs, capacity);
+      newIndex(capacity);
+      if (index != null) {
+        for (int i = 0; i < size; i++) {
+          insert(i);
+        }
+      }
+    }
+
+    private void allocate(int capacity) {
+      fingerprints = new long[capacity];
+      count = new int[capacity];
+      changes = new int[capacity];
+      lastIdentity = new long[capacity];
+      precededBy = new long[capacity];
+      timeMs = new double[capacity];
+      newIndex(capacity);
+    }
+
+    private void newIndex(int capacity) {
+      if (capacity <= SCANNED) {
+        index = null;
+        return;
+      }
+      int bits = 33 - Integer.numberOfLeadingZeros(capacity - 1); // 2 * capacity, rounded up
+      index = new int[1 << bits];
+      indexShift = 64 - bits;
+    }
+
+    private void insert(int at) {
+      int mask = index.length - 1;
+      int i = slot(fingerprints[at]);
+      while (index[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      index[i] = at + 1;
+    }
+
+    /**
+     * Fingerprints come from logged text and may share their low bits: the multiplier spreads
+     * them, and at most {@value #MAX_UNIT_FINGERPRINTS} entries bound any probe run.
+     */
+    private int slot(long fingerprint) {
+      return (int) ((fingerprint * 0x9E3779B97F4A7C15L) >>> indexShift);
+    }
+
+    /** Ends the unit; a large unit's arrays go, so that idle sessions hold little. */
+    void clear() {
+      if (fingerprints.length > KEPT) {
+        allocate(KEPT);
+      } else if (index != null && size > 0) {
+        java.util.Arrays.fill(index, 0);
+      }
+      size = 0;
+    }
   }
 
   private static final class Session {
@@ -64,7 +184,7 @@ public final class SessionTracker {
     long firstFingerprint;
     long previousFingerprint;
     boolean hasPrevious;
-    final LinkedHashMap<Long, UnitCount> counts = new LinkedHashMap<>();
+    final UnitCounts counts = new UnitCounts();
   }
 
   private static final class LoopSum {
@@ -121,10 +241,24 @@ public final class SessionTracker {
   // One slot is three neighbouring longs (key, time, burst): the slot is random per statement, and
   // one cache line read instead of three arrays' lines.
   private final long[] recent = new long[3 * MAX_RECENT];
-  private final Map<Long, LoopSum> loops = new HashMap<>();
-  private final Map<Long, ChattySum> chatty = new HashMap<>();
-  private final Map<Long, RepeatSum> repeats = new HashMap<>();
-  private final Map<Long, PreparedSum> prepared = new HashMap<>();
+  /** Texts whose volatility is known (at most 256 KB of characters), and the answers. */
+  private final String[] volatileTexts = new String[VOLATILE_MEMO];
+  private final boolean[] volatileAnswers = new boolean[VOLATILE_MEMO];
+  private final Summaries<LoopSum> loops = new Summaries<>();
+  private final Summaries<ChattySum> chatty = new Summaries<>();
+  private final Summaries<RepeatSum> repeats = new Summaries<>();
+  private final Summaries<PreparedSum> prepared = new Summaries<>();
+
+  /**
+   * The summaries of one pattern by fingerprint, and whether they are closed: full, and none small
+   * enough to give way. Each summary only grows, so a closed map stays closed, and a newcomer is
+   * then turned away without a look at the {@value #MAX_SUMMARIES} summaries (which a log of
+   * more prepared statements than that would otherwise take at every execution of the others).
+   */
+  private static final class Summaries<T> {
+    final LongMap<T> map = new LongMap<>();
+    boolean closed;
+  }
 
   /** One executed statement (not a parse or bind phase) and the fingerprint it was given. */
   public void statement(ExecutedStatement s, long fingerprint) {
@@ -186,19 +320,17 @@ public final class SessionTracker {
     session.timeMs += ms;
     session.lastMs = now;
     long identity = t.identity(s.parameters());
-    UnitCount c = session.counts.get(fingerprint);
-    if (c == null && session.counts.size() < MAX_UNIT_FINGERPRINTS) {
-      c = new UnitCount();
-      c.lastIdentity = identity;
-      c.precededBy = session.hasPrevious ? session.previousFingerprint : 0;
-      session.counts.put(fingerprint, c);
-    } else if (c != null && c.lastIdentity != identity) {
-      c.changes++;
-      c.lastIdentity = identity;
+    UnitCounts u = session.counts;
+    int c = u.find(fingerprint);
+    if (c < 0 && u.size < MAX_UNIT_FINGERPRINTS) {
+      c = u.add(fingerprint, identity, session.hasPrevious ? session.previousFingerprint : 0);
+    } else if (c >= 0 && u.lastIdentity[c] != identity) {
+      u.changes[c]++;
+      u.lastIdentity[c] = identity;
     }
-    if (c != null) {
-      c.count++;
-      c.timeMs += ms;
+    if (c >= 0) {
+      u.count[c]++;
+      u.timeMs[c] += ms;
     }
     session.previousFingerprint = fingerprint;
     session.hasPrevious = true;
@@ -230,18 +362,18 @@ public final class SessionTracker {
       endUnit(s);
     }
     var loopList = new ArrayList<SessionPatterns.Loop>();
-    loops.forEach((fp, l) -> loopList.add(new SessionPatterns.Loop(hex(fp), l.loops,
+    loops.map.forEach((fp, l) -> loopList.add(new SessionPatterns.Loop(hex(fp), l.loops,
         l.executions, l.max, l.inTransactions, mostFrequent(l.precededBy), l.timeMs)));
     loopList.sort(Comparator.comparingLong(SessionPatterns.Loop::executions).reversed()
         .thenComparing(SessionPatterns.Loop::fingerprint));
     var chattyList = new ArrayList<SessionPatterns.Chatty>();
-    chatty.forEach((fp, c) -> chattyList.add(new SessionPatterns.Chatty(hex(fp), c.transactions,
+    chatty.map.forEach((fp, c) -> chattyList.add(new SessionPatterns.Chatty(hex(fp), c.transactions,
         c.statements, c.max, c.timeMs, c.spanMs,
         c.fingerprints.stream().map(SessionTracker::hex).toList())));
     chattyList.sort(Comparator.comparingLong(SessionPatterns.Chatty::statements).reversed()
         .thenComparing(SessionPatterns.Chatty::fingerprint));
     var repeatList = new ArrayList<SessionPatterns.Repeat>();
-    repeats.forEach((fp, r) -> {
+    repeats.map.forEach((fp, r) -> {
       if (r.repeats >= REPEAT_MIN) {
         repeatList.add(new SessionPatterns.Repeat(hex(fp), r.repeats, r.maxBurst, r.timeMs));
       }
@@ -249,7 +381,7 @@ public final class SessionTracker {
     repeatList.sort(Comparator.comparingLong(SessionPatterns.Repeat::repeats).reversed()
         .thenComparing(SessionPatterns.Repeat::fingerprint));
     var preparedList = new ArrayList<SessionPatterns.Prepared>();
-    prepared.forEach((fp, p) -> preparedList.add(new SessionPatterns.Prepared(hex(fp), p.text,
+    prepared.map.forEach((fp, p) -> preparedList.add(new SessionPatterns.Prepared(hex(fp), p.text,
         p.executions, p.named, p.sets)));
     preparedList.sort(Comparator.comparingLong(SessionPatterns.Prepared::executions).reversed()
         .thenComparing(SessionPatterns.Prepared::fingerprint));
@@ -263,25 +395,26 @@ public final class SessionTracker {
         transactions++;
       }
       long loopExtra = 0;
-      for (var e : s.counts.entrySet()) {
-        UnitCount c = e.getValue();
-        if (c.count >= LOOP_MIN && c.changes + 1 >= (c.count + 1) / 2) {
-          var sum = bounded(loops, e.getKey(), k -> new LoopSum(), l -> l.executions);
+      UnitCounts u = s.counts;
+      for (int c = 0; c < u.size; c++) {
+        int count = u.count[c];
+        if (count >= LOOP_MIN && u.changes[c] + 1 >= (count + 1) / 2) {
+          var sum = bounded(loops, u.fingerprints[c], LoopSum::new, l -> l.executions);
           if (sum != null) {
             sum.loops++;
-            sum.executions += c.count;
-            sum.max = Math.max(sum.max, c.count);
+            sum.executions += count;
+            sum.max = Math.max(sum.max, count);
             sum.inTransactions += s.inTransaction ? 1 : 0;
-            sum.timeMs += c.timeMs;
-            if (c.precededBy != 0 && sum.precededBy.size() < 16) {
-              sum.precededBy.merge(c.precededBy, 1L, Long::sum);
+            sum.timeMs += u.timeMs[c];
+            if (u.precededBy[c] != 0 && sum.precededBy.size() < 16) {
+              sum.precededBy.merge(u.precededBy[c], 1L, Long::sum);
             }
           }
-          loopExtra += c.count - 1;
+          loopExtra += count - 1;
         }
       }
       if (s.inTransaction && s.statements - loopExtra >= CHATTY_MIN) {
-        var sum = bounded(chatty, s.firstFingerprint, k -> new ChattySum(), c -> c.statements);
+        var sum = bounded(chatty, s.firstFingerprint, ChattySum::new, c -> c.statements);
         if (sum != null) {
           sum.transactions++;
           sum.statements += s.statements;
@@ -291,7 +424,11 @@ public final class SessionTracker {
           }
           if (s.statements > sum.max) {
             sum.max = s.statements;
-            sum.fingerprints = s.counts.keySet().stream().limit(CHATTY_FINGERPRINTS).toList();
+            var first = new ArrayList<Long>(CHATTY_FINGERPRINTS);
+            for (int c = 0; c < Math.min(CHATTY_FINGERPRINTS, u.size); c++) {
+              first.add(u.fingerprints[c]);
+            }
+            sum.fingerprints = List.copyOf(first);
           }
         }
       }
@@ -311,9 +448,9 @@ public final class SessionTracker {
     int burst = 1;
     int at = 3 * slot;
     if (recent[at] == key && Math.abs(now - recent[at + 1]) <= REPEAT_WINDOW_MS
-        && !t.isVolatile()) {
+        && !isVolatile(t)) {
       burst = (int) recent[at + 2] + 1;
-      var sum = bounded(repeats, fingerprint, k -> new RepeatSum(), r -> r.repeats);
+      var sum = bounded(repeats, fingerprint, RepeatSum::new, r -> r.repeats);
       if (sum != null) {
         sum.repeats++;
         sum.timeMs += ms;
@@ -325,13 +462,33 @@ public final class SessionTracker {
     recent[at + 2] = burst;
   }
 
+  /**
+   * {@link StatementText#isVolatile()}, remembered by exact text: a repeat is the same text again,
+   * but each execution's event comes with a fresh copy of what is known of its text, so the copy
+   * alone would scan the text at every repeat. The text's hash is already computed (its String
+   * keeps it); an equal text answers as the text itself, a collision only costs the scan.
+   */
+  private boolean isVolatile(StatementText t) {
+    String text = t.text;
+    int slot = text.hashCode() & (VOLATILE_MEMO - 1);
+    if (text.equals(volatileTexts[slot])) {
+      return volatileAnswers[slot];
+    }
+    boolean answer = t.isVolatile();
+    if (text.length() <= VOLATILE_MEMO_MAX_CHARS) {
+      volatileTexts[slot] = text;
+      volatileAnswers[slot] = answer;
+    }
+    return answer;
+  }
+
   private void prepared(ExecutedStatement s, long fingerprint, String text) {
-    PreparedSum p = prepared.get(fingerprint);
+    PreparedSum p = prepared.map.get(fingerprint);
     if (p == null) {
       if (text.length() > MAX_TEXT_CHARS) {
         return;
       }
-      p = bounded(prepared, fingerprint, k -> new PreparedSum(text), q -> q.executions);
+      p = bounded(prepared, fingerprint, () -> new PreparedSum(text), q -> q.executions);
       if (p == null) {
         return;
       }
@@ -341,15 +498,20 @@ public final class SessionTracker {
     if (name != null && !name.isEmpty() && !name.startsWith("<unnamed")) {
       p.named++;
     }
+    List<String> parameters = s.parameters();
+    if (!(parameters instanceof java.util.RandomAccess)) {
+      parameters = new ArrayList<>(parameters); // get(i) is cheap on the copy
+    }
     int chars = 0;
-    for (String v : s.parameters()) {
+    for (int i = 0, n = parameters.size(); i < n; i++) {
+      String v = parameters.get(i);
       chars += v == null ? 4 : v.length();
     }
     if (chars > MAX_PARAMETER_CHARS) {
       return;
     }
     // bottom-k by hash: the same sample whatever order the log's lines come in
-    long h = identity("", s.parameters());
+    long h = identity(EMPTY_TEXT_HASH, parameters);
     int n = p.sets.size();
     for (int i = 0; i < n; i++) {
       if (p.hashes[i] == h) {
@@ -358,7 +520,7 @@ public final class SessionTracker {
     }
     if (n < PARAMETER_SETS) {
       p.hashes[n] = h;
-      p.sets.add(List.copyOf(s.parameters()));
+      p.sets.add(List.copyOf(parameters));
       return;
     }
     int largest = 0;
@@ -369,36 +531,46 @@ public final class SessionTracker {
     }
     if (Long.compareUnsigned(h, p.hashes[largest]) < 0) {
       p.hashes[largest] = h;
-      p.sets.set(largest, List.copyOf(s.parameters()));
+      p.sets.set(largest, List.copyOf(parameters));
     }
   }
 
   /**
    * The summary of {@code key}, created if there is room; at the bound the smallest one (by
-   * {@code size}) gives way when it is smaller than a newcomer can be, i.e. empty-ish.
+   * {@code size}, then by key) gives way when it is smaller than a newcomer can be, i.e.
+   * empty-ish. Every summary's size is at least 1 once made, and only grows.
    */
-  private static <T> T bounded(Map<Long, T> map, long key, Function<Long, T> create,
-      java.util.function.ToLongFunction<T> size) {
+  private static <T> T bounded(Summaries<T> summaries, long key,
+      java.util.function.Supplier<T> create, java.util.function.ToLongFunction<T> size) {
+    var map = summaries.map;
     T t = map.get(key);
-    if (t != null) {
+    if (t != null || summaries.closed) {
       return t;
     }
     if (map.size() >= MAX_SUMMARIES) {
-      Long smallest = null;
+      boolean found = false;
+      long smallest = 0;
       long least = Long.MAX_VALUE;
-      for (var e : map.entrySet()) {
-        long v = size.applyAsLong(e.getValue());
-        if (v < least || (v == least && smallest != null && e.getKey() < smallest)) {
-          least = v;
-          smallest = e.getKey();
+      for (int i = 0; i < map.slots(); i++) {
+        T v = map.valueAt(i);
+        if (v == null) {
+          continue;
+        }
+        long n = size.applyAsLong(v);
+        long k = map.keyAt(i);
+        if (n < least || (n == least && found && k < smallest)) {
+          least = n;
+          smallest = k;
+          found = true;
         }
       }
-      if (smallest == null || least > 1) {
+      if (!found || least > 1) {
+        summaries.closed = found;
         return null;
       }
       map.remove(smallest);
     }
-    t = create.apply(key);
+    t = create.get();
     map.put(key, t);
     return t;
   }
@@ -635,6 +807,8 @@ public final class SessionTracker {
     return identity(textHash(text), parameters);
   }
 
+  private static final long EMPTY_TEXT_HASH = textHash("");
+
   /** The first half of {@link #identity(String, List)}: the text alone. */
   static long textHash(String text) {
     return mix(0xcbf29ce484222325L, text);
@@ -652,7 +826,13 @@ public final class SessionTracker {
   /** {@link #identity(String, List)} from the text's {@link #textHash}. */
   static long identity(long textHash, List<String> parameters) {
     long h = textHash;
-    for (String p : parameters) {
+    if (!(parameters instanceof java.util.RandomAccess)) {
+      parameters = new ArrayList<>(parameters); // get(i) is cheap on the copy
+    }
+    // by index: an iterator is an allocation a statement (the JIT of the launcher's flags, C1,
+    // does not take it away)
+    for (int i = 0, n = parameters.size(); i < n; i++) {
+      String p = parameters.get(i);
       h = (h ^ 0x1F) * 0x100000001b3L;
       h = p == null ? (h ^ 0x2) * 0x100000001b3L : mix(h, p);
     }

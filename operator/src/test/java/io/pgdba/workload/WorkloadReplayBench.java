@@ -45,7 +45,8 @@ public final class WorkloadReplayBench {
           return;
         }
         result[0] = builder.build();
-        result[1] = new long[] {bean.getCurrentThreadCpuTime(), events};
+        result[1] = new long[] {bean.getCurrentThreadCpuTime(), events,
+            ((com.sun.management.ThreadMXBean) bean).getCurrentThreadAllocatedBytes()};
       }, "pgdba-workload");
       consumer.start();
       @SuppressWarnings("unchecked")
@@ -57,7 +58,9 @@ public final class WorkloadReplayBench {
           batch[0] = new ArrayList<LogEvent>(1024);
         }
       });
-      new LogReader(new LogReaderOptions(null, null)).read(LogSource.file(log), assembler);
+      // as in the analyzer, the reading threads work out the statement texts ahead
+      new LogReader(new LogReaderOptions(null, null)).withTextWork(WorkloadBuilder::textWork)
+          .read(LogSource.file(log), assembler);
       assembler.finish();
       put(queue, batch[0]);
       put(queue, List.of());
@@ -70,8 +73,9 @@ public final class WorkloadReplayBench {
       if (System.getProperty("dump") != null) {
         java.nio.file.Files.writeString(Path.of(System.getProperty("dump")), digest);
       }
-      System.out.printf("round %d: %d events, workload thread cpu %.3f s, digest %08x/%d%n",
-          round, cpu[1], cpu[0] / 1e9, digest.hashCode(), digest.length());
+      System.out.printf(
+          "round %d: %d events, workload thread cpu %.3f s, %d MB allocated, digest %08x/%d%n",
+          round, cpu[1], cpu[0] / 1e9, cpu[2] >> 20, digest.hashCode(), digest.length());
     }
   }
 

@@ -23,6 +23,10 @@ import java.util.List;
  * one thread while the second core idles: about 0.4 s of each on 300 MB of stderr. The classes
  * are the same ones the analysis would load itself, so nothing it computes changes; the sample's
  * report is thrown away, and a failure here is ignored (the analysis meets it again, and says it).
+ *
+ * <p>It costs no CPU in total: measured with the class-data archive on 300 MB of stderr (CPU
+ * samples per thread), this thread's 0.15 to 0.2 s are as much less on the main thread, whose
+ * interpreted start-up and end it takes over; what it saves is that time on the main thread's path.
  */
 final class Warmup {
 

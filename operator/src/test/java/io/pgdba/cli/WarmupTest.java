@@ -42,6 +42,8 @@ class WarmupTest {
     assertThat(log.autovacuum()).isNotEmpty();
     assertThat(Warmup.run("text", false).workload().queries()).hasSize(2);
     assertThat(Warmup.run("html", false).workload().queries()).hasSize(2);
+    // the archive's training run: every renderer takes the sample without failing
+    assertThat(Warmup.run(Warmup.EVERY_OUTPUT, true).workload().queries()).hasSize(2);
   }
 
   @Test

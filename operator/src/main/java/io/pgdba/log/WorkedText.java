@@ -40,10 +40,18 @@ public final class WorkedText {
       return null;
     }
     String text = m.substring(start);
+    return of(m, start, text, work.apply(text), detail);
+  }
+
+  /**
+   * {@link #of} of a message whose text start ({@link #textStart}) is known: {@code text} is
+   * {@code m.substring(start)} and {@code result} what the work made of it.
+   */
+  static WorkedText of(String m, int start, String text, Object result, String detail) {
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
     var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
-    return new WorkedText(m, start, work.apply(text), text, detail, parameters);
+    return new WorkedText(m, start, result, text, detail, parameters);
   }
 
   /**

@@ -30,7 +30,7 @@ final class StatementTextWork implements TextWork {
    * builder's, so a log of long distinct texts must not hold a full cache of the longest on every
    * thread. A text kept by its bytes counts twice (its String and its bytes).
    */
-  private static final int CACHE_BUDGET_CHARS = 1 << 20;
+  static final int CACHE_BUDGET_CHARS = 1 << 20;
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -70,6 +70,11 @@ final class StatementTextWork implements TextWork {
     // the workload's thread writes what it works out later (volatility) into the copy it is
     // given: the cached one stays this thread's alone
     return t.forEqualText(text);
+  }
+
+  /** Characters the caches hold now (bounded by {@link #CACHE_BUDGET_CHARS}). */
+  int cachedChars() {
+    return cachedChars;
   }
 
   /** What the workload's thread works out of a text it has not seen. */

@@ -48,6 +48,7 @@ final class RecordBuilder {
   private String textMessage;
   private int textStart;
   private Object textKnown;
+  private boolean textStatementLike;
 
   boolean isOpen() {
     return open;
@@ -69,12 +70,14 @@ final class RecordBuilder {
   /**
    * For the record's message {@code message} (the same instance): its statement text starts at
    * {@code start} ({@link WorkedText#textStart}, -1 for none) and {@code known} is what the text
-   * work found for the bytes of that text ({@link TextWork#known}), or null.
+   * work found for the bytes of that text ({@link TextWork#known}), or null; {@code
+   * statementLike}: it starts as a statement's does ({@link WorkedText#statementLike}).
    */
-  void textAt(String message, int start, Object known) {
+  void textAt(String message, int start, Object known, boolean statementLike) {
     textMessage = message;
     textStart = start;
     textKnown = known;
+    textStatementLike = statementLike;
   }
 
   /** Lines whose text the cap cut or left out, over all records built so far. */
@@ -194,9 +197,11 @@ final class RecordBuilder {
     open = false;
     String message = parts[0];
     // statement texts are never followed by a cursor position, and may end in anything
-    if (!message.startsWith("duration: ")
-        && !message.startsWith("statement: ")
-        && !message.startsWith("execute ")) {
+    boolean statementLike = message == textMessage ? textStatementLike
+        : message.startsWith("duration: ")
+            || message.startsWith("statement: ")
+            || message.startsWith("execute ");
+    if (!statementLike) {
       parts[0] = stripCursorPosition(message);
     }
     return new LogRecord(

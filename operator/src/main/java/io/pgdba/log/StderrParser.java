@@ -134,10 +134,11 @@ final class StderrParser implements RecordParser {
    * message is still this very String when the record is built (no continuation line came).
    */
   private void lookUpText(String message, byte[] b, int from) {
-    int at = "LOG".equals(open.severity()) ? WorkedText.textStart(message) : -1;
-    // ASCII: a char a byte, so the text's bytes start at the same offset
-    Object known = at < 0 ? null : textWork.known(b, from + at, from + message.length());
-    open.textAt(message, at, known);
+    // ASCII: a char a byte, so offsets in the bytes are offsets in the message
+    int end = from + message.length();
+    int at = "LOG".equals(open.severity()) ? WorkedText.textStart(b, from, end) : -1;
+    Object known = at < 0 ? null : textWork.known(b, from + at, end);
+    open.textAt(message, at, known, WorkedText.statementLike(b, from, end));
   }
 
   /** A line that carries the prefix and {@code severity}, then {@code message}. */

@@ -99,4 +99,81 @@ public final class WorkedText {
     }
     return -1;
   }
+
+  private static final byte[] DURATION = bytes(LogEventAssembler.DURATION);
+  private static final byte[] STATEMENT = bytes("statement: ");
+  private static final byte[] EXECUTE = bytes("execute ");
+
+  private static byte[] bytes(String ascii) {
+    return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * {@link #textStart(String)} of the message whose bytes, all ASCII (a char a byte), are {@code
+   * b[from, end)}, read on the bytes while the parser has them: the same steps without a String
+   * method call per step (each a call, bounds checks and a coder test in C1). Relative to {@code
+   * from}.
+   */
+  static int textStart(byte[] b, int from, int end) {
+    int w = from;
+    if (startsWith(b, from, end, DURATION)) {
+      int ms = indexOf(b, from + DURATION.length, end, (byte) ' ', (byte) 'm', (byte) 's');
+      if (ms < 0) {
+        return -1;
+      }
+      // LogEventAssembler.afterDuration
+      int rest = ms + 3;
+      if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
+        w = rest + 2;
+      } else if (rest + 1 <= end && b[rest] == ' ') {
+        w = rest + 1;
+      } else {
+        return -1;
+      }
+    }
+    if (startsWith(b, w, end, STATEMENT)) {
+      return w + STATEMENT.length - from;
+    }
+    if (startsWith(b, w, end, EXECUTE)) {
+      int colon = indexOf(b, w + EXECUTE.length, end, (byte) ':', (byte) ' ', (byte) 0);
+      return colon < 0 ? -1 : colon + 2 - from;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether the message of bytes {@code b[from, end)} starts like a statement's ({@code
+   * duration: }, {@code statement: }, {@code execute }): the test {@link RecordBuilder} makes on
+   * the message before it looks for a cursor position.
+   */
+  static boolean statementLike(byte[] b, int from, int end) {
+    return startsWith(b, from, end, DURATION) || startsWith(b, from, end, STATEMENT)
+        || startsWith(b, from, end, EXECUTE);
+  }
+
+  private static boolean startsWith(byte[] b, int at, int end, byte[] prefix) {
+    if (end - at < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[at + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * First index at or after {@code from} of the bytes {@code x y}, then {@code z} unless it is 0
+   * (a two-byte needle), wholly before {@code end}; -1 if none.
+   */
+  private static int indexOf(byte[] b, int from, int end, byte x, byte y, byte z) {
+    int last = end - (z == 0 ? 2 : 3);
+    for (int i = from; i <= last; i++) {
+      if (b[i] == x && b[i + 1] == y && (z == 0 || b[i + 2] == z)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

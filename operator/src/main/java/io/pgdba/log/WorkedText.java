@@ -100,12 +100,16 @@ public final class WorkedText {
     return -1;
   }
 
-  private static final byte[] DURATION = bytes(LogEventAssembler.DURATION);
-  private static final byte[] STATEMENT = bytes("statement: ");
-  private static final byte[] EXECUTE = bytes("execute ");
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+          java.nio.ByteOrder.LITTLE_ENDIAN);
+  /** The first eight bytes of {@code duration: }, {@code statement: }, {@code execute }. */
+  private static final long DURATION_8 = word("duration");
+  private static final long STATEMENT_8 = word("statemen");
+  private static final long EXECUTE_8 = word("execute ");
 
-  private static byte[] bytes(String ascii) {
-    return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static long word(String eight) {
+    return (long) LONGS.get(eight.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0);
   }
 
   /**
@@ -116,8 +120,8 @@ public final class WorkedText {
    */
   static int textStart(byte[] b, int from, int end) {
     int w = from;
-    if (startsWith(b, from, end, DURATION)) {
-      int ms = indexOf(b, from + DURATION.length, end, (byte) ' ', (byte) 'm', (byte) 's');
+    if (isDuration(b, from, end)) {
+      int ms = indexOf(b, from + 10, end, (byte) ' ', (byte) 'm', (byte) 's');
       if (ms < 0) {
         return -1;
       }
@@ -131,11 +135,11 @@ public final class WorkedText {
         return -1;
       }
     }
-    if (startsWith(b, w, end, STATEMENT)) {
-      return w + STATEMENT.length - from;
+    if (isStatement(b, w, end)) {
+      return w + 11 - from;
     }
-    if (startsWith(b, w, end, EXECUTE)) {
-      int colon = indexOf(b, w + EXECUTE.length, end, (byte) ':', (byte) ' ', (byte) 0);
+    if (isExecute(b, w, end)) {
+      int colon = indexOf(b, w + 8, end, (byte) ':', (byte) ' ', (byte) 0);
       return colon < 0 ? -1 : colon + 2 - from;
     }
     return -1;
@@ -147,20 +151,25 @@ public final class WorkedText {
    * the message before it looks for a cursor position.
    */
   static boolean statementLike(byte[] b, int from, int end) {
-    return startsWith(b, from, end, DURATION) || startsWith(b, from, end, STATEMENT)
-        || startsWith(b, from, end, EXECUTE);
+    return isDuration(b, from, end) || isStatement(b, from, end) || isExecute(b, from, end);
   }
 
-  private static boolean startsWith(byte[] b, int at, int end, byte[] prefix) {
-    if (end - at < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (b[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
+  // Each compares eight bytes at once, then the rest of the words ("duration: " is 10 bytes,
+  // "statement: " 11, "execute " 8); the length test keeps the eight-byte read inside the
+  // message (so inside the array).
+
+  private static boolean isDuration(byte[] b, int at, int end) {
+    return end - at >= 10 && (long) LONGS.get(b, at) == DURATION_8 && b[at + 8] == ':'
+        && b[at + 9] == ' ';
+  }
+
+  private static boolean isStatement(byte[] b, int at, int end) {
+    return end - at >= 11 && (long) LONGS.get(b, at) == STATEMENT_8 && b[at + 8] == 't'
+        && b[at + 9] == ':' && b[at + 10] == ' ';
+  }
+
+  private static boolean isExecute(byte[] b, int at, int end) {
+    return end - at >= 8 && (long) LONGS.get(b, at) == EXECUTE_8;
   }
 
   /**

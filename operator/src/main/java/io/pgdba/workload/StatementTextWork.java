@@ -53,6 +53,15 @@ final class StatementTextWork implements TextWork {
   private final Fingerprinter fingerprinter = new Fingerprinter();
   private final StatementText[] cache = new StatementText[CACHE_SIZE];
   private final ByBytes[] byBytes = new ByBytes[BYTE_CACHE_SIZE];
+  /**
+   * Per slot, the hash of the last text seen there but not kept: a text is kept by its bytes the
+   * second time it is seen. Most texts with constants never repeat: keeping each would allocate
+   * a copy of its bytes and an entry that outlive a young collection, to be copied and promoted
+   * for nothing, and push out a text that does repeat.
+   */
+  private final long[] seenOnce = new long[BYTE_CACHE_SIZE];
+  /** The hash of the bytes {@link #known} looked up last (the text {@link #applyAscii} gets). */
+  private long lastHash;
   private int cachedChars;
 
   @Override
@@ -90,6 +99,7 @@ final class StatementTextWork implements TextWork {
   @Override
   public Object known(byte[] b, int from, int to) {
     long h = hash(b, from, to);
+    lastHash = h;
     var e = byBytes[slot(h)];
     return e != null && e.hash == h && same(e.bytes, b, from, to) ? e.text : null;
   }
@@ -101,14 +111,21 @@ final class StatementTextWork implements TextWork {
 
   /**
    * {@link #apply} of a text of ASCII chars only (so its ISO-8859-1 bytes, a copy of the
-   * String's, are its UTF-8 bytes), kept by those bytes for {@link #known}.
+   * String's, are its UTF-8 bytes), whose bytes {@link #known} looked up last and did not find:
+   * kept by those bytes, from the second time on ({@link #seenOnce}).
    */
   @Override
   public StatementText applyAscii(String text) {
     var t = fresh(text);
     int n = text.length();
-    if (n <= CACHE_MAX_CHARS) {
+    int seen = slot(lastHash);
+    if (n <= CACHE_MAX_CHARS && seenOnce[seen] != lastHash) {
+      // the first time (as far as the slot remembers): only its hash is remembered
+      seenOnce[seen] = lastHash;
+    } else if (n <= CACHE_MAX_CHARS) {
       byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+      // the key is the hash of the bytes kept, whatever lastHash was: an entry is found only by
+      // its own bytes
       long h = hash(bytes, 0, n);
       int slot = slot(h);
       var old = byBytes[slot];

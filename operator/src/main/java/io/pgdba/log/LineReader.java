@@ -29,6 +29,7 @@ final class LineReader implements Closeable {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   private final InputStream in;
   private final boolean gzip;
@@ -48,6 +49,8 @@ final class LineReader implements Closeable {
 
   private int lineStart;
   private int lineLength;
+  /** Whether every byte of the current line is known to be ASCII (false: not known). */
+  private boolean lineAscii;
 
   private long bytesRead;
   private long lineNumber;
@@ -183,17 +186,26 @@ final class LineReader implements Closeable {
       int end = limit;
       byte[] b = buf;
       int i = start;
+      // the high bits of the bytes before the newline: the line is ASCII when none is set, which
+      // the scan learns for free (a decoder's own check is a second pass, a byte at a time in C1)
+      long high = 0;
       // eight bytes at a time to the first newline (exact zero-byte marks, see LogRanges)
       while (i + 8 <= end) {
-        long x = (long) LONGS.get(b, i) ^ NEWLINES;
+        long word = (long) LONGS.get(b, i);
+        long x = word ^ NEWLINES;
         long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
         if (zeros != 0) {
-          i += Long.numberOfTrailingZeros(zeros) >>> 3;
+          int k = Long.numberOfTrailingZeros(zeros) >>> 3;
+          // only the k bytes before the newline (k = 0: none)
+          high |= word & ((1L << (k << 3)) - 1);
+          i += k;
           break;
         }
+        high |= word;
         i += 8;
       }
       while (i < end && b[i] != '\n') {
+        high |= b[i];
         i++;
       }
       if (i < end) {
@@ -205,7 +217,10 @@ final class LineReader implements Closeable {
             lastTruncated = true;
             len = MAX_LINE_BYTES;
           }
-          return finishLine(b, start, len);
+          boolean found = finishLine(b, start, len);
+          // its bytes are a part of those scanned: ASCII if they all were
+          lineAscii = (high & HIGH_BITS) == 0;
+          return found;
         }
         append(b, start, i - start);
         return finishLine(carry, 0, carryLen);
@@ -216,6 +231,7 @@ final class LineReader implements Closeable {
   }
 
   private boolean finishLine(byte[] bytes, int off, int len) {
+    lineAscii = false; // a line from the carry is not checked: the decoder checks it
     lineNumber++;
     if (len > 0 && bytes[off + len - 1] == '\r' && !lastTruncated) {
       len--;
@@ -240,6 +256,15 @@ final class LineReader implements Closeable {
 
   int lineLength() {
     return lineLength;
+  }
+
+  /**
+   * Whether every byte of the current line is ASCII, as seen by the scan for its end; false when
+   * not known. Decoding such bytes as ISO-8859-1 gives the very String UTF-8 decoding gives,
+   * without the decoder's pass over them looking for non-ASCII bytes.
+   */
+  boolean lineAscii() {
+    return lineAscii;
   }
 
   /** Appends to the carry; returns false once the line is over the cap (the rest is dropped). */

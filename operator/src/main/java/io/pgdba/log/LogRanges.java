@@ -227,7 +227,7 @@ final class LogRanges {
       byte[] b = lines.lineBytes();
       int start = lines.lineStart();
       int end = start + lines.lineLength();
-      if (!parser.line(b, start, end, ++line)) {
+      if (!parser.line(b, start, end, lines.lineAscii(), ++line)) {
         String text = new String(b, start, end - start, StandardCharsets.UTF_8);
         parser.line(LogReader.stripKubernetesTimestamp(text), line);
       }

@@ -41,12 +41,43 @@ final class RecordBuilder {
   private long line;
   private long truncatedLines;
 
+  /**
+   * What the parser learnt of the message's statement text while the line's bytes were at hand
+   * ({@link #textAt}): for this very message String only, null when nothing.
+   */
+  private String textMessage;
+  private int textStart;
+  private Object textKnown;
+  private boolean textStatementLike;
+
   boolean isOpen() {
     return open;
   }
 
   Integer pid() {
     return pid;
+  }
+
+  String severity() {
+    return severity;
+  }
+
+  /** The message as it stands (its first line while the record has only that). */
+  String message() {
+    return multiline != null && current == Part.MESSAGE ? null : parts[0];
+  }
+
+  /**
+   * For the record's message {@code message} (the same instance): its statement text starts at
+   * {@code start} ({@link WorkedText#textStart}, -1 for none) and {@code known} is what the text
+   * work found for the bytes of that text ({@link TextWork#known}), or null; {@code
+   * statementLike}: it starts as a statement's does ({@link WorkedText#statementLike}).
+   */
+  void textAt(String message, int start, Object known, boolean statementLike) {
+    textMessage = message;
+    textStart = start;
+    textKnown = known;
+    textStatementLike = statementLike;
   }
 
   /** Lines whose text the cap cut or left out, over all records built so far. */
@@ -67,7 +98,13 @@ final class RecordBuilder {
     queryId = f.queryId;
     this.severity = severity;
     this.line = line;
-    java.util.Arrays.fill(parts, null);
+    // the parts one by one: Arrays.fill's loop costs more, per record, in C1
+    parts[1] = null;
+    parts[2] = null;
+    parts[3] = null;
+    parts[4] = null;
+    textMessage = null;
+    textKnown = null;
     multiline = null;
     chars = 0;
     current = Part.MESSAGE;
@@ -160,9 +197,11 @@ final class RecordBuilder {
     open = false;
     String message = parts[0];
     // statement texts are never followed by a cursor position, and may end in anything
-    if (!message.startsWith("duration: ")
-        && !message.startsWith("statement: ")
-        && !message.startsWith("execute ")) {
+    boolean statementLike = message == textMessage ? textStatementLike
+        : message.startsWith("duration: ")
+            || message.startsWith("statement: ")
+            || message.startsWith("execute ");
+    if (!statementLike) {
       parts[0] = stripCursorPosition(message);
     }
     return new LogRecord(
@@ -183,7 +222,27 @@ final class RecordBuilder {
         parts[Part.STATEMENT.ordinal()],
         source,
         line,
-        work == null ? null : WorkedText.of(severity, parts[Part.MESSAGE.ordinal()],
-            parts[Part.DETAIL.ordinal()], work));
+        work == null ? null : worked(work));
+  }
+
+  /**
+   * {@link WorkedText#of} of the record: from what the parser learnt while it had the message's
+   * bytes ({@link #textAt}) when the message is still that very String, else from the message.
+   */
+  private WorkedText worked(TextWork work) {
+    String message = parts[Part.MESSAGE.ordinal()];
+    String detail = parts[Part.DETAIL.ordinal()];
+    Object known = textKnown;
+    textKnown = null;
+    if (message == null || message != textMessage) {
+      return WorkedText.of(severity, message, detail, work);
+    }
+    if (textStart < 0) {
+      // no statement or execution: a parse or bind phase still has a head the String path reads
+      return WorkedText.of(severity, message, detail, work);
+    }
+    String text = message.substring(textStart);
+    return WorkedText.of(message, textStart, text,
+        known != null ? work.reuse(known, text) : work.applyAscii(text), detail);
   }
 }

@@ -72,6 +72,11 @@ final class StderrParser implements RecordParser {
     }
   }
 
+  /** {@link #line(byte[], int, int, boolean, long)} of a line not known to be ASCII. */
+  boolean line(byte[] b, int start, int end, long lineNumber) {
+    return line(b, start, end, false, lineNumber);
+  }
+
   /**
    * {@link #line(String, long)} for the line {@code b[start, end)} (UTF-8, its terminator removed
    * as {@link LineReader} removes it) without decoding all of it: the prefix is read on the bytes
@@ -79,12 +84,15 @@ final class StderrParser implements RecordParser {
    * having changed nothing that the String path would see, when the line needs that path (no
    * prefix and severity, a non-ASCII prefix, a Kubernetes timestamp before it): the caller then
    * decodes the line and calls {@link #line(String, long)}.
+   *
+   * @param ascii every byte of the line is ASCII ({@link LineReader#lineAscii()}; false when not
+   *     known): its Strings are then made without the UTF-8 decoder's search for other bytes
    */
-  boolean line(byte[] b, int start, int end, long lineNumber) {
+  boolean line(byte[] b, int start, int end, boolean ascii, long lineNumber) {
     if (start < end && b[start] == '\t') {
       // after an ASCII tab, decoding the rest gives text.substring(1)
       if (open.isOpen()) {
-        open.continueWith(new String(b, start + 1, end - start - 1, StandardCharsets.UTF_8));
+        open.continueWith(decode(b, start + 1, end, ascii));
       } else {
         stats.unparsed(lineNumber, "continuation line without a record before it");
       }
@@ -101,8 +109,36 @@ final class StderrParser implements RecordParser {
     int m = severityStart + severity.length() + 2;
     int from = m < end && b[m] == ' ' ? m + 1 : m;
     // the bytes before are ASCII: decoding from here gives the String path's substring
-    prefixed(severity, new String(b, from, end - from, StandardCharsets.UTF_8), lineNumber);
+    String message = decode(b, from, end, ascii);
+    prefixed(severity, message, lineNumber);
+    if (ascii && textWork != null && open.isOpen() && open.message() == message) {
+      lookUpText(message, b, from);
+    }
     return true;
+  }
+
+  /**
+   * UTF-8 bytes as a String. ASCII bytes decode to the same chars in ISO-8859-1, which the JDK
+   * copies as they are: the UTF-8 decoder would first read them all looking for a non-ASCII byte,
+   * a loop a byte at a time in the C1-compiled code the CLI runs.
+   */
+  private static String decode(byte[] b, int from, int end, boolean ascii) {
+    return new String(b, from, end - from,
+        ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+  }
+
+  /**
+   * For a record just opened by an ASCII line: where its statement text starts and, while its
+   * bytes are at hand (the line's buffer may be refilled before the record is built), what the
+   * text work already knows of them ({@link TextWork#known}). The builder uses this only if the
+   * message is still this very String when the record is built (no continuation line came).
+   */
+  private void lookUpText(String message, byte[] b, int from) {
+    // ASCII: a char a byte, so offsets in the bytes are offsets in the message
+    int end = from + message.length();
+    int at = "LOG".equals(open.severity()) ? WorkedText.textStart(b, from, end) : -1;
+    Object known = at < 0 ? null : textWork.known(b, from + at, end);
+    open.textAt(message, at, known, WorkedText.statementLike(b, from, end));
   }
 
   /** A line that carries the prefix and {@code severity}, then {@code message}. */

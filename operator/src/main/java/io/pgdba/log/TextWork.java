@@ -16,4 +16,29 @@ public interface TextWork {
 
   /** What the consumer would work out of {@code text}: a pure function of the text. */
   Object apply(String text);
+
+  /**
+   * What this work already knows of the text whose UTF-8 bytes are {@code b[from, to)}, found
+   * by those bytes alone (no String is made for a text that may never be cut: a continuation
+   * line would change it), or null. Given back to {@link #reuse} with the text once it is cut.
+   */
+  default Object known(byte[] b, int from, int to) {
+    return null;
+  }
+
+  /**
+   * {@link #apply} of {@code text}, whose bytes {@link #known} answered with {@code known}: the
+   * same result, for this String.
+   */
+  default Object reuse(Object known, String text) {
+    return apply(text);
+  }
+
+  /**
+   * {@link #apply} of a text whose chars are all ASCII, whose bytes {@link #known} did not
+   * answer: the work may keep the result to answer them next time.
+   */
+  default Object applyAscii(String text) {
+    return apply(text);
+  }
 }

@@ -52,10 +52,25 @@ public final class WorkedText {
       return new WorkedText(m, start, null, null, null, null, head);
     }
     String text = m.substring(start);
+    return of(m, start, text, work.apply(text), detail, head);
+  }
+
+  /**
+   * {@link #of} of a message whose text start (read on its bytes: {@link #textStart(byte[], int,
+   * int)}) is known: {@code text} is {@code m.substring(start)} and {@code result} what the work
+   * made of it. Its head is read here all the same: the assembler takes a WorkedText without one
+   * to mean that the message has none.
+   */
+  static WorkedText of(String m, int start, String text, Object result, String detail) {
+    return of(m, start, text, result, detail, LogEventAssembler.head(m));
+  }
+
+  private static WorkedText of(String m, int start, String text, Object result, String detail,
+      LogEventAssembler.Head head) {
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
     var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
-    return new WorkedText(m, start, work.apply(text), text, detail, parameters, head);
+    return new WorkedText(m, start, result, text, detail, parameters, head);
   }
 
   /** The head of {@code m} read here, if this was cut from it (the same instance); else null. */
@@ -88,5 +103,93 @@ public final class WorkedText {
 
   public Object result() {
     return result;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+          java.nio.ByteOrder.LITTLE_ENDIAN);
+  /** The first eight bytes of {@code duration: }, {@code statement: }, {@code execute }. */
+  private static final long DURATION_8 = word("duration");
+  private static final long STATEMENT_8 = word("statemen");
+  private static final long EXECUTE_8 = word("execute ");
+
+  private static long word(String eight) {
+    return (long) LONGS.get(eight.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0);
+  }
+
+  /**
+   * Where the assembler starts an executed statement's text ({@code duration: X ms  statement:}
+   * or {@code execute <name>:}, with or without the duration, as {@link LogEventAssembler#head}
+   * reads them), or -1, in the message whose bytes, all ASCII (a char a byte), are {@code
+   * b[from, end)}, read on the bytes while the parser has them: the same steps without a String
+   * method call per step (each a call, bounds checks and a coder test in C1). Relative to {@code
+   * from}.
+   */
+  static int textStart(byte[] b, int from, int end) {
+    int w = from;
+    if (isDuration(b, from, end)) {
+      int ms = indexOf(b, from + 10, end, (byte) ' ', (byte) 'm', (byte) 's');
+      if (ms < 0) {
+        return -1;
+      }
+      // LogEventAssembler.afterDuration
+      int rest = ms + 3;
+      if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
+        w = rest + 2;
+      } else if (rest + 1 <= end && b[rest] == ' ') {
+        w = rest + 1;
+      } else {
+        return -1;
+      }
+    }
+    if (isStatement(b, w, end)) {
+      return w + 11 - from;
+    }
+    if (isExecute(b, w, end)) {
+      int colon = indexOf(b, w + 8, end, (byte) ':', (byte) ' ', (byte) 0);
+      return colon < 0 ? -1 : colon + 2 - from;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether the message of bytes {@code b[from, end)} starts like a statement's ({@code
+   * duration: }, {@code statement: }, {@code execute }): the test {@link RecordBuilder} makes on
+   * the message before it looks for a cursor position.
+   */
+  static boolean statementLike(byte[] b, int from, int end) {
+    return isDuration(b, from, end) || isStatement(b, from, end) || isExecute(b, from, end);
+  }
+
+  // Each compares eight bytes at once, then the rest of the words ("duration: " is 10 bytes,
+  // "statement: " 11, "execute " 8); the length test keeps the eight-byte read inside the
+  // message (so inside the array).
+
+  private static boolean isDuration(byte[] b, int at, int end) {
+    return end - at >= 10 && (long) LONGS.get(b, at) == DURATION_8 && b[at + 8] == ':'
+        && b[at + 9] == ' ';
+  }
+
+  private static boolean isStatement(byte[] b, int at, int end) {
+    return end - at >= 11 && (long) LONGS.get(b, at) == STATEMENT_8 && b[at + 8] == 't'
+        && b[at + 9] == ':' && b[at + 10] == ' ';
+  }
+
+  private static boolean isExecute(byte[] b, int at, int end) {
+    return end - at >= 8 && (long) LONGS.get(b, at) == EXECUTE_8;
+  }
+
+  /**
+   * First index at or after {@code from} of the bytes {@code x y}, then {@code z} unless it is 0
+   * (a two-byte needle), wholly before {@code end}; -1 if none.
+   */
+  private static int indexOf(byte[] b, int from, int end, byte x, byte y, byte z) {
+    int last = end - (z == 0 ? 2 : 3);
+    for (int i = from; i <= last; i++) {
+      if (b[i] == x && b[i + 1] == y && (z == 0 || b[i + 2] == z)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -61,7 +61,7 @@ class TextWorkDifferentialTest {
       if (r.nextInt(4) == 0) {
         text = text + " /* " + r.nextInt(50) + " */"; // distinct, but few: some repeat
       }
-      switch (r.nextInt(6)) {
+      switch (r.nextInt(8)) {
         case 0 -> sb.append(head).append("LOG:  statement: ").append(text).append('\n')
             .append(head).append("LOG:  duration: 0.").append(i % 97).append(" ms\n");
         case 1 -> sb.append(head).append("LOG:  duration: 1.5 ms  execute S_").append(i % 3)
@@ -74,6 +74,11 @@ class TextWorkDifferentialTest {
             .append(head).append("LOG:  duration: 2 ms\n");
         case 4 -> sb.append(head).append("ERROR:  syntax error\n").append(head)
             .append("STATEMENT:  ").append(text).append('\n');
+        case 6 -> // a text that goes on in continuation lines: what the first line's bytes told
+          // the range thread is not the record's text
+          sb.append(head).append("LOG:  duration: 3 ms  statement: ").append(text).append('\n')
+              .append('\t').append(r.nextBoolean() ? "LIMIT 1" : "  \u00e9").append('\n')
+              .append(head).append("DETAIL:  parameters: $1 = 'x'\n");
         default -> sb.append(head).append("LOG:  duration: ").append(i % 13)
             .append(".25 ms  statement: ").append(text).append(r.nextBoolean() ? "\n" : "\r\n");
       }

@@ -94,4 +94,89 @@ class StatementTextWorkProperties {
         mine);
     assertThat(WorkloadBuilder.precomputed(equalOther)).isNull();
   }
+
+  /**
+   * The cache by bytes ({@link StatementTextWork#known}, a range thread's common path for texts
+   * of ASCII lines): it answers only for a text equal to the one it kept, and then as a fresh run
+   * would, whatever surrounds the bytes in their buffer; texts that differ in one byte, at every
+   * place of an eight-byte step and in the tail, are told apart.
+   */
+  @Property(tries = 300)
+  void theBytesAnswerOnlyForTheirOwnText(
+      @ForAll("asciiPools") List<String> pool, @ForAll("picks") List<Integer> picks) {
+    var work = new StatementTextWork();
+    var random = new java.util.Random(pool.hashCode() * 31L + picks.hashCode());
+    for (int pick : picks) {
+      String text = new String(pool.get(pick % pool.size()).toCharArray());
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int off = random.nextInt(9);
+      byte[] buffer = new byte[off + bytes.length + random.nextInt(9)];
+      random.nextBytes(buffer);
+      System.arraycopy(bytes, 0, buffer, off, bytes.length);
+      Object known = work.known(buffer, off, off + bytes.length);
+      StatementText got;
+      if (known != null) {
+        assertThat(((StatementText) known).text).isEqualTo(text);
+        got = work.reuse(known, text);
+      } else {
+        got = work.applyAscii(text);
+        if (text.length() <= 4096) {
+          // kept the second time it is seen: then the same bytes are answered at once (the
+          // fast path is taken)
+          if (work.known(buffer, off, off + bytes.length) == null) {
+            work.applyAscii(new String(text.toCharArray()));
+          }
+          assertThat(work.known(buffer, off, off + bytes.length)).isNotNull();
+        }
+      }
+      assertThat(got.text).isSameAs(text);
+      assertThat(got.fingerprint).isEqualTo(new Fingerprinter().fingerprint(text));
+      assertThat(got.verb()).isEqualTo(SessionTracker.firstWord(text));
+      assertThat(got.identity(List.of("1"))).isEqualTo(
+          SessionTracker.identity(text, List.of("1")));
+      assertThat(got.isVolatile()).isEqualTo(SessionTracker.isVolatileSlow(text));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> asciiPools() {
+    var ascii = FRAGMENTS.stream().filter(f -> f.chars().allMatch(c -> c < 0x80)).toList();
+    var fragmented = Arbitraries.of(ascii).list().ofMaxSize(30).map(l -> String.join(" ", l));
+    var any = Arbitraries.strings().ascii().ofMaxLength(40);
+    var longOnes = Arbitraries.of(ascii).list().ofMinSize(1).ofMaxSize(3)
+        .map(l -> String.join("", l).repeat(4100 / Math.max(1, String.join("", l).length())));
+    var texts = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, fragmented),
+        net.jqwik.api.Tuple.of(3, any), net.jqwik.api.Tuple.of(1, longOnes));
+    // near twins: a text and copies of it with one byte changed, anywhere
+    return texts.list().ofMinSize(1).ofMaxSize(4).map(base -> {
+      var pool = new java.util.ArrayList<String>(base);
+      for (String t : base) {
+        for (int i = 0; i < Math.min(t.length(), 20); i++) {
+          char[] c = t.toCharArray();
+          c[i] = c[i] == 'x' ? 'y' : 'x';
+          pool.add(new String(c));
+        }
+        pool.add(t + ";");
+      }
+      return pool;
+    });
+  }
+
+  /** Many distinct texts kept by their bytes: evictions and the character budget. */
+  @Property(tries = 10)
+  void aFullByteCacheStillAnswersAsFresh(@ForAll("texts") String seed) {
+    String ascii = seed.chars().allMatch(c -> c < 0x80) ? seed : "select 1";
+    var work = new StatementTextWork();
+    for (int i = 0; i < 3000; i++) {
+      String text = ascii + " " + (i % 1500) + " " + "z".repeat(i % 7 * 700);
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int twice = 0; twice < 2; twice++) {
+        Object known = work.known(bytes, 0, bytes.length);
+        StatementText got = known != null ? work.reuse(known, text) : work.applyAscii(text);
+        assertThat(got.fingerprint).isEqualTo(new Fingerprinter().fingerprint(text));
+        assertThat(got.identity(List.of())).isEqualTo(SessionTracker.identity(text, List.of()));
+        assertThat(work.cachedChars()).isLessThanOrEqualTo(StatementTextWork.CACHE_BUDGET_CHARS);
+      }
+    }
+  }
 }

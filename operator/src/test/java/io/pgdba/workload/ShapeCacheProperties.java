@@ -129,6 +129,41 @@ class ShapeCacheProperties {
     }
   }
 
+  /**
+   * Long names (from 8 characters the key compares them a block at a time) of one length, first
+   * and last character, so they land on one slot: one character anywhere in between tells them
+   * apart, and a name is a keyword, quoted, or ends in a hostile character.
+   */
+  @Property(tries = 1000)
+  void longNamesOfOneSlotAreComparedInFull(@ForAll("longNames") List<String> names,
+      @ForAll("literalLists") List<List<String>> literals) {
+    var cached = new Fingerprinter();
+    for (int i = 0; i < literals.size(); i++) {
+      String name = names.get(i % names.size());
+      assertSameAsUncached(cached, "select " + name + " from " + name + "_t where "
+          + name + " = " + literals.get(i).get(0) + " and \"" + name + "\" in ("
+          + literals.get(i).get(1) + ")");
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> longNames() {
+    var base = Arbitraries.strings().withChars("abxyz_").ofMinLength(6).ofMaxLength(40);
+    var edit = Combinators.combine(Arbitraries.integers().between(0, 39),
+        Arbitraries.of('a', 'b', 'z', '_', '$', '\u00e9', '"', '\'', ' ', '-', '9'))
+        .as((at, c) -> new Object[] {at, c});
+    return Combinators.combine(base, edit.list().ofMinSize(1).ofMaxSize(5)).as((m, edits) -> {
+      List<String> names = new ArrayList<>();
+      names.add("c" + m + "d");
+      for (Object[] e : edits) {
+        char[] v = m.toCharArray();
+        v[(Integer) e[0] % v.length] = (Character) e[1];
+        names.add("c" + new String(v) + "d");
+      }
+      return names;
+    });
+  }
+
   @Provide
   Arbitrary<String> shape() {
     return Arbitraries.of(SHAPES);

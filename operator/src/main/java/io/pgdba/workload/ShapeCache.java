@@ -203,15 +203,10 @@ final class ShapeCache {
       if (key[k++] != n || k + n > len) {
         return false;
       }
-      if (n < 8) {
-        for (int j = 0; j < n; j++) {
-          if (key[k + j] != src[s + j]) {
-            return false;
-          }
+      for (int j = 0; j < n; j++) {
+        if (key[k + j] != src[s + j]) {
+          return false;
         }
-      } else if (!Arrays.equals(key, k, k + n, src, s, s + n)) {
-        // longer names compared several chars a step (ArraysSupport.mismatch), even in C1
-        return false;
       }
       k += n;
     }

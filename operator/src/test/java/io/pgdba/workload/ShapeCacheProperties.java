@@ -130,9 +130,9 @@ class ShapeCacheProperties {
   }
 
   /**
-   * Long names (from 8 characters the key compares them a block at a time) of one length, first
-   * and last character, so they land on one slot: one character anywhere in between tells them
-   * apart, and a name is a keyword, quoted, or ends in a hostile character.
+   * Long names of one length, first and last character: the slot's hash reads only those, so
+   * they land on one slot and only the full key comparison tells them apart (one character
+   * anywhere in between, hostile ones too: quotes, {@code $}, a dash, non-ASCII).
    */
   @Property(tries = 1000)
   void longNamesOfOneSlotAreComparedInFull(@ForAll("longNames") List<String> names,

@@ -301,7 +301,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
   }
 
   /** Powers of ten a double holds exactly: one division by them rounds correctly. */
-  private static final double[] POWERS_OF_TEN = {
+  static final double[] POWERS_OF_TEN = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
   };
 

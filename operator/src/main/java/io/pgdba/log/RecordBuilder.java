@@ -47,6 +47,8 @@ final class RecordBuilder {
    */
   private String textMessage;
   private int textStart;
+  /** The message's head read on its bytes (LOG only), or null. */
+  private LogEventAssembler.Head textHead;
   private Object textKnown;
   private boolean textStatementLike;
 
@@ -69,13 +71,17 @@ final class RecordBuilder {
 
   /**
    * For the record's message {@code message} (the same instance): its statement text starts at
-   * {@code start} ({@link WorkedText#textStart}, -1 for none) and {@code known} is what the text
-   * work found for the bytes of that text ({@link TextWork#known}), or null; {@code
-   * statementLike}: it starts as a statement's does ({@link WorkedText#statementLike}).
+   * {@code start} ({@link WorkedText#textStart}, -1 for none), its head is {@code head} ({@link
+   * WorkedText#head(byte[], int, int)}: read only for a LOG record, null for any other) and
+   * {@code known} is what the text work found for the bytes of that text ({@link
+   * TextWork#known}), or null; {@code statementLike}: it starts as a statement's does ({@link
+   * WorkedText#statementLike}).
    */
-  void textAt(String message, int start, Object known, boolean statementLike) {
+  void textAt(String message, int start, LogEventAssembler.Head head, Object known,
+      boolean statementLike) {
     textMessage = message;
     textStart = start;
+    textHead = head;
     textKnown = known;
     textStatementLike = statementLike;
   }
@@ -238,11 +244,12 @@ final class RecordBuilder {
       return WorkedText.of(severity, message, detail, work);
     }
     if (textStart < 0) {
-      // no statement or execution: a parse or bind phase still has a head the String path reads
-      return WorkedText.of(severity, message, detail, work);
+      // no statement or execution: a parse's or bind's head alone, else none (a LOG message
+      // without a head, or another severity: what the String path gives them)
+      return textHead == null ? null : WorkedText.headOnly(message, textHead);
     }
     String text = message.substring(textStart);
     return WorkedText.of(message, textStart, text,
-        known != null ? work.reuse(known, text) : work.applyAscii(text), detail);
+        known != null ? work.reuse(known, text) : work.applyAscii(text), detail, textHead);
   }
 }

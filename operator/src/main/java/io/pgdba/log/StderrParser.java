@@ -136,9 +136,12 @@ final class StderrParser implements RecordParser {
   private void lookUpText(String message, byte[] b, int from) {
     // ASCII: a char a byte, so offsets in the bytes are offsets in the message
     int end = from + message.length();
-    int at = "LOG".equals(open.severity()) ? WorkedText.textStart(b, from, end) : -1;
+    // the assembler's head, read here once on the bytes (not again on the String)
+    boolean log = "LOG".equals(open.severity());
+    LogEventAssembler.Head head = log ? WorkedText.head(b, from, end) : null;
+    int at = log ? WorkedText.textStart(head, b, from, end) : -1;
     Object known = at < 0 ? null : textWork.known(b, from + at, end);
-    open.textAt(message, at, known, WorkedText.statementLike(b, from, end));
+    open.textAt(message, at, head, known, WorkedText.statementLike(b, from, end));
   }
 
   /** A line that carries the prefix and {@code severity}, then {@code message}. */

@@ -49,28 +49,33 @@ public final class WorkedText {
       // not fingerprinted, and a bind's parameters are not read by the workload: the head
       // alone; the text is cut and the parameters wrapped when assembled, as without this, so
       // that ranges in flight hold no more than they did
-      return new WorkedText(m, start, null, null, null, null, head);
+      return headOnly(m, head);
     }
     String text = m.substring(start);
     return of(m, start, text, work.apply(text), detail, head);
   }
 
   /**
-   * {@link #of} of a message whose text start (read on its bytes: {@link #textStart(byte[], int,
-   * int)}) is known: {@code text} is {@code m.substring(start)} and {@code result} what the work
-   * made of it. Its head is read here all the same: the assembler takes a WorkedText without one
+   * {@link #of} of a LOG message whose head was read on its bytes ({@link #head(byte[], int,
+   * int)}, null when it has none) and whose text start is known: {@code text} is {@code
+   * m.substring(start)} and {@code result} what the work made of it. The head must be {@link
+   * LogEventAssembler#head}'s of {@code m} exactly: the assembler takes a WorkedText without one
    * to mean that the message has none.
    */
-  static WorkedText of(String m, int start, String text, Object result, String detail) {
-    return of(m, start, text, result, detail, LogEventAssembler.head(m));
-  }
-
-  private static WorkedText of(String m, int start, String text, Object result, String detail,
+  static WorkedText of(String m, int start, String text, Object result, String detail,
       LogEventAssembler.Head head) {
     // an execution's parameters, parsed here too: the workload's thread reads every one of them
     var parameters = Parameters.lazy(detail);
     parameters.isEmpty();
     return new WorkedText(m, start, result, text, detail, parameters, head);
+  }
+
+  /**
+   * {@link #of} of a LOG message whose head, a parse's or a bind's, was read on its bytes: the
+   * head alone, as {@link #of(String, String, String, TextWork)} makes it.
+   */
+  static WorkedText headOnly(String m, LogEventAssembler.Head head) {
+    return new WorkedText(m, head.textStart(), null, null, null, null, head);
   }
 
   /** The head of {@code m} read here, if this was cut from it (the same instance); else null. */
@@ -150,6 +155,134 @@ public final class WorkedText {
       return colon < 0 ? -1 : colon + 2 - from;
     }
     return -1;
+  }
+
+  /**
+   * {@link #textStart(byte[], int, int)} of a message whose {@link #head(byte[], int, int)} is
+   * {@code head}, taken from the head when it has one: a statement's or execution's head has the
+   * very same start, a parse's or bind's has no executed text (-1). Without a head, only a
+   * duration plainDecimal refuses can still have a text start (the chain then parses it and cuts
+   * the text there): the bytes are read for it again.
+   */
+  static int textStart(LogEventAssembler.Head head, byte[] b, int from, int end) {
+    if (head == null) {
+      return textStart(b, from, end);
+    }
+    return head.phase() == LogEvent.Phase.SIMPLE || head.phase() == LogEvent.Phase.EXECUTE
+        ? head.textStart() : -1;
+  }
+
+  /**
+   * {@link LogEventAssembler#head} of the message whose bytes, all ASCII (a char a byte), are
+   * {@code b[from, end)}, read on the bytes while the parser has them, so that the assembler's
+   * head is not read a second time on the String: the same steps, null exactly where it gives
+   * null, the same fields (offsets relative to {@code from}) and the very same duration
+   * ({@link #plainDecimal}). A message with a head's shape whose duration plainDecimal refuses
+   * (a {@code 1_000}, an exponent) has none, as on the String: the assembler's chain reads it.
+   */
+  static LogEventAssembler.Head head(byte[] b, int from, int end) {
+    if (isDuration(b, from, end)) {
+      int ms = indexOf(b, from + 10, end, (byte) ' ', (byte) 'm', (byte) 's');
+      if (ms < 0 || ms + 3 == end) {
+        return null; // not a duration, or one alone: its pair is looked up by the chain
+      }
+      int rest = ms + 3; // LogEventAssembler.afterDuration
+      int w;
+      if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
+        w = rest + 2;
+      } else if (b[rest] == ' ') { // rest < end: ms + 3 == end was ruled out
+        w = rest + 1;
+      } else {
+        return null;
+      }
+      LogEvent.Phase phase;
+      int nameStart;
+      if (isStatement(b, w, end)) {
+        phase = LogEvent.Phase.SIMPLE;
+        nameStart = w + 11;
+      } else if (isExecute(b, w, end)) {
+        phase = LogEvent.Phase.EXECUTE;
+        nameStart = w + 8;
+      } else if (startsWith(b, w, end, BIND)) {
+        phase = LogEvent.Phase.BIND;
+        nameStart = w + 5;
+      } else if (startsWith(b, w, end, PARSE)) {
+        phase = LogEvent.Phase.PARSE;
+        nameStart = w + 6;
+      } else {
+        return null;
+      }
+      double durationMs = plainDecimal(b, from + 10, ms);
+      if (Double.isNaN(durationMs)) {
+        return null; // the chain's slower parse, or its refusal
+      }
+      if (phase == LogEvent.Phase.SIMPLE) {
+        return new LogEventAssembler.Head(true, durationMs, phase, -1, -1, nameStart - from);
+      }
+      int colon = indexOf(b, nameStart, end, (byte) ':', (byte) ' ', (byte) 0);
+      if (colon < 0) {
+        return null;
+      }
+      int name = startsWith(b, nameStart, end, FETCH_FROM) ? nameStart + 11 : nameStart;
+      return new LogEventAssembler.Head(true, durationMs, phase, name - from, colon - from,
+          colon + 2 - from);
+    }
+    if (isStatement(b, from, end)) {
+      return new LogEventAssembler.Head(false, 0, LogEvent.Phase.SIMPLE, -1, -1, 11);
+    }
+    if (isExecute(b, from, end)) {
+      int colon = indexOf(b, from + 8, end, (byte) ':', (byte) ' ', (byte) 0);
+      return colon < 0 ? null : new LogEventAssembler.Head(false, 0, LogEvent.Phase.EXECUTE, 8,
+          colon - from, colon + 2 - from);
+    }
+    return null;
+  }
+
+  private static final byte[] BIND = ascii("bind ");
+  private static final byte[] PARSE = ascii("parse ");
+  private static final byte[] FETCH_FROM = ascii("fetch from ");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static boolean startsWith(byte[] b, int at, int end, byte[] word) {
+    if (end - at < word.length) {
+      return false;
+    }
+    for (int i = 0; i < word.length; i++) {
+      if (b[at + i] != word[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link LogEventAssembler#plainDecimal} on ASCII bytes: the same steps, the same double. */
+  static double plainDecimal(byte[] b, int from, int to) {
+    long mantissa = 0;
+    int digits = 0;
+    int scale = -1;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c >= '0' && c <= '9') {
+        mantissa = mantissa * 10 + (c - '0');
+        if (++digits > 15) {
+          return Double.NaN;
+        }
+        if (scale >= 0) {
+          scale++;
+        }
+      } else if (c == '.' && scale < 0) {
+        scale = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0) {
+      return Double.NaN;
+    }
+    return scale <= 0 ? (double) mantissa : mantissa / LogEventAssembler.POWERS_OF_TEN[scale];
   }
 
   /**

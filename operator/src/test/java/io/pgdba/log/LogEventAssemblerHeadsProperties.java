@@ -2,6 +2,7 @@ package io.pgdba.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -94,7 +95,59 @@ class LogEventAssemblerHeadsProperties {
     assertThat(events(worked, true)).as("read by the range's thread").isEqualTo(referenceWorked);
     // the work changes nothing but the results it carries
     assertThat(strip(referenceWorked)).isEqualTo(reference);
+    assertBytesAsString(records);
     return reference;
+  }
+
+  /**
+   * Records built as a range's parser builds them from an ASCII line: with the head and text
+   * start read on the line's bytes ({@link RecordBuilder#textAt}), among junk bytes, they must
+   * give the very events the same records give with their work read on the String.
+   */
+  private static void assertBytesAsString(List<LogRecord> records) {
+    var onBytes = new ArrayList<LogRecord>();
+    var onString = new ArrayList<LogRecord>();
+    for (var r : records) {
+      if (!StandardCharsets.US_ASCII.newEncoder().canEncode(r.message())) {
+        continue; // a line with a non-ASCII byte is decoded and read on the String only
+      }
+      onBytes.add(built(r, true));
+      onString.add(built(r, false));
+    }
+    var reference = events(onString, false);
+    assertThat(events(onString, true)).as("String, read here").isEqualTo(reference);
+    var bytes = events(onBytes, true);
+    assertThat(bytes).as("bytes, chain").isEqualTo(events(onBytes, false));
+    // the bytes also work a text whose duration only the chain reads (1_000): the same events,
+    // the work done on the very text the event carries
+    assertThat(strip(bytes)).as("bytes").isEqualTo(strip(reference));
+    for (var e : bytes) {
+      if (e instanceof LogEvent.ExecutedStatement s && s.precomputed() != null) {
+        assertThat(s.precomputed()).isEqualTo(WORK.apply(s.text()));
+      }
+    }
+  }
+
+  private static LogRecord built(LogRecord r, boolean bytes) {
+    var fields = new PrefixFields();
+    fields.pid = r.pid();
+    fields.database = r.database();
+    var builder = new RecordBuilder();
+    String m = r.message();
+    builder.start(fields, r.severity(), m, r.line());
+    if (bytes) {
+      byte[] b = ("\u0000junk: " + m + " ms").getBytes(StandardCharsets.ISO_8859_1);
+      int from = 7;
+      int end = from + m.length();
+      boolean log = "LOG".equals(r.severity());
+      var head = log ? WorkedText.head(b, from, end) : null;
+      int at = log ? WorkedText.textStart(head, b, from, end) : -1;
+      builder.textAt(m, at, head, null, WorkedText.statementLike(b, from, end));
+    }
+    if (r.detail() != null) {
+      builder.addPart("DETAIL", r.detail());
+    }
+    return builder.build(r.source(), WORK);
   }
 
   private static List<LogEvent> events(List<LogRecord> records, boolean heads) {

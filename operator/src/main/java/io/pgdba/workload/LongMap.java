@@ -55,7 +55,7 @@ final class LongMap<V> {
     }
   }
 
-  /** Removes {@code key} by backward-shift deletion (no tombstones), as FingerprintTable does. */
+  /** Removes {@code key} by backward-shift deletion (no tombstones). */
   void remove(long key) {
     int mask = keys.length - 1;
     int i = slot(key);

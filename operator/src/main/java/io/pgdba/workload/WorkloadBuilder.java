@@ -9,6 +9,7 @@ import io.pgdba.log.TextWork;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +43,12 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
   private final long memoryBudgetBytes;
   private final long bucketWidthMs;
   private final Fingerprinter fingerprinter = new Fingerprinter();
-  private final FingerprintTable table = new FingerprintTable();
+  /**
+   * The accumulators by fingerprint. Its slots are spread by a multiplier drawn per run, so no
+   * log can make its fingerprints pile onto one probe run (a fingerprint is a fast hash of a
+   * text the client chose); nothing reads its order as it stands ({@link #values}).
+   */
+  private final LongMap<QueryAccumulator> table = new LongMap<>();
   private final QueryAccumulator other;
   private final DistinctCounter distinctCounter = new DistinctCounter();
   private final SessionTracker sessions = new SessionTracker();
@@ -218,7 +224,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
         ? fingerprinter.text().substring(0, QueryAccumulator.MAX_QUERY_CHARS) + " ..."
         : fingerprinter.text();
     acc = new QueryAccumulator(hash, text, bucketWidthMs);
-    table.put(acc);
+    table.put(hash, acc);
     retainedBytes += acc.bytes;
     return acc;
   }
@@ -229,7 +235,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
    * so the amortized cost is a few operations per statement.
    */
   private void foldRarest() {
-    var all = table.values();
+    var all = values();
     int n = Math.max(1, all.size() / 10);
     var ranks = new long[all.size()];
     for (int i = 0; i < ranks.length; i++) {
@@ -257,6 +263,17 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
       retainedBytes -= acc.bytes;
       table.remove(acc.hash);
     }
+  }
+
+  /**
+   * The accumulators in the order of their fingerprints: the table's own order changes from run
+   * to run, and the rarest tenth's ties fold in this order.
+   */
+  private List<QueryAccumulator> values() {
+    var all = new ArrayList<QueryAccumulator>(table.size());
+    table.forEach((hash, acc) -> all.add(acc));
+    all.sort(Comparator.comparingLong(acc -> acc.hash));
+    return all;
   }
 
   /** Calls in the high bits, then the float bits of the total time (ordered as non-negative). */
@@ -306,7 +323,7 @@ public final class WorkloadBuilder implements Consumer<LogEvent> {
    */
   public Workload build() {
     var queries = new ArrayList<QueryStats>(table.size() + 1);
-    for (var acc : table.values()) {
+    for (var acc : values()) {
       if (acc.calls > 0) {
         queries.add(acc.toStats(Fingerprinter.hex(acc.hash)));
       }

@@ -72,11 +72,6 @@ final class StderrParser implements RecordParser {
     }
   }
 
-  /** {@link #line(byte[], int, int, boolean, long)} of a line not known to be ASCII. */
-  boolean line(byte[] b, int start, int end, long lineNumber) {
-    return line(b, start, end, false, lineNumber);
-  }
-
   /**
    * {@link #line(String, long)} for the line {@code b[start, end)} (UTF-8, its terminator removed
    * as {@link LineReader} removes it) without decoding all of it: the prefix is read on the bytes

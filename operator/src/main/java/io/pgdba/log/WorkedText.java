@@ -137,13 +137,8 @@ public final class WorkedText {
       if (ms < 0) {
         return -1;
       }
-      // LogEventAssembler.afterDuration
-      int rest = ms + 3;
-      if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
-        w = rest + 2;
-      } else if (rest + 1 <= end && b[rest] == ' ') {
-        w = rest + 1;
-      } else {
+      w = afterDuration(b, ms, end);
+      if (w < 0) {
         return -1;
       }
     }
@@ -186,13 +181,8 @@ public final class WorkedText {
       if (ms < 0 || ms + 3 == end) {
         return null; // not a duration, or one alone: its pair is looked up by the chain
       }
-      int rest = ms + 3; // LogEventAssembler.afterDuration
-      int w;
-      if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
-        w = rest + 2;
-      } else if (b[rest] == ' ') { // rest < end: ms + 3 == end was ruled out
-        w = rest + 1;
-      } else {
+      int w = afterDuration(b, ms, end);
+      if (w < 0) {
         return null;
       }
       LogEvent.Phase phase;
@@ -236,6 +226,15 @@ public final class WorkedText {
           colon - from, colon + 2 - from);
     }
     return null;
+  }
+
+  /** {@link LogEventAssembler#afterDuration} on the bytes: where the text after " ms" starts. */
+  private static int afterDuration(byte[] b, int ms, int end) {
+    int rest = ms + 3;
+    if (rest + 2 <= end && b[rest] == ' ' && b[rest + 1] == ' ') {
+      return rest + 2;
+    }
+    return rest < end && b[rest] == ' ' ? rest + 1 : -1;
   }
 
   private static final byte[] BIND = ascii("bind ");

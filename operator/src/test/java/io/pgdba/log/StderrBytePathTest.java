@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The range parsers read stderr lines as bytes ({@link LogLinePrefix#matchBytes}, {@link
- * StderrParser#line(byte[], int, int, long)}) and decode them only when that path declines. This
+ * StderrParser#line(byte[], int, int, boolean, long)}) and decode them only when that path declines. This
  * test holds the byte path to the String path, the reference: over generated logs of several
  * prefixes, hostile ones included (non-ASCII and invalid UTF-8 in and after the prefix, NULs,
  * {@code \r}, tabs, Kubernetes timestamps, near-miss prefixes and severities, impossible dates,

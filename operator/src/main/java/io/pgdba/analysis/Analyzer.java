@@ -116,10 +116,13 @@ public final class Analyzer {
    * Each record to the workload's assembler, then to the log report sections (which do not read
    * line numbers); the assembler numbers a range's records itself, with no copy of each.
    */
-  private static RecordSink both(LogEventAssembler assembler, LogReportAccumulator logReport) {
+  static RecordSink both(LogEventAssembler assembler, LogReportAccumulator logReport) {
     return (r, lineBase) -> {
-      assembler.accept(r, lineBase);
-      logReport.record(r);
+      if (assembler.assemble(r, lineBase)) {
+        logReport.statementRecord(r); // the statements' bulk, whose messages it need not read
+      } else {
+        logReport.record(r);
+      }
     };
   }
 

@@ -77,14 +77,26 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
 
   /** {@code record}, its first line being line {@code lineBase + record.line()} of its source. */
   public void accept(LogRecord record, long lineBase) {
+    assemble(record, lineBase);
+  }
+
+  /**
+   * {@link #accept(LogRecord, long)}, telling whether the record was a LOG message that logs a
+   * statement and read by its {@link Head}: then its message starts with {@code duration: },
+   * {@code statement: } or {@code execute }, and the caller may know that without reading it
+   * again. False says nothing.
+   */
+  public boolean assemble(LogRecord record, long lineBase) {
     this.lineBase = lineBase;
     String message = record.message();
     String severity = record.severity();
     if (message == null || severity == null) {
-      return;
+      return false;
     }
     switch (severity) {
-      case "LOG" -> log(record, message);
+      case "LOG" -> {
+        return log(record, message);
+      }
       case "ERROR", "FATAL", "PANIC" -> {
         var origin = origin(record);
         sink.accept(new LogError(origin, severity, record.sqlState(), message, record.statement()));
@@ -96,9 +108,11 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
         // WARNING, NOTICE, DEBUG...: nothing a workload profile counts
       }
     }
+    return false;
   }
 
-  private void log(LogRecord r, String m) {
+  /** Whether {@code m} had a {@link Head}, read by it. */
+  private boolean log(LogRecord r, String m) {
     if (heads) {
       var w = r.worked();
       // read by the range's thread from this very message when it cut its text, else here
@@ -108,7 +122,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
       }
       if (h != null) {
         statement(r, m, h, w);
-        return;
+        return true;
       }
     }
     if (m.startsWith(DURATION)) {
@@ -148,6 +162,7 @@ public final class LogEventAssembler implements Consumer<LogRecord> {
     } else if (m.startsWith("process ") && m.contains(" still waiting for ")) {
       server(r, Kind.LOCK_WAIT, MessageNumbers.after(m, " after "));
     }
+    return false;
   }
 
   private void duration(LogRecord r, String m) {

@@ -23,6 +23,13 @@ final class QueryTypes {
 
   private QueryTypes() {}
 
+  /** The types, in the log report's order: {@link #ofFirstWordIndex} indexes them. */
+  static final String[] TYPES = {
+    "select", "insert", "update", "delete", "ddl", "transaction", "utility", "other"
+  };
+
+  private static final int OTHER = TYPES.length - 1;
+
   /**
    * The keywords whose first word alone gives the type, packed as {@link #pack} does, with their
    * type: an open-addressed table read without allocating (this runs for every statement of a
@@ -31,7 +38,8 @@ final class QueryTypes {
    */
   private static final int TABLE_BITS = 7;
   private static final long[] PACKED = new long[1 << TABLE_BITS];
-  private static final String[] PACKED_TYPE = new String[1 << TABLE_BITS];
+  /** The type of the keyword in the same slot of {@link #PACKED}, as an index of TYPES. */
+  private static final byte[] PACKED_TYPE = new byte[1 << TABLE_BITS];
 
   static {
     for (String w : new String[] {"select", "values", "table"}) {
@@ -53,7 +61,7 @@ final class QueryTypes {
       i = (i + 1) & (PACKED.length - 1);
     }
     PACKED[i] = key;
-    PACKED_TYPE[i] = type;
+    PACKED_TYPE[i] = (byte) java.util.Arrays.asList(TYPES).indexOf(type);
   }
 
   private static int slot(long key) {
@@ -83,38 +91,58 @@ final class QueryTypes {
    * every statement without a cache.
    */
   static String ofFirstWord(String sql) {
+    int type = ofFirstWordIndex(sql);
+    return type < 0 ? null : TYPES[type];
+  }
+
+  /**
+   * {@link #ofFirstWord} as an index into {@link #TYPES}, -1 for its null: what the log report
+   * counts by, with no String compared per statement.
+   */
+  static int ofFirstWordIndex(String sql) {
     if (sql == null) {
-      return "other";
-    }
-    int i = wordStart(sql, 0);
-    if (i < 0) {
-      return "other";
+      return OTHER;
     }
     int n = sql.length();
+    int i;
+    // nearly every statement starts with its keyword: no whitespace, '(' or comment to skip
+    if (n > 0 && isAsciiLetter(sql.charAt(0))) {
+      i = 0;
+    } else {
+      i = wordStart(sql, 0);
+      if (i < 0) {
+        return OTHER;
+      }
+    }
+    // read and packed (as pack does) in one pass; the key is used only for words of at most
+    // 12 letters, where it has not overflowed
+    long key = 0;
     int j = i;
-    while (j < n) {
+    for (; j < n; j++) {
       char c = sql.charAt(j);
-      if (c < 128 ? !isAsciiLetter(c) : !Character.isLetter(c)) {
+      if (c < 128) {
+        if (!isAsciiLetter(c)) {
+          break;
+        }
+        key = key << 5 | ((c | 0x20) - 'a' + 1);
+      } else if (Character.isLetter(c)) {
+        return -1;
+      } else {
         break;
       }
-      if (c >= 128) {
-        return null;
-      }
-      j++;
     }
     if (j == i) {
-      return "other";
+      return OTHER;
     }
     if (j - i > 12) {
-      return "other"; // longer than every keyword, and plain ASCII: no keyword
+      return OTHER; // longer than every keyword, and plain ASCII: no keyword
     }
-    long key = pack(sql, i, j);
     for (int k = slot(key); PACKED[k] != 0; k = (k + 1) & (PACKED.length - 1)) {
       if (PACKED[k] == key) {
         return PACKED_TYPE[k];
       }
     }
-    return (j - i == 4 && key == WITH) || (j - i == 7 && key == PREPARE) ? null : "other";
+    return (j - i == 4 && key == WITH) || (j - i == 7 && key == PREPARE) ? -1 : OTHER;
   }
 
   private static final long WITH = pack("with", 0, 4);

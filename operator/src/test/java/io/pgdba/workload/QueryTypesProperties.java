@@ -48,6 +48,14 @@ class QueryTypesProperties {
     }
   }
 
+  @Property(tries = 5000)
+  void theIndexNamesWhatTheFullReadGives(@ForAll("statements") String sql) {
+    int fast = QueryTypes.ofFirstWordIndex(sql);
+    if (fast >= 0) {
+      assertThat(QueryTypes.TYPES[fast]).as(sql).isEqualTo(QueryTypes.of(sql));
+    }
+  }
+
   @Property(tries = 2000)
   void anyTextAtAll(@ForAll String sql) {
     String fast = QueryTypes.ofFirstWord(sql);

@@ -158,6 +158,38 @@ class JsonReportTest {
     assertThat(out.toString()).isEqualTo(a);
   }
 
+  /**
+   * The queries are written field by field, not from their tree: on every odd value (nulls,
+   * NaN and infinite times, maps empty, of one name, of a null name that folds into "", logged
+   * text with quotes and control characters) the bytes must be the tree's.
+   */
+  @Test
+  void queriesWrittenFieldByFieldAreTheTreesBytes() {
+    var base = ReportFixtures.reportWithAdvice();
+    var oneNull = new java.util.HashMap<String, Long>();
+    oneNull.put(null, 4L);
+    var folding = new java.util.HashMap<String, Long>();
+    folding.put(null, 2L);
+    folding.put("", 3L);
+    folding.put("z\"\u0001", 1L);
+    folding.put("a", 9L);
+    var at = java.time.Instant.parse("2026-11-30T10:00:00.123456789Z");
+    var queries = new java.util.ArrayList<io.pgdba.workload.QueryStats>();
+    queries.add(new io.pgdba.workload.QueryStats(null, null, null, List.of(), null, 0,
+        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2, -0.0,
+        1e300, 5e-324, null, null, java.util.Map.of(), oneNull, folding, List.of()));
+    queries.add(new io.pgdba.workload.QueryStats("ff", "select '\u2028' \"x\"\n\t\\",
+        "select 1 -- \u0000", List.of("1"), "plan", Long.MAX_VALUE, 12.3456789, 0.0005,
+        0.0004999, 123456.7894, 1, 2, 3, at, at, java.util.Map.of("db", 1L),
+        java.util.Map.of("u", Long.MIN_VALUE), java.util.Map.of("b", 1L, "a", 2L), List.of()));
+    var report = new io.pgdba.analysis.AnalysisReport(base.sources(),
+        new io.pgdba.workload.Workload(base.workload().totals(), queries), null, List.of());
+    var streamed = new StringWriter();
+    JsonReport.write(report, ALL, streamed);
+    assertThat(streamed.toString()).isEqualTo(JsonReport.render(report, ALL))
+        .contains("\"\" : 4").contains("\"\" : 5").contains("\"minTimeMs\" : null");
+  }
+
   @Test
   void theStreamedReportIsByteForByteTheTree() {
     var base = ReportFixtures.reportWithAdvice();

@@ -14,12 +14,12 @@ test:
 ## A static archive (-Xshare:dump from the list of classes a training run loaded), not a dynamic
 ## one (-XX:ArchiveClassesAtExit): Java 17's dynamic archive skips classes of old class files,
 ## which picocli's are, so 180 classes were read from the jar and verified at every start, 4 now
-## (100 KB log: about 0.1 s of CPU). The archive names the jar by its absolute path, so that it
+## (100 KB log: about 0.08 s of CPU). The archive names the jar by its absolute path, so that it
 ## serves from any working directory. The training run is an analysis of 4 MB (copies of the
 ## example log) with --stats: the example log alone (21 KB) is read in one piece, which left the
 ## parallel read's classes, its executor's and those of --stats out of the archive. The warm-up
 ## renders its sample in every --output first (io.pgdba.cli.Warmup.EVERY_OUTPUT), so that text,
-## the default, is in too. The dump's notes (classes it skips) go to cds-dump.log, not to the terminal.
+## the default, is in too. The dump's notes (the classes it skips) go to cds-dump.log.
 CDS_LOG := operator/target/cds-training.log
 CDS_LIST := operator/target/cds-classes.lst
 build:

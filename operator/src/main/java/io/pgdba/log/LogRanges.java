@@ -103,9 +103,7 @@ final class LogRanges {
   /**
    * Reads {@code head} then {@code in} to its end. The first range goes through {@code first},
    * the parser that read the lines before (a record it holds open may continue there); later
-   * ranges through parsers of their own on the worker threads. The first range is parsed here
-   * once the workers each have a range of their own, so that they start while this thread is
-   * still on it; its records still reach the sink before any other range's.
+   * ranges through parsers of their own on the worker threads.
    *
    * @param lastLine number of the last line read before {@code head}
    * @param bytesBefore bytes read before, for progress
@@ -140,8 +138,6 @@ final class LogRanges {
     truncated = 0;
     line = lastLine;
     boolean firstRange = true;
-    // the first range, cut but not parsed yet (null once parsed)
-    FirstRange pending = null;
     byte[] carry = head;
     try {
       boolean eof = false;
@@ -168,7 +164,6 @@ final class LogRanges {
             continue;
           }
           // one entry bigger than a range: the rest in order, by one parser, as sequentially
-          pending = parseFirst(pending, first, free);
           drain(inFlight, sink, stats, escaped, free);
           var parser = firstRange ? first : newParser(sink, stats);
           var rest = new java.io.SequenceInputStream(new ByteArrayInputStream(carry), in);
@@ -180,50 +175,31 @@ final class LogRanges {
           break;
         }
         if (firstRange) {
-          // parsed below, once the workers have the ranges after it
-          pending = new FirstRange(block, cut);
+          // continues what the caller's parser holds open; a record it holds ends here
+          var reader = new LineReader(block, cut);
+          line = parse(reader, first, line);
+          first.finish();
+          truncated += reader.truncatedLines();
           firstRange = false;
+          carry = java.util.Arrays.copyOfRange(block, cut, n);
+          recycle(block, free);
+          continue;
         } else {
           byte[] data = block;
           int length = cut;
           while (inFlight.size() >= inFlightLimit()) {
-            pending = parseFirst(pending, first, free);
             deliver(inFlight.poll(), sink, stats, escaped, free);
           }
           // numbered from the range's start: its place in the file is added at delivery
           inFlight.add(new InFlight(pool.submit(() -> parseRange(data, length, 0)), data));
-          if (inFlight.size() >= workers) {
-            pending = parseFirst(pending, first, free);
-          }
         }
         carry = java.util.Arrays.copyOfRange(block, cut, n);
       }
-      pending = parseFirst(pending, first, free);
       drain(inFlight, sink, stats, escaped, free);
       return new Outcome(line, bytes, truncated);
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** The first range's block and where it is cut, while it waits for its parse. */
-  private record FirstRange(byte[] block, int length) {}
-
-  /**
-   * Parses the first range, if it is still waiting, on this thread with the caller's parser
-   * (it continues what that parser holds open; a record it holds ends at the cut), before any
-   * other range is delivered: the lines after it are numbered from where it ends. Returns null.
-   */
-  private FirstRange parseFirst(FirstRange pending, StderrParser first, ArrayDeque<byte[]> free)
-      throws IOException {
-    if (pending != null) {
-      var reader = new LineReader(pending.block(), pending.length());
-      line = parse(reader, first, line);
-      first.finish();
-      truncated += reader.truncatedLines();
-      recycle(pending.block(), free);
-    }
-    return null;
   }
 
   private StderrParser newParser(Consumer<LogRecord> sink, ParseStats stats) {

@@ -188,11 +188,12 @@ class LogRangesTest {
   }
 
   @Test
-  void theFirstRangeParsedWhileTheWorkersRunKeepsItsPlaceAndLineNumbers() {
-    // The first range is parsed by the caller's parser after the ranges behind it went to the
-    // workers: an entry that parser holds open past the detection sample (200 lines) must end
-    // in the first range, its records must come before the workers' and every line number must
-    // be the file's, with ranges of a few entries each, with 2 and 3 workers.
+  void theFirstRangeKeepsItsPlaceAndLineNumbers() {
+    // The first range is parsed by the caller's parser, the ranges after it by the workers: an
+    // entry that parser holds open past the detection sample (200 lines) must end in the first
+    // range, its records must come before the workers' and every line number must be the
+    // file's, with ranges of a few entries each, with 2 and 3 workers (a first range parsed
+    // late, or numbered from the wrong line, fails here).
     var sb = new StringBuilder();
     var expected = new ArrayList<String>();
     var expectedLines = new ArrayList<Long>();

@@ -188,6 +188,69 @@ class LogRangesTest {
   }
 
   @Test
+  void theFirstRangeKeepsItsPlaceAndLineNumbers() {
+    // The first range is parsed by the caller's parser, the ranges after it by the workers: an
+    // entry that parser holds open past the detection sample (200 lines) must end in the first
+    // range, its records must come before the workers' and every line number must be the
+    // file's, with ranges of a few entries each, with 2 and 3 workers (a first range parsed
+    // late, or numbered from the wrong line, fails here).
+    var sb = new StringBuilder();
+    var expected = new ArrayList<String>();
+    var expectedLines = new ArrayList<Long>();
+    long line = 0;
+    for (int i = 0; i < 195; i++) {
+      sb.append(head(i)).append("LOG:  statement: SELECT ").append(i).append('\n');
+      expected.add("SELECT " + i);
+      expectedLines.add(++line);
+    }
+    sb.append(head(195)).append("LOG:  statement: SELECT 195");
+    expected.add("SELECT 195");
+    expectedLines.add(++line);
+    for (int k = 0; k < 40; k++) { // lines 197 to 236: across the end of the sample
+      sb.append(",\n\t  col").append(k);
+      line++;
+    }
+    sb.append('\n');
+    // past the 256 KB the line reader holds after the sample, which the first range starts with
+    for (int i = 196; i < 6000; i++) {
+      sb.append(head(i)).append("LOG:  statement: SELECT ").append(i).append('\n');
+      expected.add("SELECT " + i);
+      expectedLines.add(++line);
+    }
+    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    var options = new LogReaderOptions(null, PREFIX);
+    var sequential = read(bytes, options, 1 << 20, 1);
+    for (int workers : new int[] {2, 3}) {
+      for (int rangeBytes : new int[] {200, 1000, 8192}) {
+        var parallel = read(bytes, options, rangeBytes, workers);
+        var what = String.format("ranges of %d bytes, %d workers", rangeBytes, workers);
+        assertThat(parallel.records().stream().map(r -> statementText(r)).toList())
+            .as(what).isEqualTo(expected);
+        assertThat(parallel.records().stream().map(LogRecord::line).toList())
+            .as(what).isEqualTo(expectedLines);
+        assertThat(statementText(parallel.records().get(195))).as(what).isEqualTo("SELECT 195");
+        assertThat(parallel.records().get(195).statement() + parallel.records().get(195).message())
+            .as(what).contains("col0").contains("col39");
+        assertThat(parallel.result().linesRead()).as(what).isEqualTo(line);
+        assertThat(parallel).as(what).isEqualTo(sequential);
+      }
+    }
+  }
+
+  private static String head(int i) {
+    return "2024-05-01 10:" + String.format("%02d:%02d", i / 60 % 60, i % 60)
+        + " UTC [" + (100 + i % 7) + "]: user=u,db=shop,app=a,client=10.0.0.1 ";
+  }
+
+  /** The record's statement up to its first continuation line. */
+  private static String statementText(LogRecord r) {
+    String text = r.statement() != null ? r.statement() : r.message();
+    text = text.substring(text.indexOf("SELECT"));
+    int comma = text.indexOf(',');
+    return comma < 0 ? text.strip() : text.substring(0, comma).strip();
+  }
+
+  @Test
   void rangesAreDeterministic() {
     byte[] bytes = hostileLog(7, 3000);
     var options = new LogReaderOptions(null, PREFIX);

@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,19 +12,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of pgdba.jar: the CLI and the operator process. Each command is a picocli
- * subcommand class listed in {@link #COMMANDS}; adding a command means adding its class there
- * and nothing else.
+ * subcommand class listed in {@code subcommands} below; adding a command means adding its class
+ * there and nothing else.
  */
 @Command(
     name = "pgdba",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "PostgreSQL DBA assistant: log analysis, index advice, Kubernetes operator.")
+    description = "PostgreSQL DBA assistant: log analysis, index advice, Kubernetes operator.",
+    subcommands = {AnalyzeCommand.class, OperatorCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-
-  /** The commands, in the order the help lists them. */
-  static final List<Class<?>> COMMANDS = List.of(AnalyzeCommand.class, OperatorCommand.class,
-      DemoCommand.class, CommandLine.HelpCommand.class);
 
   /** Exit status for an unreadable input or an unreachable target (2 is picocli's usage error). */
   public static final int EXIT_FAILURE = 1;
@@ -56,7 +53,7 @@ public final class Main implements Runnable {
         new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
         true);
     try {
-      return commandLine(out, err, args.length > 0 ? args[0] : null).execute(args);
+      return commandLine(out, err).execute(args);
     } catch (OutOfMemoryError e) {
       // The work that filled the heap is unwound and collectable by now: one line, no trace.
       err.println(outOfMemoryMessage(Runtime.getRuntime().maxMemory()));
@@ -78,28 +75,7 @@ public final class Main implements Runnable {
 
   /** The command tree with its error handling, writing to the given streams (tests use this). */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    return commandLine(out, err, null);
-  }
-
-  /**
-   * As {@link #commandLine(PrintWriter, PrintWriter)}, with only the command {@code first} names
-   * when it names one (other than help, which reads the others): picocli models every command it
-   * is given from its annotations, on the main thread before the command starts, and after a
-   * command's name only that command's options are read (the other three cost about 0.02 s of
-   * CPU at each start).
-   */
-  static CommandLine commandLine(PrintWriter out, PrintWriter err, String first) {
     var cl = new CommandLine(new Main());
-    List<Class<?>> commands = COMMANDS;
-    for (var c : COMMANDS) {
-      var command = c.getAnnotation(Command.class);
-      if (command.name().equals(first) && !command.helpCommand()) {
-        commands = List.of(c);
-      }
-    }
-    for (var command : commands) {
-      cl.addSubcommand(command);
-    }
     cl.setOut(out);
     cl.setErr(err);
     // "--log a.log --typo" must fail as a usage error, not read a file named "--typo".

@@ -217,6 +217,12 @@ public final class SessionTracker {
     long named;
     final long[] hashes = new long[PARAMETER_SETS];
     final List<List<String>> sets = new ArrayList<>();
+    /**
+     * Once the sample is full, the position of its largest hash (unsigned): every execution
+     * compares its hash with it, and it changes only when a set gives way, where a scan of the
+     * sixteen at every execution was a tenth of this thread's prepared statements.
+     */
+    int largest = -1;
 
     PreparedSum(String text) {
       this.text = text;
@@ -244,6 +250,8 @@ public final class SessionTracker {
   /** Texts whose volatility is known (at most 256 KB of characters), and the answers. */
   private final String[] volatileTexts = new String[VOLATILE_MEMO];
   private final boolean[] volatileAnswers = new boolean[VOLATILE_MEMO];
+  /** By slot, {@link StatementText#sameText()} of the text's last asker. */
+  private final Object[] volatileKeys = new Object[VOLATILE_MEMO];
   private final Summaries<LoopSum> loops = new Summaries<>();
   private final Summaries<ChattySum> chatty = new Summaries<>();
   private final Summaries<RepeatSum> repeats = new Summaries<>();
@@ -465,18 +473,27 @@ public final class SessionTracker {
   /**
    * {@link StatementText#isVolatile()}, remembered by exact text: a repeat is the same text again,
    * but each execution's event comes with a fresh copy of what is known of its text, so the copy
-   * alone would scan the text at every repeat. The text's hash is already computed (its String
-   * keeps it); an equal text answers as the text itself, a collision only costs the scan.
+   * alone would scan the text at every repeat. The slot comes from the text hash the identity
+   * has just worked out; an equal text answers as the text itself, a collision only costs the
+   * scan. Copies of one reading of the text (the reading threads hand out one per execution) are
+   * known by reference, {@link StatementText#sameText()}: no comparison of the characters, which
+   * was most of the cost of a hit.
    */
   private boolean isVolatile(StatementText t) {
     String text = t.text;
-    int slot = text.hashCode() & (VOLATILE_MEMO - 1);
+    int slot = (int) t.textHash() & (VOLATILE_MEMO - 1);
+    Object key = t.sameText();
+    if (volatileKeys[slot] == key) {
+      return volatileAnswers[slot];
+    }
     if (text.equals(volatileTexts[slot])) {
+      volatileKeys[slot] = key;
       return volatileAnswers[slot];
     }
     boolean answer = t.isVolatile();
     if (text.length() <= VOLATILE_MEMO_MAX_CHARS) {
       volatileTexts[slot] = text;
+      volatileKeys[slot] = key;
       volatileAnswers[slot] = answer;
     }
     return answer;
@@ -521,18 +538,27 @@ public final class SessionTracker {
     if (n < PARAMETER_SETS) {
       p.hashes[n] = h;
       p.sets.add(List.copyOf(parameters));
+      if (n + 1 == PARAMETER_SETS) {
+        p.largest = largest(p.hashes);
+      }
       return;
     }
+    if (Long.compareUnsigned(h, p.hashes[p.largest]) < 0) {
+      p.hashes[p.largest] = h;
+      p.sets.set(p.largest, List.copyOf(parameters));
+      p.largest = largest(p.hashes);
+    }
+  }
+
+  /** The first position of the largest of {@code hashes}, compared unsigned. */
+  private static int largest(long[] hashes) {
     int largest = 0;
-    for (int i = 1; i < n; i++) {
-      if (Long.compareUnsigned(p.hashes[i], p.hashes[largest]) > 0) {
+    for (int i = 1; i < hashes.length; i++) {
+      if (Long.compareUnsigned(hashes[i], hashes[largest]) > 0) {
         largest = i;
       }
     }
-    if (Long.compareUnsigned(h, p.hashes[largest]) < 0) {
-      p.hashes[largest] = h;
-      p.sets.set(largest, List.copyOf(parameters));
-    }
+    return largest;
   }
 
   /**

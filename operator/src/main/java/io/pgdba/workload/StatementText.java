@@ -18,6 +18,8 @@ final class StatementText {
   private long textHash;
   /** 0 not yet known, 1 no, 2 yes. */
   private byte volatility;
+  /** The instance this one is a copy of ({@link #forEqualText}), or null. */
+  private StatementText source;
 
   StatementText(String text, long fingerprint) {
     this.text = text;
@@ -50,7 +52,25 @@ final class StatementText {
     t.hashed = hashed;
     t.textHash = textHash;
     t.volatility = volatility;
+    t.source = source == null ? this : source;
     return t;
+  }
+
+  /**
+   * The same object for this instance and its copies ({@link #forEqualText}), whose texts are
+   * all equal: a memo by text can be hit by reference, without comparing the characters.
+   */
+  Object sameText() {
+    return source == null ? this : source;
+  }
+
+  /** {@link SessionTracker#textHash} of the text. */
+  long textHash() {
+    if (!hashed) {
+      textHash = SessionTracker.textHash(text);
+      hashed = true;
+    }
+    return textHash;
   }
 
   /**
@@ -73,11 +93,7 @@ final class StatementText {
 
   /** {@link SessionTracker#identity} of this text and {@code parameters}. */
   long identity(List<String> parameters) {
-    if (!hashed) {
-      textHash = SessionTracker.textHash(text);
-      hashed = true;
-    }
-    return SessionTracker.identity(textHash, parameters);
+    return SessionTracker.identity(textHash(), parameters);
   }
 
   /** {@link SessionTracker#isVolatile}. */

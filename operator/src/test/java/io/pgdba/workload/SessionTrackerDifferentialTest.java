@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The session tracker (fingerprints of the open unit in reused arrays, maps keyed by primitive
- * fingerprints, a volatility memo by exact text) finds the very patterns of its reference, the
+ * fingerprints, a volatility memo by exact text or by copies of one reading of the text, a sample
+ * of parameter sets that remembers its largest hash) finds the very patterns of its reference, the
  * tracker as it was before ({@link ReferenceSessionTracker}), on generated logs: transactions,
  * savepoints, bursts and gaps, clocks that go back, missing timestamps and sessions, reused
  * fingerprints for different texts, disconnections, more sessions and fingerprints than the
@@ -97,9 +98,11 @@ class SessionTrackerDifferentialTest {
           List.copyOf(parameters));
       reference.statement(s, fingerprint);
       if (cached) {
-        // as the builder does: one copy per exact text, which remembers what it worked out
-        var t = known.computeIfAbsent(text + "\u0000" + fingerprint,
+        // as the builder does: one copy per exact text, which remembers what it worked out; or
+        // as the reading threads do: a copy of theirs per execution, for the event's own String
+        var shared = known.computeIfAbsent(text + "\u0000" + fingerprint,
             k -> new StatementText(text, fingerprint));
+        var t = random.nextBoolean() ? shared : shared.forEqualText(new String(text));
         tracker.statement(s, t);
       } else {
         tracker.statement(s, fingerprint);

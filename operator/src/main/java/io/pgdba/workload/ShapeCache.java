@@ -282,7 +282,7 @@ final class ShapeCache {
 
   static final int MASK_SLOTS = 1 << 12;
   /** Characters (masks, normalized texts) the table by digits holds at most. */
-  static final long MASK_MAX_CHARS = 1L << 21;
+  static final long MASK_MAX_CHARS = 1L << 20;
 
   private static final class Masked {
     final long hash;
@@ -300,6 +300,11 @@ final class ShapeCache {
   }
 
   private final Masked[] masks = new Masked[MASK_SLOTS];
+  /**
+   * Per slot, the hash of the last mask seen there but not kept: a mask is kept the second time
+   * it is seen, so that texts whose masks never repeat (string constants) cost no copy.
+   */
+  private final long[] seenMasks = new long[MASK_SLOTS];
   private long maskChars;
   /** The hash of the mask of the text {@link #findByDigits} looked up last. */
   private long maskHash;
@@ -374,11 +379,17 @@ final class ShapeCache {
   /**
    * Keeps the mask of the text read last ({@code src[0, n)}, whose tokens {@link #readKey} read
    * and whose results {@link #find} found or {@link #store} kept), if every run of digits in it
-   * is one the results cannot depend on ({@link #freeDigits}); else nothing.
+   * is one the results cannot depend on ({@link #freeDigits}) and its mask was seen before
+   * ({@link #seenMasks}); else nothing.
    */
   void keepByDigits(char[] src, int n) {
     Entry e = found;
     if (e == null || e.kept.length > 0 || n > MAX_READ_CHARS) {
+      return;
+    }
+    int slot = (int) (maskHash ^ (maskHash >>> 32)) & (MASK_SLOTS - 1);
+    if (seenMasks[slot] != maskHash) {
+      seenMasks[slot] = maskHash;
       return;
     }
     int len = 0;
@@ -414,7 +425,6 @@ final class ShapeCache {
       mask[k++] = c;
     }
     long size = mask.length + e.text.length;
-    int slot = (int) (maskHash ^ (maskHash >>> 32)) & (MASK_SLOTS - 1);
     Masked old = masks[slot];
     if (old != null) {
       maskChars -= old.mask.length + old.text.length;

@@ -34,8 +34,9 @@ import java.util.Arrays;
  * inside a string, a number or a parameter whose value the results do not use, or inside a
  * comment ({@link #keepByDigits}): the lexer's steps over such a run depend only on which
  * characters are digits, never on which digits (the exceptions, a number's {@code 0x} prefix and
- * a dollar quote's tag, are not kept), so a text of the same mask lexes into the same tokens,
- * literals aside, has the same shape key and gives the same results.
+ * a dollar quote's tag, are not kept, nor a number the fingerprinter keeps as written), so a text
+ * of the same mask lexes into the same tokens, literals aside, has the same shape key and gives
+ * the same results.
  */
 final class ShapeCache {
 
@@ -406,7 +407,9 @@ final class ShapeCache {
       while (t < tokens && ends[t] <= from) {
         t++;
       }
-      // a run before token t's start lies between tokens: in a comment
+      // a run before token t's start lies between tokens: in a comment. One that a token holds
+      // only in part cannot come from this lexer (a token that ends in a digit takes every digit
+      // after it); it is refused all the same rather than assumed
       if (t < tokens && starts[t] < i
           && (starts[t] > from || ends[t] < i || !freeDigits(t, src, n))) {
         return;

@@ -119,17 +119,20 @@ public final class Fingerprinter {
   /** Normalizes {@code sql} into this instance's buffer and returns its 64-bit fingerprint. */
   public long fingerprint(CharSequence sql) {
     tok.reset(sql, MAX_INPUT_CHARS);
-    if (shapes == null || !shapes.readKey(tok)) {
+    if (shapes == null) {
+      return normalizeRead();
+    }
+    // A text that differs from one seen before only in its numbers' digits: no lexing at all.
+    if (shapes.findByDigits(tok.chars(), tok.limit())) {
+      return cached();
+    }
+    if (!shapes.readKey(tok)) {
       return normalizeRead();
     }
     // A text of a shape seen before: the results are copied, the same a run would give.
     if (shapes.find(tok.chars())) {
-      char[] text = shapes.text();
-      outLen = 0;
-      reserve(text.length);
-      System.arraycopy(text, 0, out, 0, text.length);
-      outLen = text.length;
-      return shapes.fingerprint();
+      shapes.keepByDigits(tok.chars(), tok.limit());
+      return cached();
     }
     tok.rewind();
     recording = true;
@@ -137,13 +140,34 @@ public final class Fingerprinter {
     long hash = normalizeRead();
     recording = false;
     shapes.store(kept, keptCount, out, outLen, hash, tok.chars());
+    shapes.keepByDigits(tok.chars(), tok.limit());
     return hash;
+  }
+
+  /** The results the shape cache found, as the text's own. */
+  private long cached() {
+    char[] text = shapes.text();
+    outLen = 0;
+    reserve(text.length);
+    System.arraycopy(text, 0, out, 0, text.length);
+    outLen = text.length;
+    return shapes.fingerprint();
   }
 
   /** Hit and miss counts of the shape cache: {hits, misses, texts too long to cache}. */
   long[] shapeCacheCounts() {
     return shapes == null ? new long[3]
         : new long[] {shapes.hits, shapes.misses, shapes.bypassed};
+  }
+
+  /** Texts the shape cache answered by their digit mask alone ({@link ShapeCache#findByDigits}). */
+  long digitMaskHits() {
+    return shapes == null ? 0 : shapes.maskHits;
+  }
+
+  /** Characters the table by digit masks holds (bounded by {@link ShapeCache#MASK_MAX_CHARS}). */
+  long digitMaskChars() {
+    return shapes == null ? 0 : shapes.maskChars();
   }
 
   /** Characters the shape cache holds now (bounded by {@link ShapeCache#MAX_CHARS}). */

@@ -25,6 +25,18 @@ import java.util.Arrays;
  * direct-mapped table of {@link #SLOTS} entries replaces on collision, and when the characters
  * held would pass {@link #MAX_CHARS} the table starts empty again. One per fingerprinter, so
  * single-threaded like it.
+ *
+ * <p>In front of the shapes, a table by digits ({@link #findByDigits}): most texts that miss the
+ * exact-text caches differ from one seen before only in the digits of their numbers ({@code
+ * where id = 48213}), and comparing the characters with the digit runs masked is a plain loop,
+ * where reading a shape's key lexes the text. A text's mask is the text with every run of ASCII
+ * digits written as one {@code 0}. A mask is kept only for a text all of whose digit runs lie
+ * inside a string, a number or a parameter whose value the results do not use, or inside a
+ * comment ({@link #keepByDigits}): the lexer's steps over such a run depend only on which
+ * characters are digits, never on which digits (the exceptions, a number's {@code 0x} prefix and
+ * a dollar quote's tag, are not kept, nor a number the fingerprinter keeps as written), so a text
+ * of the same mask lexes into the same tokens, literals aside, has the same shape key and gives
+ * the same results.
  */
 final class ShapeCache {
 
@@ -67,6 +79,9 @@ final class ShapeCache {
   private long keyHash;
 
   private Entry found;
+  /** Results of the last successful {@link #find} or {@link #findByDigits}. */
+  private long foundFingerprint;
+  private char[] foundText;
   long hits;
   long misses;
   long bypassed;
@@ -154,6 +169,8 @@ final class ShapeCache {
     }
     hits++;
     found = e;
+    foundFingerprint = e.fingerprint;
+    foundText = e.text;
     return true;
   }
 
@@ -218,11 +235,11 @@ final class ShapeCache {
   }
 
   long fingerprint() {
-    return found.fingerprint;
+    return foundFingerprint;
   }
 
   char[] text() {
-    return found.text;
+    return foundText;
   }
 
   /**
@@ -254,12 +271,212 @@ final class ShapeCache {
       Arrays.fill(slots, null);
       chars = 0;
     }
-    slots[slot] = new Entry(keyHash, key, kept, values, fingerprint,
-        Arrays.copyOf(out, outLen), size);
+    found = new Entry(keyHash, key, kept, values, fingerprint, Arrays.copyOf(out, outLen),
+        size);
+    slots[slot] = found;
     chars += size;
   }
 
   private static int slot(long hash) {
     return (int) (hash ^ (hash >>> 32)) & (SLOTS - 1);
+  }
+
+  static final int MASK_SLOTS = 1 << 12;
+  /** Characters (masks, normalized texts) the table by digits holds at most. */
+  static final long MASK_MAX_CHARS = 1L << 20;
+
+  private static final class Masked {
+    final long hash;
+    /** The text with each run of digits written as one {@code 0}. */
+    final char[] mask;
+    final long fingerprint;
+    final char[] text;
+
+    Masked(long hash, char[] mask, long fingerprint, char[] text) {
+      this.hash = hash;
+      this.mask = mask;
+      this.fingerprint = fingerprint;
+      this.text = text;
+    }
+  }
+
+  private final Masked[] masks = new Masked[MASK_SLOTS];
+  /**
+   * Per slot, the hash of the last mask seen there but not kept: a mask is kept the second time
+   * it is seen, so that texts whose masks never repeat (string constants) cost no copy.
+   */
+  private final long[] seenMasks = new long[MASK_SLOTS];
+  private long maskChars;
+  /** The hash of the mask of the text {@link #findByDigits} looked up last. */
+  private long maskHash;
+  long maskHits;
+
+  long maskChars() {
+    return maskChars;
+  }
+
+  /**
+   * Whether a text of the mask of {@code src[0, n)} was kept ({@link #keepByDigits}); then
+   * {@link #fingerprint()} and {@link #text()} are its results, those of this text too.
+   */
+  boolean findByDigits(char[] src, int n) {
+    if (n > MAX_READ_CHARS) {
+      return false;
+    }
+    long h = maskHash(src, n);
+    maskHash = h;
+    Masked m = masks[(int) (h ^ (h >>> 32)) & (MASK_SLOTS - 1)];
+    if (m == null || m.hash != h || !sameMask(m.mask, src, n)) {
+      return false;
+    }
+    hits++;
+    maskHits++;
+    foundFingerprint = m.fingerprint;
+    foundText = m.text;
+    return true;
+  }
+
+  /** A hash of the mask of {@code s[0, n)}, read on the text (the mask is not written out). */
+  static long maskHash(char[] s, int n) {
+    long h = 0xcbf29ce484222325L; // not the length: the digit runs' lengths may change
+    int i = 0;
+    while (i < n) {
+      char c = s[i++];
+      if (c <= '9' && c >= '0') {
+        while (i < n && s[i] <= '9' && s[i] >= '0') {
+          i++;
+        }
+        c = '0';
+      }
+      h = (h ^ c) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    return h ^ (h >>> 33);
+  }
+
+  /** Whether {@code s[0, n)} has the mask {@code mask}, compared a character at a time. */
+  static boolean sameMask(char[] mask, char[] s, int n) {
+    int i = 0;
+    for (char m : mask) {
+      if (i >= n) {
+        return false;
+      }
+      char c = s[i++];
+      if (m == '0') {
+        if (c > '9' || c < '0') {
+          return false;
+        }
+        while (i < n && s[i] <= '9' && s[i] >= '0') {
+          i++;
+        }
+      } else if (c != m) {
+        return false; // a digit never equals a mask's other characters
+      }
+    }
+    return i == n;
+  }
+
+  /**
+   * Keeps the mask of the text read last ({@code src[0, n)}, whose tokens {@link #readKey} read
+   * and whose results {@link #find} found or {@link #store} kept), if every run of digits in it
+   * is one the results cannot depend on ({@link #freeDigits}) and its mask was seen before
+   * ({@link #seenMasks}); else nothing.
+   */
+  void keepByDigits(char[] src, int n) {
+    Entry e = found;
+    if (e == null || e.kept.length > 0 || n > MAX_READ_CHARS) {
+      return;
+    }
+    int slot = (int) (maskHash ^ (maskHash >>> 32)) & (MASK_SLOTS - 1);
+    if (seenMasks[slot] != maskHash) {
+      seenMasks[slot] = maskHash;
+      return;
+    }
+    int len = 0;
+    int t = 0;
+    for (int i = 0; i < n; len++) {
+      if (src[i] > '9' || src[i] < '0') {
+        i++;
+        continue;
+      }
+      int from = i;
+      while (i < n && src[i] <= '9' && src[i] >= '0') {
+        i++;
+      }
+      while (t < tokens && ends[t] <= from) {
+        t++;
+      }
+      // a run before token t's start lies between tokens: in a comment. One that a token holds
+      // only in part cannot come from this lexer (a token that ends in a digit takes every digit
+      // after it); it is refused all the same rather than assumed
+      if (t < tokens && starts[t] < i
+          && (starts[t] > from || ends[t] < i || !freeDigits(t, src, n))) {
+        return;
+      }
+    }
+    char[] mask = new char[len];
+    int k = 0;
+    for (int i = 0; i < n; ) {
+      char c = src[i++];
+      if (c <= '9' && c >= '0') {
+        while (i < n && src[i] <= '9' && src[i] >= '0') {
+          i++;
+        }
+        c = '0';
+      }
+      mask[k++] = c;
+    }
+    long size = mask.length + e.text.length;
+    Masked old = masks[slot];
+    if (old != null) {
+      maskChars -= old.mask.length + old.text.length;
+      masks[slot] = null;
+    }
+    if (maskChars + size > MASK_MAX_CHARS) {
+      Arrays.fill(masks, null);
+      maskChars = 0;
+    }
+    masks[slot] = new Masked(maskHash, mask, e.fingerprint, e.text);
+    maskChars += size;
+  }
+
+  /**
+   * Whether the digits of token {@code t} (a run of them lies inside it) may change without
+   * changing the tokens or the results: a literal whose value is not used (kept numbers are
+   * excluded before) and whose lexing does not read which digits it holds. A number's first
+   * digit decides with the character after it whether {@code 0x..}, {@code 0o..}, {@code 0b..}
+   * is read (so a number followed there by one of those letters is not free), and a dollar
+   * quote ends at its tag, which may hold digits (then not free).
+   */
+  private boolean freeDigits(int t, char[] src, int n) {
+    int type = types[t];
+    int s = starts[t];
+    if (type == Type.PARAM.ordinal()) {
+      return true;
+    }
+    if (type == Type.NUMBER.ordinal()) {
+      int p = s;
+      while (p < n && src[p] <= '9' && src[p] >= '0') {
+        p++;
+      }
+      if (p == s || p >= n) {
+        return true; // starts with '.', or the run is all of the text's rest
+      }
+      char c = src[p];
+      return !(c == 'x' || c == 'X' || c == 'o' || c == 'O' || c == 'b' || c == 'B');
+    }
+    if (type == Type.STRING.ordinal()) {
+      if (src[s] != '$') {
+        return true;
+      }
+      for (int p = s + 1; p < ends[t] && src[p] != '$'; p++) {
+        if (src[p] <= '9' && src[p] >= '0') {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.pgdba.advisor.index.IndexAdvice;
 import io.pgdba.advisor.index.Recommendation;
 import io.pgdba.analysis.AnalysisReport;
@@ -179,33 +180,24 @@ public final class JsonReport {
     return n;
   }
 
+  /**
+   * A query's node for {@link #toTree} (the HTML report reads the tree), read back from what
+   * {@link #writeQuery} writes: the fields of a query are written in one place, so the tree and
+   * the streamed report cannot drift apart.
+   */
   private static ObjectNode query(QueryStats q, double slowMs) {
-    var n = NODES.objectNode();
-    n.put("fingerprint", q.fingerprint());
-    n.put("query", q.query());
-    n.put("example", q.example());
-    n.put("calls", q.calls());
-    n.set("totalTimeMs", ms(q.totalTimeMs()));
-    n.set("meanTimeMs", ms(q.meanTimeMs()));
-    n.set("minTimeMs", ms(q.minTimeMs()));
-    n.set("p50TimeMs", ms(q.p50TimeMs()));
-    n.set("p95TimeMs", ms(q.p95TimeMs()));
-    n.set("p99TimeMs", ms(q.p99TimeMs()));
-    n.set("maxTimeMs", ms(q.maxTimeMs()));
-    n.set("firstSeen", time(q.firstSeen()));
-    n.set("lastSeen", time(q.lastSeen()));
-    n.set("databases", counts(q.databases()));
-    n.set("users", counts(q.users()));
-    n.set("applications", counts(q.applications()));
-    n.put("slow", q.meanTimeMs() >= slowMs);
-    return n;
+    try (var tokens = new TokenBuffer(MAPPER, false)) {
+      writeQuery(tokens, q, slowMs);
+      return MAPPER.readTree(tokens.asParser());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
-   * {@link #query} written straight to the generator: the same calls its tree would make of it
-   * (so the same bytes), without a tree, a serializer look-up and a flush per query. The
-   * queries are nearly all of the document, written at the very end of a run by one thread
-   * while the other core idles, mostly by code not yet compiled.
+   * A query, written straight to the generator, without a tree, a serializer look-up and a flush
+   * per query: the queries are nearly all of the document, written at the very end of a run by
+   * one thread while the other core idles, mostly by code not yet compiled.
    */
   private static void writeQuery(JsonGenerator g, QueryStats q, double slowMs)
       throws IOException {
@@ -243,10 +235,11 @@ public final class JsonReport {
   /** {@link #ms}'s node, written. */
   private static void writeMs(JsonGenerator g, String field, double value) throws IOException {
     g.writeFieldName(field);
-    if (Double.isNaN(value) || Double.isInfinite(value)) {
+    Double ms = round(value, 1000);
+    if (ms == null) {
       g.writeNull();
     } else {
-      g.writeNumber(Math.round(value * 1000) / (double) 1000);
+      g.writeNumber(ms.doubleValue());
     }
   }
 
@@ -255,7 +248,10 @@ public final class JsonReport {
     writeString(g, field, t == null ? null : t.toString());
   }
 
-  /** {@link #counts}'s node, written: a map of one name (the common case) needs no sorting. */
+  /**
+   * Counts by name, sorted by name so that the output does not depend on hash order (a null
+   * name counts as ""); a map of one name, the common case, needs no sorting.
+   */
   private static void writeCounts(JsonGenerator g, String field, Map<String, Long> byName)
       throws IOException {
     g.writeFieldName(field);
@@ -407,27 +403,21 @@ public final class JsonReport {
     return a;
   }
 
-  /** Sorted by name so that the output does not depend on hash order. */
-  private static ObjectNode counts(Map<String, Long> byName) {
-    var n = NODES.objectNode();
-    if (byName != null) {
-      var sorted = new TreeMap<String, Long>();
-      byName.forEach((k, v) -> sorted.merge(k == null ? "" : k, v, Long::sum));
-      sorted.forEach(n::put);
-    }
-    return n;
-  }
-
   private static JsonNode ms(double value) {
     return rounded(value, 1000);
   }
 
-  /** Rounds away float noise (0.1 + 0.2) so that reports diff cleanly; NaN becomes null. */
   private static JsonNode rounded(double value, int scale) {
+    Double r = round(value, scale);
+    return r == null ? NODES.nullNode() : NODES.numberNode(r.doubleValue());
+  }
+
+  /** Rounds away float noise (0.1 + 0.2) so that reports diff cleanly; NaN becomes null. */
+  private static Double round(double value, int scale) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
-      return NODES.nullNode();
+      return null;
     }
-    return NODES.numberNode(Math.round(value * scale) / (double) scale);
+    return Math.round(value * scale) / (double) scale;
   }
 
   private static JsonNode time(Instant t) {

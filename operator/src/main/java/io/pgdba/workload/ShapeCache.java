@@ -343,9 +343,7 @@ final class ShapeCache {
     while (i < n) {
       char c = s[i++];
       if (c <= '9' && c >= '0') {
-        while (i < n && s[i] <= '9' && s[i] >= '0') {
-          i++;
-        }
+        i = digitsEnd(s, i, n);
         c = '0';
       }
       h = (h ^ c) * 0x100000001b3L;
@@ -353,6 +351,14 @@ final class ShapeCache {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     return h ^ (h >>> 33);
+  }
+
+  /** The end of the run of ASCII digits in {@code s[0, n)} from {@code i} ({@code i} if none). */
+  private static int digitsEnd(char[] s, int i, int n) {
+    while (i < n && s[i] <= '9' && s[i] >= '0') {
+      i++;
+    }
+    return i;
   }
 
   /** Whether {@code s[0, n)} has the mask {@code mask}, compared a character at a time. */
@@ -367,9 +373,7 @@ final class ShapeCache {
         if (c > '9' || c < '0') {
           return false;
         }
-        while (i < n && s[i] <= '9' && s[i] >= '0') {
-          i++;
-        }
+        i = digitsEnd(s, i, n);
       } else if (c != m) {
         return false; // a digit never equals a mask's other characters
       }
@@ -401,9 +405,7 @@ final class ShapeCache {
         continue;
       }
       int from = i;
-      while (i < n && src[i] <= '9' && src[i] >= '0') {
-        i++;
-      }
+      i = digitsEnd(src, i, n);
       while (t < tokens && ends[t] <= from) {
         t++;
       }
@@ -420,9 +422,7 @@ final class ShapeCache {
     for (int i = 0; i < n; ) {
       char c = src[i++];
       if (c <= '9' && c >= '0') {
-        while (i < n && src[i] <= '9' && src[i] >= '0') {
-          i++;
-        }
+        i = digitsEnd(src, i, n);
         c = '0';
       }
       mask[k++] = c;
@@ -456,10 +456,7 @@ final class ShapeCache {
       return true;
     }
     if (type == Type.NUMBER.ordinal()) {
-      int p = s;
-      while (p < n && src[p] <= '9' && src[p] >= '0') {
-        p++;
-      }
+      int p = digitsEnd(src, s, n);
       if (p == s || p >= n) {
         return true; // starts with '.', or the run is all of the text's rest
       }
